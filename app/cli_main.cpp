@@ -1,0 +1,38 @@
+// invariances-cli: the headless front end. Every figure the GUI shows can be made from here.
+#include "app/cli_commands.h"
+#include "core/data_paths.h"
+#include "core/errors.h"
+#include "core/thread_settings.h"
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    CLI::App app{"Invariances: what a classifier's layers keep and what they are blind to.\n"
+                 "Headless tool over the same core as the GUI."};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("invariances-cli ") + INVARIANCES_VERSION);
+
+    inv::GlobalOptions global;
+    global.data_root = inv::default_data_root();
+    app.add_option("--data", global.data_root,
+                   "Folder with the offline data sets (default: $INVARIANCES_DATA, else "
+                   "~/.local/share/invariances; scripts/setup.sh fills it)")
+        ->capture_default_str();
+    app.add_flag("--json", global.json, "Print machine-readable JSON on stdout instead of text");
+
+    inv::add_data_commands(app, global);
+    inv::add_workspace_commands(app, global);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const inv::UserError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,56 @@
+// invariances: the desktop application.
+#include "core/data_paths.h"
+#include "core/errors.h"
+#include "core/thread_settings.h"
+#include "ui/gui_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+std::filesystem::path default_layout_file() {
+    const char* config = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    const std::filesystem::path base = config && *config ? std::filesystem::path(config)
+                                                         : std::filesystem::path(home ? home : ".") / ".config";
+    return base / "invariances" / "imgui.ini";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"Invariances: explore what a classifier's layers keep and what they are blind to."};
+    cli.set_version_flag("--version", std::string("invariances ") + INVARIANCES_VERSION);
+
+    inv::GuiOptions options;
+    options.data_root = inv::default_data_root();
+    options.layout_file = default_layout_file();
+    std::string dataset = "colormnist";
+    cli.add_option("--data", options.data_root, "Folder with the offline data sets")->capture_default_str();
+    cli.add_option("--dataset", dataset, "Data set shown at start: colormnist or colorfashion")
+        ->check(CLI::IsMember(inv::dataset_kind_names()))
+        ->capture_default_str();
+    cli.add_option("--seed", options.initial_grid.sample_seed, "Seed of the samples shown at start")
+        ->capture_default_str();
+    cli.add_option("--screenshot", options.screenshot,
+                   "Save the window as PNG and exit, after the start-up work is done and --frames frames");
+    cli.add_option("--frames", options.screenshot_frames, "Frames to render before the screenshot")
+        ->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    CLI11_PARSE(cli, argc, argv);
+    options.initial_grid.dataset = *inv::parse_dataset_kind(dataset);
+
+    try {
+        inv::apply_thread_profile(inv::ThreadProfile::Interactive);
+        return inv::run_gui(options);
+    } catch (const inv::UserError& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "internal error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,29 @@
+#include "core/engine/commands.h"
+#include "core/engine/snapshot.h"
+
+namespace inv {
+namespace {
+
+struct Describer {
+    std::string operator()(const ShowSampleGrid& c) const {
+        return "sample grid " + std::to_string(c.rows) + "x" + std::to_string(c.columns) + " of " +
+               to_string(c.dataset) + "/" + to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";
+    }
+};
+
+}  // namespace
+
+std::string describe(const Command& command) { return std::visit(Describer{}, command); }
+
+const char* to_string(JobState state) {
+    switch (state) {
+        case JobState::Idle: return "idle";
+        case JobState::Running: return "running";
+        case JobState::Finished: return "finished";
+        case JobState::Cancelled: return "cancelled";
+        case JobState::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+}  // namespace inv

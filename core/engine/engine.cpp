@@ -1,0 +1,230 @@
+#include "core/engine/engine.h"
+
+#include "core/errors.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace inv {
+namespace {
+
+constexpr std::size_t kLogLines = 200;
+
+}  // namespace
+
+class Engine::Worker {
+public:
+    explicit Worker(EngineConfig config) : m_config(std::move(config)) {
+        m_published = std::make_shared<const EngineSnapshot>();
+        m_thread = std::thread([this] { run(); });
+    }
+
+    ~Worker() { shutdown(); }
+
+    std::uint64_t post(Command command) {
+        std::lock_guard lock(m_mutex);
+        const std::uint64_t id = ++m_last_id;
+        m_queue.push_back({id, m_cancel_generation.load(), std::move(command)});
+        m_wake.notify_one();
+        return id;
+    }
+
+    void cancel() {
+        std::lock_guard lock(m_mutex);
+        ++m_cancel_generation;
+        m_wake.notify_one();
+    }
+
+    std::shared_ptr<const EngineSnapshot> snapshot() const {
+        std::lock_guard lock(m_snapshot_mutex);
+        return m_published;
+    }
+
+    bool idle() const {
+        std::lock_guard lock(m_mutex);
+        return (m_queue.empty() && !m_busy) || m_stopped;
+    }
+
+    void wait_until_idle() {
+        std::unique_lock lock(m_mutex);
+        m_idle.wait(lock, [this] { return (m_queue.empty() && !m_busy) || m_stopped; });
+    }
+
+    void shutdown() {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stopping) return;
+            m_stopping = true;
+            ++m_cancel_generation;
+            m_wake.notify_one();
+        }
+        if (m_thread.joinable()) m_thread.join();
+    }
+
+private:
+    struct Queued {
+        std::uint64_t id = 0;
+        std::uint64_t generation = 0;
+        Command command;
+    };
+
+    // The worker loop: take everything queued under the lock, run it outside the lock.
+    void run() {
+        for (;;) {
+            std::deque<Queued> batch;
+            {
+                std::unique_lock lock(m_mutex);
+                m_busy = false;
+                m_idle.notify_all();
+                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+                if (m_stopping) break;
+                batch.swap(m_queue);
+                m_busy = true;
+            }
+            for (Queued& queued : batch) execute(queued);
+        }
+        std::lock_guard lock(m_mutex);
+        m_busy = false;
+        m_stopped = true;
+        m_idle.notify_all();
+    }
+
+    void execute(const Queued& queued) {
+        m_current = &queued;
+        if (cancelled()) {
+            finish(EventKind::Cancelled, JobState::Cancelled, "cancelled before it started");
+            return;
+        }
+        m_draft.state = JobState::Running;
+        m_draft.command_id = queued.id;
+        m_draft.job = describe(queued.command);
+        m_draft.progress = 0.0f;
+        emit({queued.id, EventKind::Started, 0.0f, m_draft.job});
+        try {
+            const bool completed =
+                std::visit([this](const auto& command) { return handle(command); }, queued.command);
+            if (completed) {
+                finish(EventKind::Finished, JobState::Finished, "done: " + m_draft.job);
+            } else {
+                finish(EventKind::Cancelled, JobState::Cancelled, "cancelled: " + m_draft.job);
+            }
+        } catch (const std::exception& error) {
+            fail(error.what());
+        }
+        m_current = nullptr;
+    }
+
+    bool cancelled() const {
+        return m_current && m_current->generation != m_cancel_generation.load();
+    }
+
+    // The cancellation point of every unit of work: reports progress; false means stop now.
+    bool unit_done(float progress) {
+        m_draft.progress = progress;
+        emit({m_current->id, EventKind::Progress, progress, {}});
+        if (cancelled()) return false;
+        publish();
+        return true;
+    }
+
+    // Each handler returns false when it stopped early because of cancellation.
+    bool handle(const ShowSampleGrid& command) {
+        const SourceImages& source = source_images(command.dataset);
+        const auto dataset = make_color_dataset(source, command.split, command.colour_seed);
+        SampleGridRequest request;
+        request.rows = command.rows;
+        request.columns = command.columns;
+        request.seed = command.sample_seed;
+        std::optional<SampleGrid> grid =
+            render_sample_grid(*dataset, request, [this](int done, int total) {
+                return unit_done(static_cast<float>(done) / static_cast<float>(total));
+            });
+        if (!grid) return false;
+        m_draft.grid = std::make_shared<const SampleGrid>(std::move(*grid));
+        ++m_draft.grid_version;
+        return true;
+    }
+
+    const SourceImages& source_images(DatasetKind kind) {
+        auto found = m_sources.find(kind);
+        if (found == m_sources.end()) {
+            log("loading " + to_string(kind) + " from " + m_config.data_root.string());
+            found = m_sources.emplace(kind, load_source_images(kind, m_config.data_root)).first;
+        }
+        return found->second;
+    }
+
+    void finish(EventKind kind, JobState state, const std::string& message) {
+        m_draft.state = state;
+        if (state == JobState::Finished) m_draft.progress = 1.0f;
+        log(message);
+        emit({m_current->id, kind, m_draft.progress, message});
+        publish();
+    }
+
+    void fail(const std::string& message) {
+        m_draft.state = JobState::Failed;
+        m_draft.last_error = message;
+        ++m_draft.error_count;
+        log(message, true);
+        emit({m_current->id, EventKind::Failed, m_draft.progress, message});
+        publish();
+    }
+
+    void log(const std::string& text, bool is_error = false) {
+        m_draft.log.push_back({text, is_error});
+        if (m_draft.log.size() > kLogLines) m_draft.log.erase(m_draft.log.begin());
+    }
+
+    void emit(const EngineEvent& event) {
+        if (m_config.listener) m_config.listener(event);
+    }
+
+    void publish() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_draft.queued = m_queue.size();
+        }
+        ++m_draft.version;
+        auto next = std::make_shared<const EngineSnapshot>(m_draft);
+        std::lock_guard lock(m_snapshot_mutex);
+        m_published = std::move(next);
+    }
+
+    EngineConfig m_config;
+
+    mutable std::mutex m_mutex;  // guards the queue and the flags below
+    std::condition_variable m_wake;
+    std::condition_variable m_idle;
+    std::deque<Queued> m_queue;
+    std::uint64_t m_last_id = 0;
+    bool m_stopping = false;
+    bool m_stopped = false;
+    bool m_busy = true;  // until the worker reaches its first wait
+    std::atomic<std::uint64_t> m_cancel_generation{0};
+
+    mutable std::mutex m_snapshot_mutex;
+    std::shared_ptr<const EngineSnapshot> m_published;
+
+    // Worker-thread state.
+    const Queued* m_current = nullptr;
+    EngineSnapshot m_draft;
+    std::map<DatasetKind, SourceImages> m_sources;
+
+    std::thread m_thread;  // last: starts after everything above exists
+};
+
+Engine::Engine(EngineConfig config) : m_worker(std::make_unique<Worker>(std::move(config))) {}
+Engine::~Engine() = default;
+std::uint64_t Engine::post(Command command) { return m_worker->post(std::move(command)); }
+void Engine::cancel() { m_worker->cancel(); }
+std::shared_ptr<const EngineSnapshot> Engine::snapshot() const { return m_worker->snapshot(); }
+bool Engine::idle() const { return m_worker->idle(); }
+void Engine::wait_until_idle() { m_worker->wait_until_idle(); }
+void Engine::shutdown() { m_worker->shutdown(); }
+
+}  // namespace inv

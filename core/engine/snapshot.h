@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/sample_grid.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+enum class JobState { Idle, Running, Finished, Cancelled, Failed };
+
+const char* to_string(JobState state);
+
+struct LogLine {
+    std::string text;
+    bool is_error = false;
+};
+
+// What the engine shows the world, published by the worker after every unit of work. Immutable
+// once published: readers hold a shared_ptr and never lock. Images are RGBA8; no tensors.
+struct EngineSnapshot {
+    std::uint64_t version = 0;  // increases with every publication
+    JobState state = JobState::Idle;
+    std::uint64_t command_id = 0;  // the command the state refers to
+    std::string job;               // what it is doing, for people
+    float progress = 0.0f;         // 0..1 within the current job
+    std::size_t queued = 0;        // commands waiting behind it
+
+    std::shared_ptr<const SampleGrid> grid;  // the latest finished sample grid
+    std::uint64_t grid_version = 0;          // changes exactly when `grid` does
+
+    std::uint64_t error_count = 0;  // increases with every failure; the UI shows each one once
+    std::string last_error;
+    std::vector<LogLine> log;  // the most recent lines, oldest first
+};
+
+}  // namespace inv

@@ -1,0 +1,60 @@
+#include "ui/gui_app.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+namespace inv {
+
+GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
+    : m_engine(engine),
+      m_snapshot(engine.snapshot()),
+      m_samples(options.initial_grid, [&engine](Command command) { engine.post(std::move(command)); }),
+      m_status([&engine] { engine.cancel(); }) {}
+
+void GuiApp::start() { m_samples.start(); }
+
+bool GuiApp::engine_busy() const {
+    return !m_engine.idle();
+}
+
+bool GuiApp::frame() {
+    m_snapshot = m_engine.snapshot();
+    handle_shortcuts();
+    draw_menu();
+    m_samples.draw("Data set", *m_snapshot);
+    m_status.draw_log("Log", &m_show_log, *m_snapshot);
+    m_status.draw_status_bar(*m_snapshot);
+    m_status.draw_error_popup(*m_snapshot);
+    if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
+    if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
+    return !m_quit;
+}
+
+void GuiApp::handle_shortcuts() {
+    if (ImGui::GetIO().WantTextInput) return;
+    if (ImGui::IsKeyPressed(GLFW_KEY_R)) m_samples.resample();
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_samples.step_seed(+1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_samples.step_seed(-1);
+}
+
+void GuiApp::draw_menu() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        ImGui::MenuItem("Log", nullptr, &m_show_log);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Debug")) {
+        ImGui::MenuItem("ImGui demo window", nullptr, &m_show_imgui_demo);
+        ImGui::MenuItem("ImGui metrics", nullptr, &m_show_metrics);
+        ImGui::EndMenu();
+    }
+    ImGui::TextDisabled("   R: resample   Left/Right: previous/next seed");
+    ImGui::EndMainMenuBar();
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
+}
+
+}  // namespace inv

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/engine/engine.h"
+#include "ui/gui_options.h"
+#include "ui/sample_grid_panel.h"
+#include "ui/status_panel.h"
+
+namespace inv {
+
+// Everything drawn in one frame: the menu, the panels, the status bar and error messages. Reads
+// one engine snapshot per frame and posts commands; never touches tensors.
+class GuiApp {
+public:
+    GuiApp(Engine& engine, const GuiOptions& options);
+
+    void start();
+    // Returns false when the user asked to quit.
+    bool frame();
+    bool engine_busy() const;
+
+private:
+    void draw_menu();
+    void handle_shortcuts();
+
+    Engine& m_engine;
+    std::shared_ptr<const EngineSnapshot> m_snapshot;
+    SampleGridPanel m_samples;
+    StatusPanel m_status;
+    bool m_show_log = true;
+    bool m_show_imgui_demo = false;
+    bool m_show_metrics = false;
+    bool m_quit = false;
+};
+
+}  // namespace inv

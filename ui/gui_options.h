@@ -1,0 +1,22 @@
+#pragma once
+
+#include "core/engine/commands.h"
+
+#include <filesystem>
+
+namespace inv {
+
+struct GuiOptions {
+    std::filesystem::path data_root;
+    ShowSampleGrid initial_grid;
+    // Headless capture: once the start-up work is done, render `screenshot_frames` frames, save the
+    // window to this PNG and exit.
+    std::filesystem::path screenshot;
+    int screenshot_frames = 3;
+    std::filesystem::path layout_file;  // empty: do not persist the window layout
+};
+
+// Runs the application until its window closes; returns the process exit code.
+int run_gui(const GuiOptions& options);
+
+}  // namespace inv

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/engine/commands.h"
+#include "core/engine/snapshot.h"
+#include "ui/gl_texture.h"
+
+#include <functional>
+
+namespace inv {
+
+// The data-set browser: a grid of samples as a texture, with the data set, split, seed and grid
+// size as controls and every sample's factor values on hover.
+class SampleGridPanel {
+public:
+    using Post = std::function<void(Command)>;
+
+    SampleGridPanel(ShowSampleGrid initial, Post post);
+
+    // Posts the initial request; call once the engine runs.
+    void start();
+    void draw(const char* title, const EngineSnapshot& snapshot);
+    // Keyboard shortcut actions.
+    void resample();
+    void step_seed(int delta);
+
+private:
+    void draw_controls();
+    void draw_grid(const SampleGrid& grid);
+    void draw_tooltip(const SampleGrid& grid, const SampleGridCell& cell) const;
+    void request();
+
+    ShowSampleGrid m_request;
+    Post m_post;
+    GlTexture m_texture;
+    std::uint64_t m_uploaded_version = 0;
+    float m_zoom = 3.0f;
+};
+
+}  // namespace inv

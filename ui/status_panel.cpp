@@ -1,0 +1,73 @@
+#include "ui/status_panel.h"
+
+#include <imgui.h>
+
+namespace inv {
+namespace {
+constexpr const char* kErrorPopup = "Something went wrong";
+}
+
+void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float height = ImGui::GetFrameHeightWithSpacing() + 8.0f;
+    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x, viewport->WorkPos.y + viewport->WorkSize.y - height));
+    ImGui::SetNextWindowSize(ImVec2(viewport->WorkSize.x, height));
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
+    ImGui::Begin("##status", nullptr, flags);
+    const bool running = snapshot.state == JobState::Running;
+    ImGui::Text("%s", to_string(snapshot.state));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(240);
+    ImGui::ProgressBar(running ? snapshot.progress : (snapshot.state == JobState::Finished ? 1.0f : 0.0f),
+                       ImVec2(240, 0));
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!running);
+    if (ImGui::Button("Cancel")) m_cancel();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::TextUnformatted(snapshot.job.c_str());
+    if (snapshot.queued > 0) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(+%zu queued)", snapshot.queued);
+    }
+    ImGui::End();
+}
+
+void StatusPanel::draw_log(const char* title, bool* open, const EngineSnapshot& snapshot) {
+    if (!*open) return;
+    ImGui::SetNextWindowPos(ImVec2(920, 30), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(350, 300), ImGuiCond_FirstUseEver);
+    if (ImGui::Begin(title, open)) {
+        for (const LogLine& line : snapshot.log) {
+            if (line.is_error) {
+                ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", line.text.c_str());
+            } else {
+                ImGui::TextWrapped("%s", line.text.c_str());
+            }
+        }
+        if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
+    }
+    ImGui::End();
+}
+
+void StatusPanel::draw_error_popup(const EngineSnapshot& snapshot) {
+    if (snapshot.error_count > m_errors_shown) {
+        m_errors_shown = snapshot.error_count;
+        m_error_text = snapshot.last_error;
+        ImGui::OpenPopup(kErrorPopup);
+    }
+    ImGui::SetNextWindowSize(ImVec2(520, 0), ImGuiCond_Appearing);
+    if (ImGui::BeginPopupModal(kErrorPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::PushTextWrapPos(500);
+        ImGui::TextUnformatted(m_error_text.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::Spacing();
+        if (ImGui::Button("OK", ImVec2(120, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+}
+
+}  // namespace inv
