@@ -45,6 +45,8 @@ void SampleGridPanel::draw(const char* title, const EngineSnapshot& snapshot) {
     ImGui::Separator();
     if (snapshot.grid && m_texture.valid()) {
         draw_grid(*snapshot.grid);
+    } else if (snapshot.state == JobState::Failed) {
+        ImGui::TextDisabled("No samples to show: the data set could not be loaded (see the log).");
     } else {
         ImGui::TextDisabled("Loading the data set...");
     }

@@ -41,7 +41,9 @@ void StatusPanel::draw_log(const char* title, bool* open, const EngineSnapshot& 
     if (ImGui::Begin(title, open)) {
         for (const LogLine& line : snapshot.log) {
             if (line.is_error) {
-                ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", line.text.c_str());
+                ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+                ImGui::TextWrapped("%s", line.text.c_str());
+                ImGui::PopStyleColor();
             } else {
                 ImGui::TextWrapped("%s", line.text.c_str());
             }

@@ -1,0 +1,77 @@
+#include "core/png_io.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace inv;
+
+namespace {
+const std::string kCli = INVARIANCES_CLI_PATH;
+}
+
+TEST_CASE("data preview writes a PNG grid and prints every sample's factors as JSON") {
+    test::TempDir dir;
+    const auto out = dir / "preview.png";
+    const test::CommandResult result = test::run_command(
+        kCli + " --json data preview --dataset colormnist --count 6 --seed 4 --scale 2 --out " + out.string() +
+        " 2>/dev/null");
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+    const nlohmann::json report = nlohmann::json::parse(result.output);
+    REQUIRE(report["samples"].size() == 6);
+    for (const auto& sample : report["samples"]) {
+        CHECK(sample["foreground"].size() == 3);
+        CHECK(sample["background"].size() == 3);
+        CHECK(sample["label"].get<int>() >= 0);
+    }
+    const RgbaImage image = read_image_rgba(out);
+    CHECK(image.width > 3 * 64);
+    CHECK(image.height > 2 * 64);
+
+    // The same seed gives the same picture.
+    const auto again = dir / "again.png";
+    REQUIRE(test::run_command(kCli + " data preview --count 6 --seed 4 --scale 2 --out " + again.string()).exit_code == 0);
+    CHECK(read_image_rgba(again).pixels == image.pixels);
+}
+
+TEST_CASE("data preview with a missing data folder names the file and the set-up command") {
+    test::TempDir dir;
+    const test::CommandResult result = test::run_command(
+        kCli + " --data " + (dir / "nowhere").string() + " data preview --count 2 --out " + (dir / "x.png").string());
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("nowhere") != std::string::npos);
+    CHECK(result.output.find("scripts/setup.sh") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "x.png"));
+}
+
+TEST_CASE("the command line rejects an unknown data set and explains the choices") {
+    const test::CommandResult result = test::run_command(kCli + " data preview --dataset cifar --out /tmp/x.png");
+    CHECK(result.exit_code != 0);
+    CHECK(result.output.find("colormnist") != std::string::npos);
+}
+
+TEST_CASE("every subcommand has help that names its options") {
+    const test::CommandResult top = test::run_command(kCli + " --help");
+    CHECK(top.exit_code == 0);
+    CHECK(top.output.find("data") != std::string::npos);
+    CHECK(top.output.find("workspace") != std::string::npos);
+    const test::CommandResult preview = test::run_command(kCli + " data preview --help");
+    CHECK(preview.output.find("--seed") != std::string::npos);
+    CHECK(preview.output.find("--out") != std::string::npos);
+    const test::CommandResult create = test::run_command(kCli + " workspace create --help");
+    CHECK(create.output.find("--workspace") != std::string::npos);
+}
+
+TEST_CASE("workspace create and show work from the command line") {
+    test::TempDir dir;
+    const std::string ws = (dir / "ws").string();
+    REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws + " --dataset colorfashion --seed 3").exit_code == 0);
+    const test::CommandResult shown = test::run_command(kCli + " --json workspace show --workspace " + ws);
+    REQUIRE(shown.exit_code == 0);
+    const nlohmann::json manifest = nlohmann::json::parse(shown.output);
+    CHECK(manifest["dataset"]["kind"] == "colorfashion");
+    CHECK(manifest["dataset"]["colour_seed"] == 3);
+    const test::CommandResult again = test::run_command(kCli + " workspace create --workspace " + ws);
+    CHECK(again.exit_code == 2);
+    CHECK(again.output.find("already holds a workspace") != std::string::npos);
+}

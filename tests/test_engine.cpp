@@ -1,0 +1,142 @@
+#include "core/engine/engine.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <mutex>
+
+using namespace inv;
+
+namespace {
+
+// Collects events from the worker thread.
+struct EventLog {
+    std::mutex mutex;
+    std::vector<EngineEvent> events;
+
+    void add(const EngineEvent& event) {
+        std::lock_guard lock(mutex);
+        events.push_back(event);
+    }
+    std::vector<EngineEvent> of_kind(EventKind kind) {
+        std::lock_guard lock(mutex);
+        std::vector<EngineEvent> found;
+        for (const EngineEvent& e : events) {
+            if (e.kind == kind) found.push_back(e);
+        }
+        return found;
+    }
+};
+
+ShowSampleGrid grid(std::uint64_t seed, int rows = 2, int columns = 2) {
+    ShowSampleGrid command;
+    command.sample_seed = seed;
+    command.rows = rows;
+    command.columns = columns;
+    return command;
+}
+
+}  // namespace
+
+TEST_CASE("the engine applies commands in the order they were posted") {
+    EventLog log;
+    Engine engine(EngineConfig{test::data_root(), [&log](const EngineEvent& e) { log.add(e); }});
+    const std::uint64_t first = engine.post(grid(1));
+    const std::uint64_t second = engine.post(grid(2));
+    const std::uint64_t third = engine.post(grid(3));
+    engine.wait_until_idle();
+
+    const auto finished = log.of_kind(EventKind::Finished);
+    REQUIRE(finished.size() == 3);
+    CHECK(finished[0].command_id == first);
+    CHECK(finished[1].command_id == second);
+    CHECK(finished[2].command_id == third);
+    const auto snapshot = engine.snapshot();
+    CHECK(snapshot->state == JobState::Finished);
+    REQUIRE(snapshot->grid != nullptr);
+    CHECK(snapshot->grid->request.seed == 3);
+    CHECK(snapshot->grid_version == 3);
+    CHECK(snapshot->grid->cells.size() == 4);
+}
+
+TEST_CASE("cancellation stops a running command within one unit of work") {
+    EventLog log;
+    Engine* engine_ptr = nullptr;
+    Engine engine(EngineConfig{test::data_root(), [&](const EngineEvent& e) {
+                                   log.add(e);
+                                   if (e.kind == EventKind::Progress) engine_ptr->cancel();
+                               }});
+    engine_ptr = &engine;
+    const std::uint64_t id = engine.post(grid(5, 64, 64));
+    engine.wait_until_idle();
+
+    CHECK(log.of_kind(EventKind::Progress).size() == 1);
+    CHECK(log.of_kind(EventKind::Finished).empty());
+    const auto cancelled = log.of_kind(EventKind::Cancelled);
+    REQUIRE(cancelled.size() == 1);
+    CHECK(cancelled[0].command_id == id);
+    CHECK(engine.snapshot()->state == JobState::Cancelled);
+    CHECK(engine.snapshot()->grid == nullptr);
+}
+
+TEST_CASE("cancel drops the queued commands too") {
+    EventLog log;
+    Engine* engine_ptr = nullptr;
+    bool cancelled_once = false;
+    Engine engine(EngineConfig{test::data_root(), [&](const EngineEvent& e) {
+                                   log.add(e);
+                                   if (e.kind == EventKind::Progress && !cancelled_once) {
+                                       cancelled_once = true;
+                                       engine_ptr->cancel();
+                                   }
+                               }});
+    engine_ptr = &engine;
+    engine.post(grid(1, 32, 32));
+    engine.post(grid(2));
+    engine.post(grid(3));
+    engine.wait_until_idle();
+    CHECK(log.of_kind(EventKind::Cancelled).size() == 3);
+    CHECK(log.of_kind(EventKind::Finished).empty());
+
+    // The engine keeps working after a cancel.
+    engine.post(grid(4));
+    engine.wait_until_idle();
+    CHECK(log.of_kind(EventKind::Finished).size() == 1);
+}
+
+TEST_CASE("a failing command becomes an error in the snapshot and the engine goes on") {
+    test::TempDir empty;
+    Engine engine(EngineConfig{empty.path(), {}});
+    engine.post(grid(1));
+    engine.wait_until_idle();
+    auto snapshot = engine.snapshot();
+    CHECK(snapshot->state == JobState::Failed);
+    CHECK(snapshot->error_count == 1);
+    CHECK(snapshot->last_error.find("scripts/setup.sh") != std::string::npos);
+    CHECK(snapshot->last_error.find(empty.path().string()) != std::string::npos);
+
+    engine.post(grid(2));
+    engine.wait_until_idle();
+    CHECK(engine.snapshot()->error_count == 2);
+}
+
+TEST_CASE("shutdown with work queued joins cleanly and is idempotent") {
+    EventLog log;
+    Engine engine(EngineConfig{test::data_root(), [&log](const EngineEvent& e) { log.add(e); }});
+    for (int i = 0; i < 20; ++i) engine.post(grid(static_cast<std::uint64_t>(i), 16, 16));
+    engine.shutdown();
+    engine.shutdown();
+    CHECK(log.of_kind(EventKind::Finished).size() < 20);
+    CHECK(engine.idle());
+}
+
+TEST_CASE("snapshots are immutable and their version increases") {
+    Engine engine(EngineConfig{test::data_root(), {}});
+    const auto before = engine.snapshot();
+    engine.post(grid(1));
+    engine.wait_until_idle();
+    const auto after = engine.snapshot();
+    CHECK(after->version > before->version);
+    CHECK(before->grid == nullptr);
+    CHECK(before->version == 0);
+}

@@ -1,0 +1,51 @@
+#include "core/png_io.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <set>
+
+using namespace inv;
+
+namespace {
+
+// Runs the GUI headless; under Xvfb when there is no display of our own.
+test::CommandResult capture_gui(const std::string& arguments) {
+    const char* display = std::getenv("DISPLAY");
+    const std::string prefix = display && *display ? "" : "xvfb-run -a -s '-screen 0 1280x800x24' ";
+    return test::run_command(prefix + std::string(INVARIANCES_GUI_PATH) + " " + arguments);
+}
+
+std::size_t distinct_colours(const RgbaImage& image, const PixelRect& area) {
+    std::set<std::uint32_t> colours;
+    for (int y = area.y; y < area.y + area.height; ++y) {
+        for (int x = area.x; x < area.x + area.width; ++x) {
+            const std::uint8_t* p = image.at(x, y);
+            colours.insert((std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2]);
+        }
+    }
+    return colours.size();
+}
+
+}  // namespace
+
+TEST_CASE("the GUI screenshot under Xvfb shows the grid of samples") {
+    test::TempDir dir;
+    const auto shot = dir / "gui.png";
+    const test::CommandResult result = capture_gui("--screenshot " + shot.string() + " --frames 3");
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+    const RgbaImage image = read_image_rgba(shot);
+    CHECK(image.width == 1280);
+    CHECK(image.height == 800);
+    // The grid area holds 32 samples in random colours: far more colours than any UI chrome.
+    const PixelRect grid_area{20, 120, 820, 420};
+    CHECK(distinct_colours(image, grid_area) > 60);
+
+    // Without data the same area stays plain UI, and the error is reported, not crashed on.
+    const auto failed_shot = dir / "failed.png";
+    const test::CommandResult failed =
+        capture_gui("--data " + (dir / "nowhere").string() + " --screenshot " + failed_shot.string());
+    REQUIRE_MESSAGE(failed.exit_code == 0, failed.output);
+    CHECK(distinct_colours(read_image_rgba(failed_shot), grid_area) < 40);
+}
