@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     inv::add_workspace_commands(app, global);
 
     try {
+        // Headless work is mostly convolution training; commands with other needs set their own.
+        inv::apply_thread_profile(inv::ThreadProfile::ConvTraining);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
