@@ -1,0 +1,102 @@
+#include "core/flow/flow_checkpoint.h"
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace inv {
+namespace {
+
+std::string fnv1a_hex(const std::string& bytes) {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (unsigned char c : bytes) {
+        hash ^= c;
+        hash *= 0x100000001b3ull;
+    }
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+    return text;
+}
+
+nlohmann::json read_side_car(const std::filesystem::path& path) {
+    const std::filesystem::path side_car = side_car_path(path);
+    if (!std::filesystem::exists(side_car)) {
+        throw UserError("no configuration beside " + path.string() + " (" + side_car.string() +
+                        " is missing); a network file needs its side-car to be loaded.");
+    }
+    try {
+        nlohmann::json document = nlohmann::json::parse(read_file(side_car));
+        if (!document.contains("config") || !document.contains("weights_fnv1a64")) {
+            throw UserError(side_car.string() + " lacks \"config\" or \"weights_fnv1a64\"; it is not a network side-car.");
+        }
+        return document;
+    } catch (const nlohmann::json::parse_error& e) {
+        throw UserError(side_car.string() + " is not valid JSON (" + e.what() + ").");
+    }
+}
+
+template <typename Flow, typename Config>
+Flow load_described(const std::filesystem::path& path, const torch::Device& device,
+                    Config (*config_from_json)(const nlohmann::json&), const char* type) {
+    const nlohmann::json config = read_saved_config(path);
+    if (config.value("type", std::string()) != type) {
+        throw UserError(path.string() + " holds a \"" + config.value("type", std::string("?")) + "\" network, not a \"" +
+                        type + "\".");
+    }
+    Flow flow(config_from_json(config));
+    load_module(*flow, config, path, device);
+    return flow;
+}
+
+}  // namespace
+
+std::filesystem::path side_car_path(const std::filesystem::path& path) { return path.string() + ".json"; }
+
+void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path) {
+    torch::serialize::OutputArchive archive;
+    module.save(archive);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    const std::string weights = bytes.str();
+    const nlohmann::json side_car{{"config", config},
+                                  {"weights_fnv1a64", fnv1a_hex(weights)},
+                                  {"written_by", std::string("invariances ") + INVARIANCES_VERSION}};
+    write_file_atomically(path, weights);
+    write_file_atomically(side_car_path(path), side_car.dump(2) + "\n");
+}
+
+nlohmann::json read_saved_config(const std::filesystem::path& path) { return read_side_car(path).at("config"); }
+
+void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
+                 const torch::Device& device) {
+    const nlohmann::json side_car = read_side_car(path);
+    if (auto difference = first_difference(side_car.at("config"), expected_config)) {
+        throw UserError(path.string() + " was made for another configuration: " + *difference + ".");
+    }
+    const std::string weights = read_file(path);
+    if (fnv1a_hex(weights) != side_car.at("weights_fnv1a64").get<std::string>()) {
+        throw UserError(path.string() + " does not match its side-car checksum: the file is corrupt or was replaced "
+                        "without its " + side_car_path(path).filename().string() + ".");
+    }
+    torch::serialize::InputArchive archive;
+    try {
+        std::istringstream stream(weights);
+        archive.load_from(stream, device);
+        module.load(archive);
+    } catch (const c10::Error& e) {
+        throw UserError(path.string() + " could not be read as a LibTorch archive: " + e.what_without_backtrace());
+    }
+    module.to(device);
+}
+
+ConditionalFlow load_conditional_flow(const std::filesystem::path& path, const torch::Device& device) {
+    return load_described<ConditionalFlow>(path, device, &conditional_flow_config_from_json, "conditional_flow");
+}
+
+FactorFlow load_factor_flow(const std::filesystem::path& path, const torch::Device& device) {
+    return load_described<FactorFlow>(path, device, &factor_flow_config_from_json, "factor_flow");
+}
+
+}  // namespace inv

@@ -1,0 +1,28 @@
+#pragma once
+
+// Torch-including: core, tests and benchmarks only.
+#include "core/flow/flows.h"
+
+#include <filesystem>
+
+namespace inv {
+
+// A network is stored as two files: the LibTorch archive at `path` and a JSON side-car at
+// `path` + ".json" holding its configuration and a checksum of the archive. Both are written
+// atomically; the checksum catches an archive and side-car that do not belong together.
+void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path);
+
+std::filesystem::path side_car_path(const std::filesystem::path& path);
+// The configuration stored beside `path`; throws UserError for a missing or corrupt side-car.
+nlohmann::json read_saved_config(const std::filesystem::path& path);
+
+// Loads weights into `module`, which must have been built for `expected_config`; a file made for
+// another configuration fails with the first mismatching key and both values.
+void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
+                 const torch::Device& device);
+
+// Build the network the side-car describes and load it.
+ConditionalFlow load_conditional_flow(const std::filesystem::path& path, const torch::Device& device);
+FactorFlow load_factor_flow(const std::filesystem::path& path, const torch::Device& device);
+
+}  // namespace inv
