@@ -1,4 +1,5 @@
 #include "core/flow/flow_losses.h"
+#include "core/flow/fused_adam.h"
 #include "tests/flow_test_support.h"
 
 #include <doctest/doctest.h>
@@ -32,7 +33,7 @@ TEST_CASE("a small t learns v ~ N(0 I) independent of z and reproduces the z-par
     torch::manual_seed(7);
     const Synthetic problem(5);
     ConditionalFlow t(test::small_t({5}, 8, 6, 64, 2, 16));
-    torch::optim::Adam optimizer(t->parameters(), torch::optim::AdamOptions(kLearningRate).betas({0.5, 0.9}));
+    FusedAdam optimizer(t->parameters(), {kLearningRate, 0.5, 0.9, 1e-8});
     t->train();
     for (int step = 0; step < kSteps; ++step) {
         const auto [code, z] = problem.batch(256);
@@ -41,8 +42,7 @@ TEST_CASE("a small t learns v ~ N(0 I) independent of z and reproduces the z-par
         loss.backward();
         optimizer.step();
         // A linear decay to zero lets the last steps settle instead of jittering around the optimum.
-        static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options())
-            .lr(kLearningRate * (1.0 - (step + 1.0) / kSteps));
+        optimizer.set_lr(kLearningRate * (1.0 - (step + 1.0) / kSteps));
     }
 
     t->eval();
