@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--seed", options.initial_grid.sample_seed, "Seed of the samples shown at start")
         ->capture_default_str();
+    cli.add_option("--zoom", options.zoom, "Initial zoom of the sample grid (screen pixels per image pixel)")
+        ->check(CLI::Range(1.0f, 12.0f))
+        ->capture_default_str();
     cli.add_option("--screenshot", options.screenshot,
                    "Save the window as PNG and exit, after the start-up work is done and --frames frames");
     cli.add_option("--frames", options.screenshot_frames, "Frames to render before the screenshot")

@@ -8,7 +8,7 @@ namespace inv {
 GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
     : m_engine(engine),
       m_snapshot(engine.snapshot()),
-      m_samples(options.initial_grid, [&engine](Command command) { engine.post(std::move(command)); }),
+      m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }) {}
 
 void GuiApp::start() { m_samples.start(); }

@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "core/errors.h"
+#include "core/png_io.h"
 
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
@@ -35,6 +36,7 @@ MainWindow::MainWindow(const WindowOptions& options) {
         glfwTerminate();
         throw UserError("cannot create an OpenGL 3.3 core window; the display or its driver lacks it.");
     }
+    set_icon();
     glfwMakeContextCurrent(m_window);
     glfwSwapInterval(1);
     if (gladLoadGL(glfwGetProcAddress) == 0) {
@@ -64,6 +66,15 @@ MainWindow::~MainWindow() {
     ImGui::DestroyContext();
     glfwDestroyWindow(m_window);
     glfwTerminate();
+}
+
+void MainWindow::set_icon() {
+    // A missing icon (an installed binary without its assets) only costs the icon.
+    const std::filesystem::path path = std::filesystem::path(INVARIANCES_ASSET_DIR) / "icon.png";
+    if (!std::filesystem::exists(path)) return;
+    RgbaImage icon = read_image_rgba(path);
+    GLFWimage image{icon.width, icon.height, icon.pixels.data()};
+    glfwSetWindowIcon(m_window, 1, &image);
 }
 
 bool MainWindow::should_close() const { return glfwWindowShouldClose(m_window) != 0; }

@@ -39,6 +39,8 @@ public:
     std::string gl_description() const;
 
 private:
+    void set_icon();
+
     GLFWwindow* m_window = nullptr;
     std::string m_layout_file;  // ImGui keeps a pointer to it
 };

@@ -12,8 +12,8 @@ const char* const kSplitLabels[] = {"train", "test"};
 
 }  // namespace
 
-SampleGridPanel::SampleGridPanel(ShowSampleGrid initial, Post post)
-    : m_request(initial), m_post(std::move(post)) {}
+SampleGridPanel::SampleGridPanel(ShowSampleGrid initial, float zoom, Post post)
+    : m_request(initial), m_post(std::move(post)), m_zoom(zoom) {}
 
 void SampleGridPanel::start() { request(); }
 
@@ -85,7 +85,10 @@ void SampleGridPanel::draw_controls() {
     changed |= ImGui::SliderInt("Columns", &m_request.columns, 1, 16);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(140);
-    ImGui::SliderFloat("Zoom", &m_zoom, 1.0f, 8.0f, "%.1fx");
+    ImGui::SliderFloat("Zoom", &m_zoom, 1.0f, 12.0f, "%.1fx");
+    ImGui::SameLine();
+    ImGui::Checkbox("Pixel grid", &m_pixel_grid);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Lines between pixels from 6x zoom on.");
     if (m_request.split == Split::Train) {
         ImGui::SetNextItemWidth(140);
         changed |= ImGui::InputScalar("Colour seed", ImGuiDataType_U64, &m_request.colour_seed, &step);
@@ -100,8 +103,7 @@ void SampleGridPanel::draw_grid(const SampleGrid& grid) {
                         static_cast<unsigned long long>(grid.request.seed));
     ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
-    ImGui::Image(m_texture.imgui_id(),
-                 ImVec2(static_cast<float>(m_texture.width()) * m_zoom, static_cast<float>(m_texture.height()) * m_zoom));
+    m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, m_pixel_grid);
     if (ImGui::IsItemHovered()) {
         const ImVec2 mouse = ImGui::GetIO().MousePos;
         const int x = static_cast<int>((mouse.x - origin.x) / m_zoom);

@@ -3,6 +3,7 @@
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
 #include "ui/gl_texture.h"
+#include "ui/image_view_program.h"
 
 #include <functional>
 
@@ -14,7 +15,7 @@ class SampleGridPanel {
 public:
     using Post = std::function<void(Command)>;
 
-    SampleGridPanel(ShowSampleGrid initial, Post post);
+    SampleGridPanel(ShowSampleGrid initial, float zoom, Post post);
 
     // Posts the initial request; call once the engine runs.
     void start();
@@ -32,8 +33,10 @@ private:
     ShowSampleGrid m_request;
     Post m_post;
     GlTexture m_texture;
+    ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 3.0f;
+    bool m_pixel_grid = true;
 };
 
 }  // namespace inv
