@@ -57,6 +57,11 @@ std::filesystem::path side_car_path(const std::filesystem::path& path) { return 
 void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path) {
     torch::serialize::OutputArchive archive;
     module.save(archive);
+    save_archive(archive, config, path);
+}
+
+void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config,
+                  const std::filesystem::path& path) {
     std::ostringstream bytes;
     archive.save_to(bytes);
     const std::string weights = bytes.str();
@@ -71,6 +76,17 @@ nlohmann::json read_saved_config(const std::filesystem::path& path) { return rea
 
 void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
                  const torch::Device& device) {
+    torch::serialize::InputArchive archive = load_archive(expected_config, path, device);
+    try {
+        module.load(archive);
+    } catch (const c10::Error& e) {
+        throw UserError(path.string() + " does not hold the weights this network needs: " + e.what_without_backtrace());
+    }
+    module.to(device);
+}
+
+torch::serialize::InputArchive load_archive(const nlohmann::json& expected_config, const std::filesystem::path& path,
+                                            const torch::Device& device) {
     const nlohmann::json side_car = read_side_car(path);
     if (auto difference = first_difference(side_car.at("config"), expected_config)) {
         throw UserError(path.string() + " was made for another configuration: " + *difference + ".");
@@ -84,11 +100,10 @@ void load_module(torch::nn::Module& module, const nlohmann::json& expected_confi
     try {
         std::istringstream stream(weights);
         archive.load_from(stream, device);
-        module.load(archive);
     } catch (const c10::Error& e) {
         throw UserError(path.string() + " could not be read as a LibTorch archive: " + e.what_without_backtrace());
     }
-    module.to(device);
+    return archive;
 }
 
 ConditionalFlow load_conditional_flow(const std::filesystem::path& path, const torch::Device& device) {

@@ -12,6 +12,13 @@ namespace inv {
 // atomically; the checksum catches an archive and side-car that do not belong together.
 void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path);
 
+// The same two-file scheme for any archive (a training state holds a model and its optimiser).
+void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config,
+                  const std::filesystem::path& path);
+// Checks the side-car's configuration against `expected_config` and the checksum, then reads.
+torch::serialize::InputArchive load_archive(const nlohmann::json& expected_config, const std::filesystem::path& path,
+                                            const torch::Device& device);
+
 std::filesystem::path side_car_path(const std::filesystem::path& path);
 // The configuration stored beside `path`; throws UserError for a missing or corrupt side-car.
 nlohmann::json read_saved_config(const std::filesystem::path& path);

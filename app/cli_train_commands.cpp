@@ -1,0 +1,127 @@
+// `invariances-cli train …` and `invariances-cli layers`: train the models of a workspace.
+#include "app/cli_commands.h"
+#include "app/stop_signal.h"
+#include "app/terminal_progress.h"
+#include "core/dataset_catalog.h"
+#include "core/errors.h"
+#include "core/thread_settings.h"
+#include "core/training/classifier_trainer.h"
+#include "core/workspace.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace inv {
+namespace {
+
+struct ClassifierOptions {
+    std::filesystem::path workspace;
+    std::string architecture = "squeezenet";
+    ClassifierTrainingOptions training;
+};
+
+struct WorkspaceData {
+    SourceImages source;
+    std::shared_ptr<const ColorDataset> train;
+    std::shared_ptr<const ColorDataset> test;
+};
+
+WorkspaceData load_workspace_data(const Workspace& workspace, const GlobalOptions& global) {
+    const DatasetEntry& entry = workspace.manifest().dataset;
+    const std::optional<DatasetKind> kind = parse_dataset_kind(entry.kind);
+    if (!kind) {
+        throw UserError(workspace.manifest_path().string() + " names data set \"" + entry.kind +
+                        "\"; this build trains on colormnist or colorfashion.");
+    }
+    WorkspaceData data;
+    data.source = load_source_images(*kind, global.data_root);
+    data.train = make_color_dataset(data.source, Split::Train, entry.colour_seed);
+    data.test = make_color_dataset(data.source, Split::Test, entry.colour_seed);
+    return data;
+}
+
+// Progress of a trainer on the terminal: the bar for steps, a line for every event.
+TrainingControl terminal_control(TerminalProgress& bar, bool json) {
+    TrainingControl control;
+    control.stop_requested = [] { return stop_signal_received(); };
+    control.on_progress = [&bar, json](const TrainingProgress& p) {
+        if (!p.message.empty()) {
+            std::fprintf(json ? stderr : stdout, "%s: %s\n", p.model.c_str(), p.message.c_str());
+            std::fflush(json ? stderr : stdout);
+        }
+        bar.update(p.step);
+    };
+    return control;
+}
+
+void run_train_classifier(ClassifierOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::ConvTraining);
+    install_stop_signal_handlers();
+    Workspace workspace = Workspace::open(options.workspace);
+    const WorkspaceData data = load_workspace_data(workspace, global);
+    options.training.model.architecture = parse_architecture(options.architecture);
+    options.training.model.classes = static_cast<int>(data.train->class_names().size());
+
+    TerminalProgress bar("training classifier", options.training.steps);
+    const ClassifierTrainingResult result =
+        train_classifier(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
+    if (result.completed) bar.finish();
+    if (global.json) {
+        const nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done},
+                                    {"test_accuracy", result.test_accuracy}, {"rollbacks", result.rollbacks}};
+        std::printf("%s\n", report.dump(2).c_str());
+    } else if (result.completed) {
+        std::printf("classifier trained: %lld steps, test accuracy %.2f %%\n",
+                    static_cast<long long>(result.steps_done), 100.0 * result.test_accuracy);
+    } else {
+        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
+                    static_cast<long long>(result.steps_done));
+    }
+}
+
+void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
+    const Workspace workspace = Workspace::open(folder);
+    const auto found = workspace.manifest().models.find("classifier");
+    if (found == workspace.manifest().models.end()) {
+        throw UserError(folder.string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
+    }
+    const std::vector<LayerInfo> layers = classifier_layers(classifier_config_from_json(found->second.config));
+    if (global.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const LayerInfo& layer : layers) list.push_back({{"name", layer.name}, {"shape", layer.shape}});
+        std::printf("%s\n", list.dump(2).c_str());
+        return;
+    }
+    for (const LayerInfo& layer : layers) std::printf("%s\n", describe(layer).c_str());
+}
+
+}  // namespace
+
+void add_train_commands(CLI::App& app, const GlobalOptions& global) {
+    CLI::App* train = app.add_subcommand("train", "Train the models of a workspace (Ctrl-C saves; re-run resumes)");
+    train->require_subcommand(1);
+
+    auto options = std::make_shared<ClassifierOptions>();
+    CLI::App* cmd = train->add_subcommand("classifier", "Train the classifier under study, with checkpoints along the way");
+    cmd->add_option("--workspace", options->workspace, "Workspace folder")->required();
+    cmd->add_option("--architecture", options->architecture, "squeezenet or resnet")
+        ->check(CLI::IsMember({"squeezenet", "resnet"}))
+        ->capture_default_str();
+    cmd->add_option("--width", options->training.model.width, "Channel multiplier of the reference widths")
+        ->check(CLI::Range(0.05, 4.0))
+        ->capture_default_str();
+    cmd->add_option("--steps", options->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    cmd->add_option("--batch-size", options->training.batch_size, "Images per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    cmd->add_option("--learning-rate", options->training.learning_rate, "Adam learning rate")->capture_default_str();
+    cmd->add_option("--seed", options->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    cmd->callback([options, &global] { run_train_classifier(*options, global); });
+
+    auto layers_folder = std::make_shared<std::filesystem::path>();
+    CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");
+    layers->add_option("--workspace", *layers_folder, "Workspace folder")->required();
+    layers->callback([layers_folder, &global] { run_layers(*layers_folder, global); });
+}
+
+}  // namespace inv

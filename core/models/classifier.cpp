@@ -1,0 +1,164 @@
+#include "core/models/classifier.h"
+
+#include "core/errors.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace inv {
+namespace {
+
+std::int64_t scaled(double width, int channels) {
+    return std::max<std::int64_t>(4, static_cast<std::int64_t>(std::lround(width * channels)));
+}
+
+torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, std::int64_t stride = 1) {
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
+}
+
+// SqueezeNet's fire module: a 1x1 squeeze, then 1x1 and 3x3 expands side by side.
+class FireImpl : public torch::nn::Module {
+public:
+    FireImpl(std::int64_t in, std::int64_t squeeze, std::int64_t expand)
+        : m_squeeze(register_module("squeeze", conv(in, squeeze, 1))),
+          m_expand1(register_module("expand1x1", conv(squeeze, expand, 1))),
+          m_expand3(register_module("expand3x3", conv(squeeze, expand, 3))) {}
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        const torch::Tensor s = torch::relu(m_squeeze->forward(x));
+        return torch::cat({torch::relu(m_expand1->forward(s)), torch::relu(m_expand3->forward(s))}, 1);
+    }
+
+private:
+    torch::nn::Conv2d m_squeeze, m_expand1, m_expand3;
+};
+TORCH_MODULE(Fire);
+
+// A ResNet basic block: two 3x3 convolutions with batch norm and an identity (or 1x1) shortcut.
+class BasicBlockImpl : public torch::nn::Module {
+public:
+    BasicBlockImpl(std::int64_t in, std::int64_t out, std::int64_t stride)
+        : m_conv1(register_module("conv1", conv(in, out, 3, stride))),
+          m_norm1(register_module("bn1", torch::nn::BatchNorm2d(out))),
+          m_conv2(register_module("conv2", conv(out, out, 3))),
+          m_norm2(register_module("bn2", torch::nn::BatchNorm2d(out))) {
+        if (stride != 1 || in != out) {
+            m_shortcut = register_module("shortcut", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
+        }
+    }
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        torch::Tensor y = torch::relu(m_norm1->forward(m_conv1->forward(x)));
+        y = m_norm2->forward(m_conv2->forward(y));
+        return torch::relu(y + (m_shortcut ? m_shortcut->forward(x) : x));
+    }
+
+private:
+    torch::nn::Conv2d m_conv1;
+    torch::nn::BatchNorm2d m_norm1;
+    torch::nn::Conv2d m_conv2;
+    torch::nn::BatchNorm2d m_norm2;
+    torch::nn::Sequential m_shortcut{nullptr};
+};
+TORCH_MODULE(BasicBlock);
+
+torch::nn::MaxPool2d pool() { return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)); }
+
+// He initialisation for the ReLU convolutions (LibTorch's default, tuned for linear layers, lets
+// the signal of a deep network without batch norm fade, and SqueezeNet then does not learn), and a
+// small normal initialisation for the layer that produces the logits, as in torchvision.
+void initialise(torch::nn::Module& network, const torch::nn::Module* logits_layer) {
+    torch::NoGradGuard no_grad;
+    for (const auto& module : network.modules(/*include_self=*/false)) {
+        if (auto* convolution = module->as<torch::nn::Conv2d>()) {
+            if (module.get() == logits_layer) {
+                torch::nn::init::normal_(convolution->weight, 0.0, 0.01);
+            } else {
+                torch::nn::init::kaiming_uniform_(convolution->weight, 0.0, torch::kFanIn, torch::kReLU);
+            }
+            if (convolution->bias.defined()) convolution->bias.zero_();
+        }
+    }
+}
+
+}  // namespace
+
+ClassifierImpl::ClassifierImpl(ClassifierConfig config) : m_config(std::move(config)) {
+    if (m_config.classes < 2 || m_config.input_channels < 1 || m_config.input_size < 8 || m_config.width <= 0) {
+        throw UserError("invalid classifier configuration " + to_json(m_config).dump() + ".");
+    }
+    const double w = m_config.width;
+    const torch::nn::Dropout dropout(m_config.dropout);
+    if (m_config.architecture == ClassifierArchitecture::SqueezeNet) {
+        const std::int64_t c1 = scaled(w, 64);
+        add_stage("conv1", torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::ReLU(), pool()));
+        add_stage("fire3", torch::nn::Sequential(Fire(c1, scaled(w, 16), scaled(w, 64)),
+                                                 Fire(2 * scaled(w, 64), scaled(w, 16), scaled(w, 64)), pool()));
+        add_stage("fire5", torch::nn::Sequential(Fire(2 * scaled(w, 64), scaled(w, 32), scaled(w, 128)),
+                                                 Fire(2 * scaled(w, 128), scaled(w, 32), scaled(w, 128)), pool()));
+        add_stage("fire7", torch::nn::Sequential(Fire(2 * scaled(w, 128), scaled(w, 48), scaled(w, 192)),
+                                                 Fire(2 * scaled(w, 192), scaled(w, 64), scaled(w, 256))));
+        const torch::nn::Conv2d to_logits = conv(2 * scaled(w, 256), m_config.classes, 1);
+        add_stage("logits", torch::nn::Sequential(dropout, to_logits, torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten()));
+        initialise(*this, to_logits.get());
+    } else {
+        const std::int64_t c1 = scaled(w, 64);
+        const std::int64_t c2 = scaled(w, 128);
+        const std::int64_t c3 = scaled(w, 256);
+        add_stage("stem", torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::BatchNorm2d(c1),
+                                                torch::nn::ReLU()));
+        add_stage("layer1", torch::nn::Sequential(BasicBlock(c1, c1, 1), BasicBlock(c1, c1, 1)));
+        add_stage("layer2", torch::nn::Sequential(BasicBlock(c1, c2, 2), BasicBlock(c2, c2, 1)));
+        add_stage("layer3", torch::nn::Sequential(BasicBlock(c2, c3, 2), BasicBlock(c3, c3, 1)));
+        add_stage("avgpool", torch::nn::Sequential(torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten()));
+        add_stage("logits", torch::nn::Sequential(dropout, torch::nn::Linear(c3, m_config.classes)));
+        initialise(*this, nullptr);
+    }
+    probe_layer_shapes();
+}
+
+void ClassifierImpl::add_stage(const std::string& name, torch::nn::Sequential stage) {
+    m_stages.emplace_back(name, register_module(name, std::move(stage)));
+}
+
+void ClassifierImpl::probe_layer_shapes() {
+    const bool was_training = is_training();
+    eval();
+    torch::NoGradGuard no_grad;
+    torch::Tensor x = torch::zeros({1, m_config.input_channels, m_config.input_size, m_config.input_size});
+    const auto shape_of = [](const torch::Tensor& t) { return std::vector<long>(t.sizes().begin() + 1, t.sizes().end()); };
+    m_layers.push_back({"input", shape_of(x)});
+    for (auto& [name, stage] : m_stages) {
+        x = stage->forward(x);
+        m_layers.push_back({name, shape_of(x)});
+    }
+    m_layers.push_back({"softmax", shape_of(x)});
+    train(was_training);
+}
+
+torch::Tensor ClassifierImpl::forward(const torch::Tensor& x) {
+    torch::Tensor y = x;
+    for (auto& [name, stage] : m_stages) y = stage->forward(y);
+    return y;
+}
+
+torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::string& layer) {
+    if (layer == "input") return x;
+    if (layer == "softmax") return torch::softmax(forward(x), 1);
+    torch::Tensor y = x;
+    for (auto& [name, stage] : m_stages) {
+        y = stage->forward(y);
+        if (name == layer) return y;
+    }
+    std::string known;
+    for (const LayerInfo& info : m_layers) known += (known.empty() ? "" : ", ") + info.name;
+    throw UserError("unknown layer \"" + layer + "\"; this " + to_string(m_config.architecture) + " has: " + known + ".");
+}
+
+}  // namespace inv
+
+namespace inv {
+
+std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config) { return Classifier(config)->layers(); }
+
+}  // namespace inv

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace inv {
+
+enum class ClassifierArchitecture { SqueezeNet, ResNet };
+
+// The classifier under study. Widths scale with `width`, a multiplier of the reference channel
+// counts (SqueezeNet 1.1 fire modules; a small ResNet of basic blocks).
+struct ClassifierConfig {
+    ClassifierArchitecture architecture = ClassifierArchitecture::SqueezeNet;
+    int classes = 10;
+    int input_channels = 3;
+    int input_size = 32;
+    double width = 0.5;
+    double dropout = 0.2;
+};
+
+nlohmann::json to_json(const ClassifierConfig& config);
+ClassifierConfig classifier_config_from_json(const nlohmann::json& j);
+std::string to_string(ClassifierArchitecture architecture);
+// Throws UserError naming the accepted values.
+ClassifierArchitecture parse_architecture(const std::string& text);
+
+// One place z = Φ(x) can be taken: its name and the shape of one sample's representation.
+struct LayerInfo {
+    std::string name;
+    std::vector<long> shape;  // [C, H, W] or [D]
+};
+
+std::string describe(const LayerInfo& layer);
+
+}  // namespace inv
+
+namespace inv {
+
+// The layers of the network a configuration describes, with shapes (builds it once to probe them).
+std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config);
+
+}  // namespace inv

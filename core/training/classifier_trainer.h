@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/models/classifier_config.h"
+#include "core/training/training_control.h"
+#include "core/workspace.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace inv {
+
+struct ClassifierTrainingOptions {
+    ClassifierConfig model;
+    std::int64_t steps = 1500;
+    int batch_size = 128;
+    double learning_rate = 1e-3;
+    std::uint64_t seed = 0;
+    int max_rollbacks = 3;
+    // For tests of the roll-back: the loss of this step is replaced by NaN, once.
+    std::optional<std::int64_t> inject_nan_at;
+};
+
+struct ClassifierTrainingResult {
+    bool completed = false;    // false: stopped on request; resume by running again
+    std::int64_t steps_done = 0;
+    double test_accuracy = 0.0;  // of the last checkpoint
+    int rollbacks = 0;
+};
+
+// Trains the classifier of a workspace (models["classifier"]) on `train`, keeping checkpoints on a
+// logarithmic schedule with their test accuracy on `test`. Resumes from the workspace's training
+// state when there is one for the same configuration; a finished run is a no-op. A non-finite loss
+// rolls back to the last saved state with half the learning rate, up to max_rollbacks times.
+ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                                          const ClassifierTrainingOptions& options, const TrainingControl& control);
+
+}  // namespace inv

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+struct TrainingProgress {
+    std::string model;        // "classifier", "autoencoder", …
+    std::int64_t step = 0;    // steps done
+    std::int64_t total = 0;
+    double loss = 0.0;        // of the last step
+    double learning_rate = 0.0;
+    std::string message;      // an event worth a line of its own (checkpoint, roll-back), else empty
+};
+
+// How a front end steers a trainer: progress out, a stop request in. Both are called on the
+// training thread.
+struct TrainingControl {
+    std::function<void(const TrainingProgress&)> on_progress;
+    std::function<bool()> stop_requested;
+
+    void report(const TrainingProgress& progress) const {
+        if (on_progress) on_progress(progress);
+    }
+    bool should_stop() const { return stop_requested && stop_requested(); }
+};
+
+// Steps at which checkpoints are kept: 0, then 20, 50, 100, 200, 500, 1000, … (a 1-2-5 series, so
+// early training, where representations change fastest, is sampled densely), and the last step.
+std::vector<std::int64_t> logarithmic_schedule(std::int64_t total_steps);
+
+}  // namespace inv
