@@ -5,6 +5,7 @@
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
+#include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "core/workspace.h"
 
@@ -18,6 +19,11 @@ struct ClassifierOptions {
     std::filesystem::path workspace;
     std::string architecture = "squeezenet";
     ClassifierTrainingOptions training;
+};
+
+struct AutoencoderOptions {
+    std::filesystem::path workspace;
+    AutoencoderTrainingOptions training;
 };
 
 struct WorkspaceData {
@@ -79,6 +85,34 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
     }
 }
 
+void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::ConvTraining);
+    install_stop_signal_handlers();
+    Workspace workspace = Workspace::open(options.workspace);
+    const WorkspaceData data = load_workspace_data(workspace, global);
+
+    TerminalProgress bar("training autoencoder", options.training.steps);
+    const AutoencoderTrainingResult result =
+        train_autoencoder(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
+    if (result.completed) bar.finish();
+    const AutoencoderQuality& q = result.quality;
+    if (global.json) {
+        nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done},
+                              {"reconstruction_l1", q.reconstruction_l1},
+                              {"foreground_colour_error", q.foreground_colour_error},
+                              {"background_colour_error", q.background_colour_error}, {"rollbacks", result.rollbacks}};
+        if (q.classifier_accuracy) report["classifier_accuracy_on_reconstructions"] = *q.classifier_accuracy;
+        std::printf("%s\n", report.dump(2).c_str());
+    } else if (result.completed) {
+        std::printf("autoencoder trained: %lld steps, L1 %.4f, colour error fg %.3f bg %.3f\n",
+                    static_cast<long long>(result.steps_done), q.reconstruction_l1, q.foreground_colour_error,
+                    q.background_colour_error);
+    } else {
+        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
+                    static_cast<long long>(result.steps_done));
+    }
+}
+
 void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
     const Workspace workspace = Workspace::open(folder);
     const auto found = workspace.manifest().models.find("classifier");
@@ -117,6 +151,23 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--learning-rate", options->training.learning_rate, "Adam learning rate")->capture_default_str();
     cmd->add_option("--seed", options->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
     cmd->callback([options, &global] { run_train_classifier(*options, global); });
+
+    auto autoencoder = std::make_shared<AutoencoderOptions>();
+    CLI::App* ae = train->add_subcommand("autoencoder", "Train the autoencoder (E, D) that gives every image its code");
+    ae->add_option("--workspace", autoencoder->workspace, "Workspace folder")->required();
+    ae->add_option("--code-dim", autoencoder->training.model.code_dim, "Size of the code z")->capture_default_str();
+    ae->add_option("--width", autoencoder->training.model.width, "Channel multiplier of (64, 128, 256, 512)")
+        ->check(CLI::Range(0.05, 4.0))
+        ->capture_default_str();
+    ae->add_option("--steps", autoencoder->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    ae->add_option("--batch-size", autoencoder->training.batch_size, "Images per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    ae->add_option("--learning-rate", autoencoder->training.learning_rate, "Adam learning rate at step 0")
+        ->capture_default_str();
+    ae->add_option("--kl-weight", autoencoder->training.kl_weight, "Weight of the KL term")->capture_default_str();
+    ae->add_option("--seed", autoencoder->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
 
     auto layers_folder = std::make_shared<std::filesystem::path>();
     CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");

@@ -51,6 +51,14 @@ ImageSample ColorDataset::get(std::size_t index) const {
     return compose(index, foreground(index), background(index));
 }
 
+std::vector<float> ColorDataset::coverage(std::size_t index) const {
+    // Foreground 1 and background 0 make the RGB planes m itself; take the first.
+    ImageSample white_on_black = compose(index, {1.0f, 1.0f, 1.0f}, {0.0f, 0.0f, 0.0f});
+    std::vector<float> m(white_on_black.pixels.begin(), white_on_black.pixels.begin() + kSide * kSide);
+    for (float& value : m) value = (value + 1.0f) * 0.5f;
+    return m;
+}
+
 ImageSample ColorDataset::compose(std::size_t index, const Rgb& fg, const Rgb& bg) const {
     const float* grey = m_images->image(m_indices.at(index));
     const int width = m_images->width;

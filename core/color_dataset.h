@@ -40,6 +40,9 @@ public:
     // Indices (into this data set) of every sample of a class, in order.
     const std::vector<std::size_t>& indices_of_class(int label) const;
 
+    // m of sample `index` on the 32x32 canvas: 1 where the image is pure foreground, 0 where it is
+    // pure background (used to measure colours in reconstructions).
+    std::vector<float> coverage(std::size_t index) const;
     // The image of sample `index` recoloured with the given colours.
     ImageSample compose(std::size_t index, const Rgb& foreground, const Rgb& background) const;
 

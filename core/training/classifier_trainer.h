@@ -14,7 +14,7 @@ struct ClassifierTrainingOptions {
     ClassifierConfig model;
     std::int64_t steps = 1500;
     int batch_size = 128;
-    double learning_rate = 1e-3;
+    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
     std::uint64_t seed = 0;
     int max_rollbacks = 3;
     // For tests of the roll-back: the loss of this step is replaced by NaN, once.

@@ -3,7 +3,11 @@
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 
+#include "core/random.h"
+
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace inv {
 
@@ -38,10 +42,10 @@ std::int64_t TrainingRun::resume() {
     m_module.load(model);
     m_optimizer.load(optimizer);
     torch::Tensor step;
-    torch::Tensor learning_rate;
+    torch::Tensor scale;
     archive.read("step", step);
-    archive.read("learning_rate", learning_rate);
-    m_optimizer.set_lr(learning_rate.item<double>());
+    archive.read("learning_rate_scale", scale);
+    m_learning_rate_scale = scale.item<double>();
     return step.item<std::int64_t>();
 }
 
@@ -54,17 +58,19 @@ void TrainingRun::save_state(std::int64_t step) {
     archive.write("model", model);
     archive.write("optimizer", optimizer);
     archive.write("step", torch::tensor(step, torch::kLong));
-    archive.write("learning_rate", torch::tensor(m_optimizer.lr(), torch::kDouble));
+    archive.write("learning_rate_scale", torch::tensor(m_learning_rate_scale, torch::kDouble));
     save_archive(archive, state_config(), state_path());
 }
 
-bool TrainingRun::has_checkpoint(std::int64_t step) const {
+const std::vector<CheckpointEntry>& TrainingRun::checkpoints() const {
+    static const std::vector<CheckpointEntry> kNone;
     const auto found = m_workspace.manifest().models.find(m_name);
-    if (found == m_workspace.manifest().models.end()) return false;
-    for (const CheckpointEntry& c : found->second.checkpoints) {
-        if (c.step == step) return true;
-    }
-    return false;
+    return found == m_workspace.manifest().models.end() ? kNone : found->second.checkpoints;
+}
+
+bool TrainingRun::has_checkpoint(std::int64_t step) const {
+    const auto& all = checkpoints();
+    return std::any_of(all.begin(), all.end(), [step](const CheckpointEntry& c) { return c.step == step; });
 }
 
 void TrainingRun::record_checkpoint(std::int64_t step, const nlohmann::json& metrics) {
@@ -89,17 +95,83 @@ std::int64_t TrainingRun::roll_back(std::int64_t failed_step, int max_rollbacks)
                         " again after " + std::to_string(max_rollbacks) +
                         " roll-backs with lower learning rates. Try a smaller --learning-rate.");
     }
-    const double lowered = m_optimizer.lr() * 0.5;
+    const double lowered = m_learning_rate_scale * 0.5;
     const std::int64_t step = resume();
-    m_optimizer.set_lr(lowered);
+    m_learning_rate_scale = lowered;
     TrainingProgress progress;
     progress.model = m_name;
     progress.step = step;
-    progress.learning_rate = lowered;
+    progress.learning_rate = m_optimizer.lr() * 0.5;
     progress.message = "non-finite loss at step " + std::to_string(failed_step) + ": rolled back to step " +
-                       std::to_string(step) + ", learning rate lowered to " + std::to_string(lowered);
+                       std::to_string(step) + ", learning rate lowered to " + std::to_string(lowered) +
+                       " of its schedule";
     m_control.report(progress);
     return step;
+}
+
+double cosine_learning_rate(double base, std::int64_t step, std::int64_t total) {
+    const double progress = total > 0 ? std::min(1.0, static_cast<double>(step) / static_cast<double>(total)) : 1.0;
+    return base * 0.5 * (1.0 + std::cos(M_PI * progress));
+}
+
+LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const LoopSettings& settings,
+                             const TrainingControl& control, const std::string& model_name,
+                             const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
+                             const std::function<Evaluation()>& evaluate) {
+    constexpr std::int64_t kStateEvery = 100;
+    const std::vector<std::int64_t> schedule = logarithmic_schedule(settings.steps);
+    LoopResult result;
+    std::int64_t step = run.resume();
+    if (step == 0) run.save_state(0);
+    bool nan_injected = false;
+
+    const auto checkpoint_if_due = [&](std::int64_t at) {
+        if (std::find(schedule.begin(), schedule.end(), at) == schedule.end() || run.has_checkpoint(at)) return;
+        const Evaluation evaluation = evaluate();
+        result.metrics = evaluation.metrics;
+        run.record_checkpoint(at, evaluation.metrics);
+        run.save_state(at);
+        TrainingProgress progress{model_name, at, settings.steps, 0.0, optimizer.lr(), {}};
+        progress.message = "checkpoint at step " + std::to_string(at) + ": " + evaluation.summary;
+        control.report(progress);
+    };
+
+    checkpoint_if_due(step);
+    while (step < settings.steps) {
+        if (control.should_stop()) {
+            run.save_state(step);
+            result.steps_done = step;
+            result.rollbacks = run.rollbacks();
+            return result;
+        }
+        optimizer.set_lr(run.learning_rate_scale() * cosine_learning_rate(settings.learning_rate, step, settings.steps));
+        torch::manual_seed(mix64(settings.seed, static_cast<std::uint64_t>(step) + 1));
+        torch::Tensor loss = loss_of_step(step);
+        if (settings.inject_nan_at && *settings.inject_nan_at == step && !nan_injected) {
+            nan_injected = true;
+            loss = loss * std::numeric_limits<double>::quiet_NaN();
+        }
+        if (!all_finite(loss)) {
+            step = run.roll_back(step, settings.max_rollbacks);
+            continue;
+        }
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        ++step;
+        control.report({model_name, step, settings.steps, loss.item<double>(), optimizer.lr(), {}});
+        checkpoint_if_due(step);
+        if (step % kStateEvery == 0) run.save_state(step);
+    }
+    if (result.metrics.is_null()) {
+        // A finished run opened again: report what its last checkpoint measured.
+        const auto& checkpoints = run.checkpoints();
+        if (!checkpoints.empty()) result.metrics = checkpoints.back().metrics;
+    }
+    result.completed = true;
+    result.steps_done = step;
+    result.rollbacks = run.rollbacks();
+    return result;
 }
 
 bool all_finite(const torch::Tensor& t) { return torch::isfinite(t).all().item<bool>(); }

@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace inv {
@@ -26,10 +28,15 @@ public:
     void save_state(std::int64_t step);
     // Saves the weights as a checkpoint of `step` and records it (with metrics) in the manifest.
     void record_checkpoint(std::int64_t step, const nlohmann::json& metrics);
-    // After a non-finite loss: reloads the last saved state and halves the learning rate; returns the
-    // step to continue from. Throws UserError after `max_rollbacks` roll-backs.
+    // After a non-finite loss: reloads the last saved state and halves the learning-rate scale;
+    // returns the step to continue from. Throws UserError after `max_rollbacks` roll-backs.
     std::int64_t roll_back(std::int64_t failed_step, int max_rollbacks);
+    // 1, halved by every roll-back; trainers multiply their learning-rate schedule by it. Saved with
+    // the state.
+    double learning_rate_scale() const { return m_learning_rate_scale; }
     bool has_checkpoint(std::int64_t step) const;
+    // The checkpoints the manifest lists for this model, oldest first.
+    const std::vector<CheckpointEntry>& checkpoints() const;
     int rollbacks() const { return m_rollbacks; }
 
     std::filesystem::path folder() const;
@@ -47,7 +54,40 @@ private:
     FusedAdam& m_optimizer;
     const TrainingControl& m_control;
     int m_rollbacks = 0;
+    double m_learning_rate_scale = 1.0;
 };
+
+struct LoopSettings {
+    std::int64_t steps = 0;
+    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at `steps`
+    std::uint64_t seed = 0;
+    int max_rollbacks = 3;
+    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+};
+
+struct LoopResult {
+    bool completed = false;  // false: stopped on request, state saved
+    std::int64_t steps_done = 0;
+    nlohmann::json metrics;  // of the last checkpoint
+    int rollbacks = 0;
+};
+
+struct Evaluation {
+    nlohmann::json metrics;
+    std::string summary;  // one line for people
+};
+
+// The training loop every trainer shares: resume, per-step learning rate and seed, stop requests,
+// roll-back on a non-finite loss, optimiser steps, progress, checkpoints with their evaluation on
+// the logarithmic schedule, and the periodic state. `loss_of_step` computes one step's loss (the
+// torch seed is already set from (seed, step)); `evaluate` measures the model for a checkpoint.
+LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const LoopSettings& settings,
+                             const TrainingControl& control, const std::string& model_name,
+                             const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
+                             const std::function<Evaluation()>& evaluate);
+
+// Cosine decay from `base` at step 0 to 0 at `total`.
+double cosine_learning_rate(double base, std::int64_t step, std::int64_t total);
 
 // True when every value of the tensor is finite.
 bool all_finite(const torch::Tensor& t);

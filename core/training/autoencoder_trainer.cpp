@@ -1,0 +1,144 @@
+#include "core/training/autoencoder_trainer.h"
+
+#include "core/flow/flow_checkpoint.h"
+#include "core/models/autoencoder.h"
+#include "core/models/classifier.h"
+#include "core/training/batches.h"
+#include "core/training/training_run.h"
+
+#include <cstdio>
+
+namespace inv {
+namespace {
+
+constexpr const char* kModelName = "autoencoder";
+constexpr std::size_t kEvaluationImages = 1000;
+constexpr std::size_t kEvaluationBatch = 250;
+constexpr float kPureForeground = 0.9f;
+constexpr float kPureBackground = 0.05f;
+
+std::optional<Classifier> final_classifier(const Workspace& workspace) {
+    const auto found = workspace.manifest().models.find("classifier");
+    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) return std::nullopt;
+    Classifier model(classifier_config_from_json(found->second.config));
+    load_module(*model, found->second.config, workspace.resolve(found->second.checkpoints.back().file), torch::kCPU);
+    model->eval();
+    return model;
+}
+
+// Mean absolute colour error in [0, 1] of the pixels whose coverage passes `select`.
+template <typename Select>
+double colour_error(const torch::Tensor& reconstruction, const std::vector<float>& coverage, const Rgb& truth,
+                    Select select) {
+    const std::int64_t plane = reconstruction.size(1) * reconstruction.size(2);
+    const torch::Tensor pixels = ((reconstruction.reshape({3, plane}) + 1.0) * 0.5).clamp(0, 1);
+    std::vector<std::int64_t> chosen;
+    for (std::int64_t p = 0; p < plane; ++p) {
+        if (select(coverage[static_cast<std::size_t>(p)])) chosen.push_back(p);
+    }
+    if (chosen.empty()) return 0.0;
+    const torch::Tensor mean = pixels.index_select(1, torch::tensor(chosen, torch::kLong)).mean(1);
+    return (mean - torch::tensor({truth[0], truth[1], truth[2]})).abs().mean().item<double>();
+}
+
+AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::optional<Classifier>& classifier) {
+    torch::NoGradGuard no_grad;
+    const bool was_training = model->is_training();
+    model->eval();
+    AutoencoderQuality quality;
+    std::int64_t correct = 0;
+    const std::size_t count = std::min(kEvaluationImages, test.size());
+    for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
+        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch));
+        const torch::Tensor reconstruction = model->decode(model->encode(batch.images).mean);
+        quality.reconstruction_l1 += (reconstruction - batch.images).abs().mean().item<double>() * batch.labels.size(0);
+        for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
+            const std::size_t index = start + static_cast<std::size_t>(i);
+            const std::vector<float> coverage = test.coverage(index);
+            quality.foreground_colour_error +=
+                colour_error(reconstruction[i], coverage, test.foreground(index), [](float m) { return m >= kPureForeground; });
+            quality.background_colour_error +=
+                colour_error(reconstruction[i], coverage, test.background(index), [](float m) { return m <= kPureBackground; });
+        }
+        if (classifier) correct += ((*classifier)->forward(reconstruction).argmax(1) == batch.labels).sum().item<std::int64_t>();
+    }
+    const double n = static_cast<double>(count);
+    quality.reconstruction_l1 /= n;
+    quality.foreground_colour_error /= n;
+    quality.background_colour_error /= n;
+    if (classifier) quality.classifier_accuracy = static_cast<double>(correct) / n;
+    model->train(was_training);
+    return quality;
+}
+
+nlohmann::json to_json(const AutoencoderQuality& q) {
+    nlohmann::json j{{"reconstruction_l1", q.reconstruction_l1},
+                     {"foreground_colour_error", q.foreground_colour_error},
+                     {"background_colour_error", q.background_colour_error}};
+    if (q.classifier_accuracy) j["classifier_accuracy_on_reconstructions"] = *q.classifier_accuracy;
+    return j;
+}
+
+AutoencoderQuality quality_from_json(const nlohmann::json& m) {
+    AutoencoderQuality q;
+    if (!m.is_object()) return q;
+    q.reconstruction_l1 = m.value("reconstruction_l1", 0.0);
+    q.foreground_colour_error = m.value("foreground_colour_error", 0.0);
+    q.background_colour_error = m.value("background_colour_error", 0.0);
+    if (m.contains("classifier_accuracy_on_reconstructions")) {
+        q.classifier_accuracy = m["classifier_accuracy_on_reconstructions"].get<double>();
+    }
+    return q;
+}
+
+std::string summary(const AutoencoderQuality& q) {
+    char text[160];
+    std::snprintf(text, sizeof text, "L1 %.4f, colour error fg %.3f bg %.3f", q.reconstruction_l1,
+                  q.foreground_colour_error, q.background_colour_error);
+    std::string line = text;
+    if (q.classifier_accuracy) {
+        std::snprintf(text, sizeof text, ", classifier on reconstructions %.2f %%", 100.0 * *q.classifier_accuracy);
+        line += text;
+    }
+    return line;
+}
+
+}  // namespace
+
+AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                                            const AutoencoderTrainingOptions& options, const TrainingControl& control) {
+    torch::manual_seed(options.seed);
+    Autoencoder model(options.model);
+    FusedAdam optimizer(model->parameters(), {options.learning_rate, 0.5, 0.9, 1e-8});
+    nlohmann::json config = to_json(options.model);
+    config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
+                          {"kl_weight", options.kl_weight}, {"seed", options.seed}};
+    TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
+    std::optional<Classifier> classifier = final_classifier(workspace);
+
+    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
+                                options.inject_nan_at};
+    model->train();
+    AutoencoderQuality last;
+    const LoopResult loop = run_training_loop(
+        run, optimizer, settings, control, kModelName,
+        [&](std::int64_t step) {
+            const ImageBatch batch = training_batch(train, options.seed, step, options.batch_size);
+            const Posterior posterior = model->encode(batch.images);
+            const torch::Tensor reconstruction = model->decode(posterior.sample());
+            const torch::Tensor l1 = (reconstruction - batch.images).abs().sum({1, 2, 3}).mean();
+            return l1 + options.kl_weight * posterior.kl().mean();
+        },
+        [&] {
+            last = evaluate(model, test, classifier);
+            return Evaluation{to_json(last), summary(last)};
+        });
+    AutoencoderTrainingResult result;
+    result.completed = loop.completed;
+    result.steps_done = loop.steps_done;
+    result.rollbacks = loop.rollbacks;
+    result.quality = quality_from_json(loop.metrics);
+    return result;
+}
+
+}  // namespace inv

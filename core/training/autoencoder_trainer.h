@@ -1,0 +1,44 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/models/autoencoder_config.h"
+#include "core/training/training_control.h"
+#include "core/workspace.h"
+
+#include <cstdint>
+#include <optional>
+
+namespace inv {
+
+struct AutoencoderTrainingOptions {
+    AutoencoderConfig model;
+    std::int64_t steps = 3000;
+    int batch_size = 64;
+    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
+    double kl_weight = 1e-3;      // of the KL term against the summed L1 reconstruction error
+    std::uint64_t seed = 0;
+    int max_rollbacks = 3;
+    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+};
+
+struct AutoencoderQuality {
+    double reconstruction_l1 = 0.0;      // mean |x - D(E(x))| per pixel, in [-1, 1] units
+    double foreground_colour_error = 0.0;  // mean absolute error in [0, 1] over RGB
+    double background_colour_error = 0.0;
+    std::optional<double> classifier_accuracy;  // on reconstructions, when the workspace has a classifier
+};
+
+struct AutoencoderTrainingResult {
+    bool completed = false;
+    std::int64_t steps_done = 0;
+    AutoencoderQuality quality;  // of the last checkpoint
+    int rollbacks = 0;
+};
+
+// Trains models["autoencoder"] of a workspace: L1 reconstruction of codes sampled from the posterior
+// plus a small KL term. Checkpoints (on a logarithmic schedule) carry the quality measures above on
+// `test`; the classifier's accuracy on reconstructions uses the workspace's final classifier.
+AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                                            const AutoencoderTrainingOptions& options, const TrainingControl& control);
+
+}  // namespace inv

@@ -1,0 +1,27 @@
+#pragma once
+
+// Torch-including: core, tests and benchmarks only.
+#include "core/color_dataset.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace inv {
+
+struct ImageBatch {
+    torch::Tensor images;  // [N, C, H, W] in [-1, 1]
+    torch::Tensor labels;  // [N] class indices
+};
+
+// The batch of a training step is a pure function of (seed, step), so a resumed run sees exactly
+// the batches an uninterrupted one would.
+// With `fresh_colours` every image gets new foreground and background colours, drawn from the same
+// uniform distribution as the data set's: the grey images are few (8000 digits), the colours
+// unlimited, and recolouring keeps the models from memorising colour-image pairs.
+ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
+                          bool fresh_colours = true);
+// Samples [begin, end) of a data set, in order.
+ImageBatch dataset_range(const ColorDataset& dataset, std::size_t begin, std::size_t end);
+
+}  // namespace inv

@@ -1,0 +1,178 @@
+#include "core/training/cinn_trainer.h"
+
+#include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
+#include "core/flow/flow_losses.h"
+#include "core/models/autoencoder.h"
+#include "core/models/classifier.h"
+#include "core/training/batches.h"
+#include "core/training/training_run.h"
+
+#include <cstdio>
+
+namespace inv {
+namespace {
+
+constexpr std::size_t kEvaluationImages = 500;
+constexpr std::size_t kEvaluationBatch = 250;
+
+const ModelEntry& trained_model(const Workspace& workspace, const std::string& name, const std::string& command) {
+    const auto found = workspace.manifest().models.find(name);
+    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
+        throw UserError(workspace.folder().string() + " has no trained " + name + "; run `invariances-cli " + command +
+                        " --workspace " + workspace.folder().string() + "` first.");
+    }
+    return found->second;
+}
+
+const CheckpointEntry& checkpoint_at(const ModelEntry& entry, std::optional<std::int64_t> step, const std::string& name) {
+    if (!step) return entry.checkpoints.back();
+    for (const CheckpointEntry& c : entry.checkpoints) {
+        if (c.step == *step) return c;
+    }
+    std::string steps;
+    for (const CheckpointEntry& c : entry.checkpoints) steps += (steps.empty() ? "" : ", ") + std::to_string(c.step);
+    throw UserError("the " + name + " has no checkpoint at step " + std::to_string(*step) + "; it has: " + steps + ".");
+}
+
+struct FrozenModels {
+    Classifier classifier{nullptr};
+    Autoencoder autoencoder{nullptr};
+    std::int64_t classifier_step = 0;
+};
+
+FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step) {
+    FrozenModels models;
+    const ModelEntry& classifier = trained_model(workspace, "classifier", "train classifier");
+    const CheckpointEntry& checkpoint = checkpoint_at(classifier, classifier_step, "classifier");
+    models.classifier = Classifier(classifier_config_from_json(classifier.config));
+    load_module(*models.classifier, classifier.config, workspace.resolve(checkpoint.file), torch::kCPU);
+    models.classifier->eval();
+    models.classifier_step = checkpoint.step;
+
+    const ModelEntry& autoencoder = trained_model(workspace, "autoencoder", "train autoencoder");
+    models.autoencoder = Autoencoder(autoencoder_config_from_json(autoencoder.config));
+    load_module(*models.autoencoder, autoencoder.config, workspace.resolve(autoencoder.checkpoints.back().file),
+                torch::kCPU);
+    models.autoencoder->eval();
+    return models;
+}
+
+CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ColorDataset& test) {
+    torch::NoGradGuard no_grad;
+    const bool was_training = t->is_training();
+    t->eval();
+    CinnQuality quality;
+    double agreement = 0.0;
+    double input_error = 0.0;
+    const std::size_t count = std::min(kEvaluationImages, test.size());
+    for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
+        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch));
+        const torch::Tensor z = frozen.classifier->representation(batch.images, layer);
+        const torch::Tensor code = frozen.autoencoder->encode(batch.images).sample();
+        const torch::Tensor v = t->forward(code, z).value;
+        const double n = static_cast<double>(batch.images.size(0));
+        quality.half_squared_norm_per_dim += (0.5 * v.pow(2).sum(1) / v.size(1)).sum().item<double>();
+        const torch::Tensor samples = frozen.autoencoder->decode(t->inverse(torch::randn_like(v), z));
+        const torch::Tensor predicted = frozen.classifier->forward(batch.images).argmax(1);
+        agreement += (frozen.classifier->forward(samples).argmax(1) == predicted).to(torch::kDouble).sum().item<double>();
+        input_error += (samples - batch.images).abs().mean().item<double>() * n;
+    }
+    const double n = static_cast<double>(count);
+    quality.half_squared_norm_per_dim /= n;
+    if (layer == "logits" || layer == "softmax") quality.prediction_agreement = agreement / n;
+    if (layer == "input") quality.input_sample_error = input_error / n;
+    t->train(was_training);
+    return quality;
+}
+
+nlohmann::json to_json(const CinnQuality& q) {
+    nlohmann::json j{{"half_squared_norm_per_dim", q.half_squared_norm_per_dim}};
+    if (q.prediction_agreement) j["prediction_agreement"] = *q.prediction_agreement;
+    if (q.input_sample_error) j["input_sample_error"] = *q.input_sample_error;
+    return j;
+}
+
+CinnQuality quality_from_json(const nlohmann::json& m) {
+    CinnQuality q;
+    if (!m.is_object()) return q;
+    q.half_squared_norm_per_dim = m.value("half_squared_norm_per_dim", 0.0);
+    if (m.contains("prediction_agreement")) q.prediction_agreement = m["prediction_agreement"].get<double>();
+    if (m.contains("input_sample_error")) q.input_sample_error = m["input_sample_error"].get<double>();
+    return q;
+}
+
+std::string summary(const CinnQuality& q) {
+    char text[160];
+    int used = std::snprintf(text, sizeof text, "held-out 1/2|v|^2 per dim %.3f", q.half_squared_norm_per_dim);
+    if (q.prediction_agreement) {
+        used += std::snprintf(text + used, sizeof text - used, ", samples keep the prediction %.1f %%",
+                              100.0 * *q.prediction_agreement);
+    }
+    if (q.input_sample_error) std::snprintf(text + used, sizeof text - used, ", samples differ from x by %.3f", *q.input_sample_error);
+    return text;
+}
+
+}  // namespace
+
+std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t> classifier_step) {
+    return "cinn-" + layer + (classifier_step ? "@" + std::to_string(*classifier_step) : std::string());
+}
+
+CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                              const CinnTrainingOptions& options, const TrainingControl& control) {
+    FrozenModels frozen = load_frozen(workspace, options.classifier_step);
+    const auto& layers = frozen.classifier->layers();
+    const auto layer = std::find_if(layers.begin(), layers.end(), [&](const LayerInfo& l) { return l.name == options.layer; });
+    if (layer == layers.end()) {
+        std::string known;
+        for (const LayerInfo& l : layers) known += (known.empty() ? "" : ", ") + l.name;
+        throw UserError("unknown layer \"" + options.layer + "\"; the classifier has: " + known + ".");
+    }
+
+    torch::manual_seed(options.seed);
+    ConditionalFlowConfig config;
+    config.flow = options.flow;
+    config.flow.dim = frozen.autoencoder->config().code_dim;
+    config.condition_shape.assign(layer->shape.begin(), layer->shape.end());
+    config.embedding_dim = options.embedding_dim;
+    ConditionalFlow t(config);
+    FusedAdam optimizer(t->parameters(), {options.learning_rate, 0.5, 0.9, 1e-8});
+    nlohmann::json saved_config = to_json(config);
+    saved_config["layer"] = options.layer;
+    saved_config["classifier_step"] = frozen.classifier_step;
+    saved_config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
+                                {"seed", options.seed}};
+    const std::string name = cinn_model_name(options.layer, options.classifier_step);
+    TrainingRun run(workspace, name, "cinn", saved_config, *t, optimizer, control);
+
+    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
+                                options.inject_nan_at};
+    t->train();
+    const LoopResult loop = run_training_loop(
+        run, optimizer, settings, control, name,
+        [&](std::int64_t step) {
+            const ImageBatch batch = training_batch(train, options.seed, step, options.batch_size);
+            torch::Tensor z;
+            torch::Tensor code;
+            {
+                torch::NoGradGuard frozen_models;
+                z = frozen.classifier->representation(batch.images, options.layer);
+                code = frozen.autoencoder->encode(batch.images).sample();
+            }
+            return flow_nll(t->forward(code, z));
+        },
+        [&] {
+            const CinnQuality quality = evaluate(t, frozen, options.layer, test);
+            return Evaluation{to_json(quality), summary(quality)};
+        });
+    CinnTrainingResult result;
+    result.model_name = name;
+    result.completed = loop.completed;
+    result.steps_done = loop.steps_done;
+    result.rollbacks = loop.rollbacks;
+    result.quality = quality_from_json(loop.metrics);
+    return result;
+}
+
+}  // namespace inv

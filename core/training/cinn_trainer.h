@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/flow/flow_config.h"
+#include "core/training/training_control.h"
+#include "core/workspace.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace inv {
+
+struct CinnTrainingOptions {
+    std::string layer;                              // where z = Φ(x) is taken
+    std::optional<std::int64_t> classifier_step;    // which classifier checkpoint; default the last
+    FlowConfig flow{0, 8, 256, 2, 0};               // dim comes from the autoencoder's code
+    int embedding_dim = 64;
+    std::int64_t steps = 1000;
+    int batch_size = 64;
+    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
+    std::uint64_t seed = 0;
+    int max_rollbacks = 3;
+    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+};
+
+struct CinnQuality {
+    double half_squared_norm_per_dim = 0.0;     // held-out ½‖v‖²/dim; 0.5 when v ~ N(0, I)
+    std::optional<double> prediction_agreement;  // logits/softmax: f(x̄) == f(x) for samples x̄
+    std::optional<double> input_sample_error;    // input: mean |x̄ − x| of samples
+};
+
+struct CinnTrainingResult {
+    std::string model_name;
+    bool completed = false;
+    std::int64_t steps_done = 0;
+    CinnQuality quality;
+    int rollbacks = 0;
+};
+
+// "cinn-<layer>" for the last classifier checkpoint, "cinn-<layer>@<step>" for another.
+std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t> classifier_step);
+
+// Trains t for one layer of the workspace's classifier against its autoencoder: v = t(z̄ | z) with
+// z̄ sampled from E's posterior; E and Φ stay frozen. Both must be trained already.
+CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                              const CinnTrainingOptions& options, const TrainingControl& control);
+
+}  // namespace inv

@@ -1,0 +1,72 @@
+#include "core/dataset_catalog.h"
+#include "core/errors.h"
+#include "core/models/autoencoder.h"
+#include "core/training/autoencoder_trainer.h"
+#include "core/training/classifier_trainer.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+
+using namespace inv;
+
+TEST_CASE("the autoencoder encodes to a posterior over the code and decodes to images in [-1 1]") {
+    AutoencoderConfig config;
+    config.code_dim = 12;
+    config.width = 0.125;
+    Autoencoder model(config);
+    const torch::Tensor images = torch::rand({5, 3, 32, 32}) * 2 - 1;
+    const Posterior posterior = model->encode(images);
+    CHECK(posterior.mean.sizes() == torch::IntArrayRef{5, 12});
+    CHECK(posterior.log_var.sizes() == torch::IntArrayRef{5, 12});
+    CHECK(posterior.log_var.max().item<double>() <= 10.0);
+    const torch::Tensor decoded = model->decode(posterior.sample());
+    CHECK(decoded.sizes() == torch::IntArrayRef{5, 3, 32, 32});
+    CHECK(decoded.abs().max().item<double>() <= 1.0);
+}
+
+TEST_CASE("the KL term is zero for the standard normal and positive otherwise") {
+    const Posterior standard{torch::zeros({2, 4}), torch::zeros({2, 4})};
+    CHECK(standard.kl().abs().max().item<double>() < 1e-7);
+    const Posterior shifted{torch::ones({1, 4}), torch::zeros({1, 4})};
+    CHECK(shifted.kl().item<double>() == doctest::Approx(2.0));
+}
+
+TEST_CASE("an image size the four stages cannot halve is refused") {
+    AutoencoderConfig config;
+    config.image_size = 40;
+    CHECK_THROWS_WITH_AS(Autoencoder{config}, doctest::Contains("divisible by 16"), UserError);
+}
+
+TEST_CASE("autoencoder training records reconstruction and colour quality and the classifier's accuracy on reconstructions") {
+    at::set_num_threads(1);
+    test::TempDir dir;
+    const SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
+    const auto train = make_color_dataset(source, Split::Train, 0);
+    const auto test_set = make_color_dataset(source, Split::Test, 0);
+    Workspace workspace = Workspace::create(dir / "ws", DatasetEntry{"colormnist", 0, {}});
+    ClassifierTrainingOptions classifier;
+    classifier.model.width = 0.125;
+    classifier.steps = 20;
+    classifier.batch_size = 16;
+    train_classifier(workspace, *train, *test_set, classifier, {});
+
+    AutoencoderTrainingOptions options;
+    options.model.code_dim = 16;
+    options.model.width = 0.125;
+    options.steps = 25;
+    options.batch_size = 8;
+    const AutoencoderTrainingResult result = train_autoencoder(workspace, *train, *test_set, options, {});
+    CHECK(result.completed);
+    CHECK(result.quality.reconstruction_l1 > 0.0);
+    CHECK(result.quality.foreground_colour_error > 0.0);
+    CHECK(result.quality.background_colour_error > 0.0);
+    REQUIRE(result.quality.classifier_accuracy.has_value());
+    const Workspace reopened = Workspace::open(dir / "ws");
+    const ModelEntry& entry = reopened.manifest().models.at("autoencoder");
+    CHECK(entry.kind == "autoencoder");
+    REQUIRE(entry.checkpoints.size() == 3);
+    CHECK(entry.checkpoints.back().metrics.contains("classifier_accuracy_on_reconstructions"));
+    // Training reduces the reconstruction error from the untrained network's.
+    CHECK(entry.checkpoints.back().metrics["reconstruction_l1"].get<double>() <
+          entry.checkpoints.front().metrics["reconstruction_l1"].get<double>());
+}
