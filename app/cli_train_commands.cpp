@@ -5,7 +5,9 @@
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
+#include "core/models/classifier_config.h"
 #include "core/training/autoencoder_trainer.h"
+#include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "core/workspace.h"
 
@@ -24,6 +26,13 @@ struct ClassifierOptions {
 struct AutoencoderOptions {
     std::filesystem::path workspace;
     AutoencoderTrainingOptions training;
+};
+
+struct CinnOptions {
+    std::filesystem::path workspace;
+    std::vector<std::string> layers;
+    std::int64_t classifier_step = -1;
+    CinnTrainingOptions training;
 };
 
 struct WorkspaceData {
@@ -113,6 +122,53 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
     }
 }
 
+std::vector<std::string> resolve_layers(const Workspace& workspace, const std::vector<std::string>& asked) {
+    if (asked.size() != 1 || asked[0] != "all") return asked;
+    const auto found = workspace.manifest().models.find("classifier");
+    if (found == workspace.manifest().models.end()) {
+        throw UserError(workspace.folder().string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
+    }
+    std::vector<std::string> names;
+    for (const LayerInfo& layer : classifier_layers(classifier_config_from_json(found->second.config))) {
+        names.push_back(layer.name);
+    }
+    return names;
+}
+
+void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    install_stop_signal_handlers();
+    Workspace workspace = Workspace::open(options.workspace);
+    const WorkspaceData data = load_workspace_data(workspace, global);
+    if (options.classifier_step >= 0) options.training.classifier_step = options.classifier_step;
+    nlohmann::json reports = nlohmann::json::array();
+    for (const std::string& layer : resolve_layers(workspace, options.layers)) {
+        if (stop_signal_received()) break;
+        options.training.layer = layer;
+        TerminalProgress bar("training t for " + layer, options.training.steps);
+        const CinnTrainingResult result =
+            train_cinn(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
+        if (result.completed) bar.finish();
+        const CinnQuality& q = result.quality;
+        nlohmann::json report{{"model", result.model_name}, {"layer", layer}, {"completed", result.completed},
+                              {"steps", result.steps_done}, {"half_squared_norm_per_dim", q.half_squared_norm_per_dim}};
+        if (q.prediction_agreement) report["prediction_agreement"] = *q.prediction_agreement;
+        if (q.input_sample_error) report["input_sample_error"] = *q.input_sample_error;
+        reports.push_back(report);
+        if (!global.json) {
+            if (result.completed) {
+                std::printf("%s trained: %lld steps, held-out 1/2|v|^2 per dim %.3f\n", result.model_name.c_str(),
+                            static_cast<long long>(result.steps_done), q.half_squared_norm_per_dim);
+            } else {
+                std::printf("stopped at step %lld of %s; the state is saved: run the same command to resume.\n",
+                            static_cast<long long>(result.steps_done), result.model_name.c_str());
+            }
+        }
+        if (!result.completed) break;
+    }
+    if (global.json) std::printf("%s\n", reports.dump(2).c_str());
+}
+
 void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
     const Workspace workspace = Workspace::open(folder);
     const auto found = workspace.manifest().models.find("classifier");
@@ -168,6 +224,28 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     ae->add_option("--kl-weight", autoencoder->training.kl_weight, "Weight of the KL term")->capture_default_str();
     ae->add_option("--seed", autoencoder->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
     ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
+
+    auto cinn = std::make_shared<CinnOptions>();
+    CLI::App* t = train->add_subcommand("cinn", "Train t, the conditional INN that recovers a layer's invariances");
+    t->add_option("--workspace", cinn->workspace, "Workspace folder")->required();
+    t->add_option("--layer,--layers", cinn->layers, "Layer name(s), or 'all' (see `invariances-cli layers`)")
+        ->required()
+        ->delimiter(',');
+    t->add_option("--classifier-step", cinn->classifier_step,
+                  "Train against this classifier checkpoint instead of the last (for training dynamics)");
+    t->add_option("--blocks", cinn->training.flow.blocks, "Flow blocks")->check(CLI::Range(1, 64))->capture_default_str();
+    t->add_option("--hidden-width", cinn->training.flow.hidden_width, "Width of the coupling MLPs")
+        ->check(CLI::Range(1, 8192))
+        ->capture_default_str();
+    t->add_option("--hidden-depth", cinn->training.flow.hidden_depth, "Hidden layers of the coupling MLPs")
+        ->check(CLI::Range(1, 8))
+        ->capture_default_str();
+    t->add_option("--embedding-dim", cinn->training.embedding_dim, "Size of the embedding of z")->capture_default_str();
+    t->add_option("--steps", cinn->training.steps, "Training steps per layer")->check(CLI::Range(1, 10000000))->capture_default_str();
+    t->add_option("--batch-size", cinn->training.batch_size, "Images per step")->check(CLI::Range(1, 4096))->capture_default_str();
+    t->add_option("--learning-rate", cinn->training.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    t->add_option("--seed", cinn->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    t->callback([cinn, &global] { run_train_cinn(*cinn, global); });
 
     auto layers_folder = std::make_shared<std::filesystem::path>();
     CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");

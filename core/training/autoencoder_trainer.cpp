@@ -1,8 +1,6 @@
 #include "core/training/autoencoder_trainer.h"
 
-#include "core/flow/flow_checkpoint.h"
-#include "core/models/autoencoder.h"
-#include "core/models/classifier.h"
+#include "core/training/workspace_models.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 
@@ -14,32 +12,6 @@ namespace {
 constexpr const char* kModelName = "autoencoder";
 constexpr std::size_t kEvaluationImages = 1000;
 constexpr std::size_t kEvaluationBatch = 250;
-constexpr float kPureForeground = 0.9f;
-constexpr float kPureBackground = 0.05f;
-
-std::optional<Classifier> final_classifier(const Workspace& workspace) {
-    const auto found = workspace.manifest().models.find("classifier");
-    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) return std::nullopt;
-    Classifier model(classifier_config_from_json(found->second.config));
-    load_module(*model, found->second.config, workspace.resolve(found->second.checkpoints.back().file), torch::kCPU);
-    model->eval();
-    return model;
-}
-
-// Mean absolute colour error in [0, 1] of the pixels whose coverage passes `select`.
-template <typename Select>
-double colour_error(const torch::Tensor& reconstruction, const std::vector<float>& coverage, const Rgb& truth,
-                    Select select) {
-    const std::int64_t plane = reconstruction.size(1) * reconstruction.size(2);
-    const torch::Tensor pixels = ((reconstruction.reshape({3, plane}) + 1.0) * 0.5).clamp(0, 1);
-    std::vector<std::int64_t> chosen;
-    for (std::int64_t p = 0; p < plane; ++p) {
-        if (select(coverage[static_cast<std::size_t>(p)])) chosen.push_back(p);
-    }
-    if (chosen.empty()) return 0.0;
-    const torch::Tensor mean = pixels.index_select(1, torch::tensor(chosen, torch::kLong)).mean(1);
-    return (mean - torch::tensor({truth[0], truth[1], truth[2]})).abs().mean().item<double>();
-}
 
 AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::optional<Classifier>& classifier) {
     torch::NoGradGuard no_grad;
@@ -56,9 +28,9 @@ AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::o
             const std::size_t index = start + static_cast<std::size_t>(i);
             const std::vector<float> coverage = test.coverage(index);
             quality.foreground_colour_error +=
-                colour_error(reconstruction[i], coverage, test.foreground(index), [](float m) { return m >= kPureForeground; });
+                colour_error(reconstruction[i], coverage, test.foreground(index), ColourRegion::Foreground);
             quality.background_colour_error +=
-                colour_error(reconstruction[i], coverage, test.background(index), [](float m) { return m <= kPureBackground; });
+                colour_error(reconstruction[i], coverage, test.background(index), ColourRegion::Background);
         }
         if (classifier) correct += ((*classifier)->forward(reconstruction).argmax(1) == batch.labels).sum().item<std::int64_t>();
     }
@@ -114,7 +86,8 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDat
     config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
                           {"kl_weight", options.kl_weight}, {"seed", options.seed}};
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
-    std::optional<Classifier> classifier = final_classifier(workspace);
+    std::optional<Classifier> classifier;
+    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace).model;
 
     const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
                                 options.inject_nan_at};

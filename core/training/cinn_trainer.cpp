@@ -3,10 +3,9 @@
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/flow/flow_losses.h"
-#include "core/models/autoencoder.h"
-#include "core/models/classifier.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
+#include "core/training/workspace_models.h"
 
 #include <cstdio>
 
@@ -16,25 +15,6 @@ namespace {
 constexpr std::size_t kEvaluationImages = 500;
 constexpr std::size_t kEvaluationBatch = 250;
 
-const ModelEntry& trained_model(const Workspace& workspace, const std::string& name, const std::string& command) {
-    const auto found = workspace.manifest().models.find(name);
-    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
-        throw UserError(workspace.folder().string() + " has no trained " + name + "; run `invariances-cli " + command +
-                        " --workspace " + workspace.folder().string() + "` first.");
-    }
-    return found->second;
-}
-
-const CheckpointEntry& checkpoint_at(const ModelEntry& entry, std::optional<std::int64_t> step, const std::string& name) {
-    if (!step) return entry.checkpoints.back();
-    for (const CheckpointEntry& c : entry.checkpoints) {
-        if (c.step == *step) return c;
-    }
-    std::string steps;
-    for (const CheckpointEntry& c : entry.checkpoints) steps += (steps.empty() ? "" : ", ") + std::to_string(c.step);
-    throw UserError("the " + name + " has no checkpoint at step " + std::to_string(*step) + "; it has: " + steps + ".");
-}
-
 struct FrozenModels {
     Classifier classifier{nullptr};
     Autoencoder autoencoder{nullptr};
@@ -42,20 +22,8 @@ struct FrozenModels {
 };
 
 FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step) {
-    FrozenModels models;
-    const ModelEntry& classifier = trained_model(workspace, "classifier", "train classifier");
-    const CheckpointEntry& checkpoint = checkpoint_at(classifier, classifier_step, "classifier");
-    models.classifier = Classifier(classifier_config_from_json(classifier.config));
-    load_module(*models.classifier, classifier.config, workspace.resolve(checkpoint.file), torch::kCPU);
-    models.classifier->eval();
-    models.classifier_step = checkpoint.step;
-
-    const ModelEntry& autoencoder = trained_model(workspace, "autoencoder", "train autoencoder");
-    models.autoencoder = Autoencoder(autoencoder_config_from_json(autoencoder.config));
-    load_module(*models.autoencoder, autoencoder.config, workspace.resolve(autoencoder.checkpoints.back().file),
-                torch::kCPU);
-    models.autoencoder->eval();
-    return models;
+    LoadedClassifier classifier = load_classifier(workspace, classifier_step);
+    return {classifier.model, load_autoencoder(workspace), classifier.step};
 }
 
 CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ColorDataset& test) {

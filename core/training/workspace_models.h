@@ -1,0 +1,29 @@
+#pragma once
+
+// Torch-including: core, tests and benchmarks only.
+#include "core/color_dataset.h"
+#include "core/models/autoencoder.h"
+#include "core/models/classifier.h"
+#include "core/workspace.h"
+
+#include <optional>
+
+namespace inv {
+
+// The trained networks a later stage builds on, loaded from a workspace in eval mode. Each throws
+// UserError saying which command to run when the network is not trained yet.
+struct LoadedClassifier {
+    Classifier model{nullptr};
+    std::int64_t step = 0;
+};
+LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::int64_t> step = std::nullopt);
+Autoencoder load_autoencoder(const Workspace& workspace);
+bool has_trained(const Workspace& workspace, const std::string& model_name);
+
+// Mean absolute colour error in [0, 1] between `truth` and the mean colour of the pixels of
+// `image` ([3, H, W] in [-1, 1]) that are pure foreground (coverage ≥ 0.9) or pure background
+// (coverage ≤ 0.05).
+enum class ColourRegion { Foreground, Background };
+double colour_error(const torch::Tensor& image, const std::vector<float>& coverage, const Rgb& truth, ColourRegion region);
+
+}  // namespace inv

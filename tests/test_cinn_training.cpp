@@ -1,0 +1,95 @@
+#include "core/dataset_catalog.h"
+#include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
+#include "core/training/autoencoder_trainer.h"
+#include "core/training/cinn_trainer.h"
+#include "core/training/classifier_trainer.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+
+using namespace inv;
+
+namespace {
+
+struct TinyWorkspace {
+    test::TempDir dir;
+    SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
+    std::shared_ptr<const ColorDataset> train = make_color_dataset(source, Split::Train, 0);
+    std::shared_ptr<const ColorDataset> test = make_color_dataset(source, Split::Test, 0);
+    Workspace workspace = Workspace::create(dir / "ws", DatasetEntry{"colormnist", 0, {}});
+
+    void train_classifier_and_autoencoder() {
+        ClassifierTrainingOptions classifier;
+        classifier.model.width = 0.125;
+        classifier.steps = 20;
+        classifier.batch_size = 16;
+        train_classifier(workspace, *train, *test, classifier, {});
+        AutoencoderTrainingOptions autoencoder;
+        autoencoder.model.code_dim = 16;
+        autoencoder.model.width = 0.125;
+        autoencoder.steps = 20;
+        autoencoder.batch_size = 8;
+        train_autoencoder(workspace, *train, *test, autoencoder, {});
+    }
+};
+
+CinnTrainingOptions tiny_cinn(const std::string& layer) {
+    CinnTrainingOptions options;
+    options.layer = layer;
+    options.flow.blocks = 2;
+    options.flow.hidden_width = 32;
+    options.embedding_dim = 16;
+    options.steps = 20;
+    options.batch_size = 16;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("t trains for a spatial and a flat layer and records its quality measures") {
+    at::set_num_threads(1);
+    TinyWorkspace tiny;
+    tiny.train_classifier_and_autoencoder();
+
+    const CinnTrainingResult spatial = train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fire3"), {});
+    CHECK(spatial.completed);
+    CHECK(spatial.model_name == "cinn-fire3");
+    CHECK(spatial.quality.half_squared_norm_per_dim > 0.0);
+    CHECK_FALSE(spatial.quality.prediction_agreement.has_value());
+
+    const CinnTrainingResult logits = train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("logits"), {});
+    REQUIRE(logits.quality.prediction_agreement.has_value());
+    CHECK(*logits.quality.prediction_agreement >= 0.0);
+    CHECK(*logits.quality.prediction_agreement <= 1.0);
+
+    const CinnTrainingResult input = train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("input"), {});
+    CHECK(input.quality.input_sample_error.has_value());
+
+    // The saved t loads on its own and names the layer and classifier checkpoint it belongs to.
+    const Workspace reopened = Workspace::open(tiny.dir / "ws");
+    const ModelEntry& entry = reopened.manifest().models.at("cinn-fire3");
+    CHECK(entry.kind == "cinn");
+    CHECK(entry.config["layer"] == "fire3");
+    CHECK(entry.config["classifier_step"] == 20);
+    ConditionalFlow t = load_conditional_flow(reopened.resolve(entry.checkpoints.back().file), torch::kCPU);
+    CHECK(t->config().condition_shape.size() == 3);
+    CHECK(t->config().flow.dim == 16);
+
+    CinnTrainingOptions earlier = tiny_cinn("logits");
+    earlier.classifier_step = 0;
+    CHECK(train_cinn(tiny.workspace, *tiny.train, *tiny.test, earlier, {}).model_name == "cinn-logits@0");
+}
+
+TEST_CASE("t refuses to train without its classifier and autoencoder or for an unknown layer") {
+    TinyWorkspace tiny;
+    CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("logits"), {}),
+                         doctest::Contains("train classifier"), UserError);
+    tiny.train_classifier_and_autoencoder();
+    CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fc7"), {}),
+                         doctest::Contains("fire5"), UserError);
+    CinnTrainingOptions missing_step = tiny_cinn("logits");
+    missing_step.classifier_step = 7;
+    CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, missing_step, {}),
+                         doctest::Contains("no checkpoint at step 7"), UserError);
+}
