@@ -9,6 +9,7 @@
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
+#include "core/training/factor_trainer.h"
 #include "core/workspace.h"
 
 #include <cstdio>
@@ -33,6 +34,11 @@ struct CinnOptions {
     std::vector<std::string> layers;
     std::int64_t classifier_step = -1;
     CinnTrainingOptions training;
+};
+
+struct FactorOptions {
+    std::filesystem::path workspace;
+    FactorTrainingOptions training;
 };
 
 struct WorkspaceData {
@@ -169,6 +175,36 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     if (global.json) std::printf("%s\n", reports.dump(2).c_str());
 }
 
+void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    install_stop_signal_handlers();
+    Workspace workspace = Workspace::open(options.workspace);
+    const WorkspaceData data = load_workspace_data(workspace, global);
+    TerminalProgress bar("training e", options.training.steps);
+    const FactorTrainingResult result =
+        train_factors(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
+    if (result.completed) bar.finish();
+    const FactorQuality& q = result.quality;
+    nlohmann::json factors = nlohmann::json::array();
+    std::string layout;
+    for (const NamedFactor& f : result.factors) {
+        factors.push_back({{"name", f.name}, {"size", f.size}});
+        layout += (layout.empty() ? "" : ", ") + f.name + " " + std::to_string(f.size);
+    }
+    if (global.json) {
+        const nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done}, {"factors", factors},
+                                    {"class_swap_accuracy", q.class_swap_accuracy},
+                                    {"background_swap_error", q.background_swap_error},
+                                    {"background_swap_class_kept", q.background_swap_class_kept}};
+        std::printf("%s\n", report.dump(2).c_str());
+    } else if (result.completed) {
+        std::printf("e trained: %lld steps; factors %s\n", static_cast<long long>(result.steps_done), layout.c_str());
+    } else {
+        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
+                    static_cast<long long>(result.steps_done));
+    }
+}
+
 void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
     const Workspace workspace = Workspace::open(folder);
     const auto found = workspace.manifest().models.find("classifier");
@@ -246,6 +282,22 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     t->add_option("--learning-rate", cinn->training.learning_rate, "Adam learning rate at step 0")->capture_default_str();
     t->add_option("--seed", cinn->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
     t->callback([cinn, &global] { run_train_cinn(*cinn, global); });
+
+    auto factors = std::make_shared<FactorOptions>();
+    CLI::App* e = train->add_subcommand("factors", "Train e, the INN that splits the code into semantic factors");
+    e->add_option("--workspace", factors->workspace, "Workspace folder")->required();
+    e->add_option("--factor-sizes", factors->training.factor_sizes,
+                  "Sizes of residual, class, foreground, background (default: estimated from pairs)")
+        ->delimiter(',');
+    e->add_option("--blocks", factors->training.flow.blocks, "Flow blocks")->check(CLI::Range(1, 64))->capture_default_str();
+    e->add_option("--hidden-width", factors->training.flow.hidden_width, "Width of the coupling MLPs")
+        ->check(CLI::Range(1, 8192))
+        ->capture_default_str();
+    e->add_option("--steps", factors->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    e->add_option("--batch-size", factors->training.batch_size, "Pairs per step")->check(CLI::Range(1, 4096))->capture_default_str();
+    e->add_option("--learning-rate", factors->training.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    e->add_option("--seed", factors->training.seed, "Seed of the initialisation and the pairs")->capture_default_str();
+    e->callback([factors, &global] { run_train_factors(*factors, global); });
 
     auto layers_folder = std::make_shared<std::filesystem::path>();
     CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");

@@ -4,6 +4,7 @@
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
+#include "core/training/factor_trainer.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -92,4 +93,37 @@ TEST_CASE("t refuses to train without its classifier and autoencoder or for an u
     missing_step.classifier_step = 7;
     CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, missing_step, {}),
                          doctest::Contains("no checkpoint at step 7"), UserError);
+}
+
+TEST_CASE("e trains on pairs with an estimated factor layout and records the swap measures") {
+    at::set_num_threads(1);
+    TinyWorkspace tiny;
+    tiny.train_classifier_and_autoencoder();
+    FactorTrainingOptions options;
+    options.flow.blocks = 2;
+    options.flow.hidden_width = 32;
+    options.estimation_pairs = 300;
+    options.steps = 20;
+    options.batch_size = 16;
+    const FactorTrainingResult result = train_factors(tiny.workspace, *tiny.train, *tiny.test, options, {});
+    CHECK(result.completed);
+    REQUIRE(result.factors.size() == 4);
+    CHECK(result.factors[0].name == "residual");
+    CHECK(result.factors[1].name == "digit");
+    int total = 0;
+    for (const NamedFactor& f : result.factors) total += f.size;
+    CHECK(total == 16);
+    CHECK(result.quality.class_swap_accuracy >= 0.0);
+    CHECK(result.quality.background_swap_error > 0.0);
+
+    const Workspace reopened = Workspace::open(tiny.dir / "ws");
+    FactorFlow loaded =
+        load_factor_flow(reopened.resolve(reopened.manifest().models.at("factors").checkpoints.back().file), torch::kCPU);
+    CHECK(loaded->config().factors.size() == 4);
+
+    TinyWorkspace other;
+    other.train_classifier_and_autoencoder();
+    options.factor_sizes = {1, 2};
+    CHECK_THROWS_WITH_AS(train_factors(other.workspace, *other.train, *other.test, options, {}),
+                         doctest::Contains("expected 4 factor sizes"), UserError);
 }

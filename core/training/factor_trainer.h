@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/flow/flow_config.h"
+#include "core/training/training_control.h"
+#include "core/workspace.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace inv {
+
+struct FactorTrainingOptions {
+    FlowConfig flow{0, 12, 256, 2, 0};  // dim comes from the autoencoder's code
+    // Sizes of (residual, class, foreground, background); empty: estimated from pairs (method.md §4).
+    std::vector<int> factor_sizes;
+    int estimation_pairs = 2000;
+    std::int64_t steps = 1000;
+    int batch_size = 64;
+    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
+    std::uint64_t seed = 0;
+    int max_rollbacks = 3;
+    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+};
+
+struct FactorQuality {
+    double class_swap_accuracy = 0.0;      // taking B's class factor: the classifier says B's class
+    double background_swap_error = 0.0;    // taking B's background factor: |background − B's| in [0, 1]
+    double background_swap_class_kept = 0.0;  // … while the classifier still says A's class
+};
+
+struct FactorTrainingResult {
+    bool completed = false;
+    std::int64_t steps_done = 0;
+    std::vector<NamedFactor> factors;
+    FactorQuality quality;
+    int rollbacks = 0;
+};
+
+// Trains models["factors"], the invertible network e that splits the autoencoder's code into a
+// residual and the data set's named factors, on pairs that share exactly one factor (the pair loss
+// of method.md §4). Checkpoints carry the swap measures above, with the workspace's classifier.
+FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                                   const FactorTrainingOptions& options, const TrainingControl& control);
+
+}  // namespace inv
