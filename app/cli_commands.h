@@ -16,5 +16,6 @@ struct GlobalOptions {
 void add_data_commands(CLI::App& app, const GlobalOptions& global);
 void add_workspace_commands(CLI::App& app, const GlobalOptions& global);
 void add_train_commands(CLI::App& app, const GlobalOptions& global);
+void add_demo_commands(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace inv

@@ -1,0 +1,117 @@
+#include "core/training/demo_pipeline.h"
+
+#include "core/dataset_catalog.h"
+#include "core/errors.h"
+#include "core/thread_settings.h"
+
+namespace inv {
+namespace {
+
+constexpr std::uint64_t kDemoColourSeed = 0;
+
+Workspace open_or_create(const std::filesystem::path& folder, DemoBudget budget) {
+    if (!std::filesystem::exists(folder / kManifestFileName)) {
+        DatasetEntry dataset{"colormnist", kDemoColourSeed, {{"demo_budget", to_string(budget)}}};
+        return Workspace::create(folder, dataset);
+    }
+    Workspace workspace = Workspace::open(folder);
+    const std::string prepared = workspace.manifest().dataset.settings.value("demo_budget", std::string());
+    if (prepared != to_string(budget)) {
+        throw UserError(folder.string() + " was " +
+                        (prepared.empty() ? std::string("not made by demo prepare")
+                                          : "prepared with --budget " + prepared) +
+                        "; use another folder for --budget " + to_string(budget) + ".");
+    }
+    return workspace;
+}
+
+}  // namespace
+
+std::string to_string(DemoBudget budget) { return budget == DemoBudget::Tiny ? "tiny" : "full"; }
+
+DemoBudget parse_demo_budget(const std::string& text) {
+    if (text == "tiny") return DemoBudget::Tiny;
+    if (text == "full") return DemoBudget::Full;
+    throw UserError("unknown budget \"" + text + "\"; expected tiny (about a minute, for tests) or full.");
+}
+
+DemoPlan demo_plan(DemoBudget budget) {
+    DemoPlan plan;
+    plan.budget = budget;
+    plan.layers = {"input", "conv1", "fire3", "fire5", "fire7", "logits", "softmax"};
+    if (budget == DemoBudget::Tiny) {
+        plan.classifier.model.width = 0.125;
+        plan.classifier.steps = 30;
+        plan.classifier.batch_size = 32;
+        plan.autoencoder.model.code_dim = 16;
+        plan.autoencoder.model.width = 0.125;
+        plan.autoencoder.steps = 30;
+        plan.autoencoder.batch_size = 16;
+        plan.cinn.flow.blocks = 2;
+        plan.cinn.flow.hidden_width = 32;
+        plan.cinn.embedding_dim = 16;
+        plan.cinn.steps = 20;
+        plan.cinn.batch_size = 16;
+        plan.layers = {"input", "fire3", "fire7", "logits", "softmax"};
+        plan.factors.flow.blocks = 2;
+        plan.factors.flow.hidden_width = 32;
+        plan.factors.estimation_pairs = 300;
+        plan.factors.steps = 20;
+        plan.factors.batch_size = 16;
+        return plan;
+    }
+    plan.classifier.steps = 2000;
+    plan.autoencoder.steps = 3000;
+    plan.cinn.steps = 500;
+    plan.factors.steps = 800;
+    return plan;
+}
+
+std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
+    std::vector<DemoStage> stages{{"classifier", plan.classifier.steps}, {"autoencoder", plan.autoencoder.steps}};
+    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), plan.cinn.steps});
+    stages.push_back({"factors", plan.factors.steps});
+    return stages;
+}
+
+DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesystem::path& data_root, const DemoPlan& plan,
+                        const TrainingControl& control, const std::function<void(const DemoStage&)>& on_stage) {
+    Workspace workspace = open_or_create(folder, plan.budget);
+    const SourceImages source = load_source_images(DatasetKind::ColorMnist, data_root);
+    const auto train = make_color_dataset(source, Split::Train, kDemoColourSeed);
+    const auto test = make_color_dataset(source, Split::Test, kDemoColourSeed);
+    const std::vector<DemoStage> stages = demo_stages(plan);
+    std::size_t stage = 0;
+    const auto begin = [&] { if (on_stage) on_stage(stages.at(stage++)); };
+
+    DemoResult result;
+    begin();
+    apply_thread_profile(ThreadProfile::ConvTraining);
+    const ClassifierTrainingResult classifier = train_classifier(workspace, *train, *test, plan.classifier, control);
+    if (!classifier.completed) return result;
+    result.metrics["classifier"] = {{"test_accuracy", classifier.test_accuracy}};
+
+    begin();
+    const AutoencoderTrainingResult autoencoder = train_autoencoder(workspace, *train, *test, plan.autoencoder, control);
+    if (!autoencoder.completed) return result;
+    result.metrics["autoencoder"] = workspace.manifest().models.at("autoencoder").checkpoints.back().metrics;
+
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    for (const std::string& layer : plan.layers) {
+        begin();
+        CinnTrainingOptions options = plan.cinn;
+        options.layer = layer;
+        const CinnTrainingResult cinn = train_cinn(workspace, *train, *test, options, control);
+        if (!cinn.completed) return result;
+        result.metrics[cinn.model_name] = workspace.manifest().models.at(cinn.model_name).checkpoints.back().metrics;
+    }
+
+    begin();
+    const FactorTrainingResult factors = train_factors(workspace, *train, *test, plan.factors, control);
+    if (!factors.completed) return result;
+    result.metrics["factors"] = workspace.manifest().models.at("factors").checkpoints.back().metrics;
+    result.completed = true;
+    return result;
+}
+
+}  // namespace inv

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/training/autoencoder_trainer.h"
+#include "core/training/cinn_trainer.h"
+#include "core/training/classifier_trainer.h"
+#include "core/training/factor_trainer.h"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+enum class DemoBudget { Tiny, Full };
+
+std::string to_string(DemoBudget budget);
+DemoBudget parse_demo_budget(const std::string& text);  // throws UserError naming the choices
+
+// Everything the default ColorMNIST workspace is trained with, per budget.
+struct DemoPlan {
+    DemoBudget budget = DemoBudget::Full;
+    ClassifierTrainingOptions classifier;
+    AutoencoderTrainingOptions autoencoder;
+    CinnTrainingOptions cinn;  // layer filled per entry of `layers`
+    std::vector<std::string> layers;
+    FactorTrainingOptions factors;
+};
+
+DemoPlan demo_plan(DemoBudget budget);
+
+struct DemoStage {
+    std::string name;   // "classifier", "autoencoder", "cinn-fire3", "factors"
+    std::int64_t steps = 0;
+};
+
+// The stages in order; the front end uses them to label its progress.
+std::vector<DemoStage> demo_stages(const DemoPlan& plan);
+
+struct DemoResult {
+    bool completed = false;  // false: stopped on request; running again resumes
+    nlohmann::json metrics;  // per stage, as stored in the workspace
+};
+
+// Builds (or finishes) the demo workspace in `folder`: creates it for ColorMNIST if needed, then
+// trains the classifier, the autoencoder, t for every layer of the plan and e. Stages already done
+// are skipped, interrupted ones resume; a folder prepared with another budget is refused.
+// `on_stage` is told when each stage starts.
+DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesystem::path& data_root, const DemoPlan& plan,
+                        const TrainingControl& control, const std::function<void(const DemoStage&)>& on_stage);
+
+}  // namespace inv

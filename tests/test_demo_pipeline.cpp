@@ -1,0 +1,46 @@
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
+#include "core/training/demo_pipeline.h"
+#include "core/training/workspace_models.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace inv;
+
+TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads") {
+    test::TempDir dir;
+    const DemoPlan plan = demo_plan(DemoBudget::Tiny);
+    std::vector<std::string> started;
+    const DemoResult result = prepare_demo(dir / "demo", test::data_root(), plan, {},
+                                           [&started](const DemoStage& stage) { started.push_back(stage.name); });
+    REQUIRE(result.completed);
+    CHECK(started.size() == demo_stages(plan).size());
+    CHECK(started.front() == "classifier");
+    CHECK(started.back() == "factors");
+
+    const Workspace workspace = Workspace::open(dir / "demo");
+    CHECK(load_classifier(workspace).step == plan.classifier.steps);
+    CHECK(load_classifier(workspace, 0).step == 0);
+    CHECK(load_autoencoder(workspace)->config().code_dim == plan.autoencoder.model.code_dim);
+    for (const std::string& layer : plan.layers) {
+        const ModelEntry& entry = workspace.manifest().models.at(cinn_model_name(layer, std::nullopt));
+        CHECK(load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU)->config().flow.dim ==
+              plan.autoencoder.model.code_dim);
+    }
+    const ModelEntry& factors = workspace.manifest().models.at("factors");
+    CHECK(load_factor_flow(workspace.resolve(factors.checkpoints.back().file), torch::kCPU)->config().factors.size() == 4);
+    CHECK(result.metrics.contains("classifier"));
+    CHECK(result.metrics.contains("cinn-softmax"));
+
+    // Prepared already: running again changes nothing.
+    const std::string manifest = read_file(workspace.manifest_path());
+    CHECK(prepare_demo(dir / "demo", test::data_root(), plan, {}, {}).completed);
+    CHECK(read_file(workspace.manifest_path()) == manifest);
+
+    // Another budget on the same folder is refused.
+    CHECK_THROWS_WITH_AS(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Full), {}, {}),
+                         doctest::Contains("--budget tiny"), UserError);
+}
