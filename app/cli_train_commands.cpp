@@ -13,6 +13,7 @@
 #include "core/workspace.h"
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace inv {
@@ -61,18 +62,48 @@ WorkspaceData load_workspace_data(const Workspace& workspace, const GlobalOption
     return data;
 }
 
-// Progress of a trainer on the terminal: the bar for steps, a line for every event.
-TrainingControl terminal_control(TerminalProgress& bar, bool json) {
+// What a trainer run ends with, for the terminal: whether it finished, and its last checkpoint's
+// measures (from the workspace manifest, the same numbers the GUI and later commands read).
+struct TrainOutcome {
+    std::string model;
+    bool completed = false;
+    std::int64_t steps = 0;
+};
+
+// Runs one trainer with a progress bar (a line for every checkpoint and roll-back), then reports
+// the outcome with the measures stored in the workspace.
+nlohmann::json run_with_progress(Workspace& workspace, const std::string& label, std::int64_t steps,
+                                 const GlobalOptions& global,
+                                 const std::function<TrainOutcome(const TrainingControl&)>& train) {
+    TerminalProgress bar(label, steps);
+    std::FILE* lines = global.json ? stderr : stdout;
     TrainingControl control;
     control.stop_requested = [] { return stop_signal_received(); };
-    control.on_progress = [&bar, json](const TrainingProgress& p) {
+    control.on_progress = [&bar, lines](const TrainingProgress& p) {
         if (!p.message.empty()) {
-            std::fprintf(json ? stderr : stdout, "%s: %s\n", p.model.c_str(), p.message.c_str());
-            std::fflush(json ? stderr : stdout);
+            std::fprintf(lines, "%s: %s\n", p.model.c_str(), p.message.c_str());
+            std::fflush(lines);
         }
         bar.update(p.step);
     };
-    return control;
+    const TrainOutcome outcome = train(control);
+    if (outcome.completed) bar.finish();
+    const auto& checkpoints = workspace.manifest().models.at(outcome.model).checkpoints;
+    const nlohmann::json metrics = checkpoints.empty() ? nlohmann::json::object() : checkpoints.back().metrics;
+    if (!global.json) {
+        if (outcome.completed) {
+            std::printf("%s trained: %lld steps; %s\n", outcome.model.c_str(), static_cast<long long>(outcome.steps),
+                        metrics.dump().c_str());
+        } else {
+            std::printf("%s stopped at step %lld; the state is saved: run the same command to resume.\n",
+                        outcome.model.c_str(), static_cast<long long>(outcome.steps));
+        }
+    }
+    return {{"model", outcome.model}, {"completed", outcome.completed}, {"steps", outcome.steps}, {"metrics", metrics}};
+}
+
+void print_json(const nlohmann::json& report, const GlobalOptions& global) {
+    if (global.json) std::printf("%s\n", report.dump(2).c_str());
 }
 
 void run_train_classifier(ClassifierOptions& options, const GlobalOptions& global) {
@@ -82,22 +113,13 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
     const WorkspaceData data = load_workspace_data(workspace, global);
     options.training.model.architecture = parse_architecture(options.architecture);
     options.training.model.classes = static_cast<int>(data.train->class_names().size());
-
-    TerminalProgress bar("training classifier", options.training.steps);
-    const ClassifierTrainingResult result =
-        train_classifier(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
-    if (result.completed) bar.finish();
-    if (global.json) {
-        const nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done},
-                                    {"test_accuracy", result.test_accuracy}, {"rollbacks", result.rollbacks}};
-        std::printf("%s\n", report.dump(2).c_str());
-    } else if (result.completed) {
-        std::printf("classifier trained: %lld steps, test accuracy %.2f %%\n",
-                    static_cast<long long>(result.steps_done), 100.0 * result.test_accuracy);
-    } else {
-        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
-                    static_cast<long long>(result.steps_done));
-    }
+    print_json(run_with_progress(workspace, "training classifier", options.training.schedule.steps, global,
+                                 [&](const TrainingControl& control) {
+                                     const auto r = train_classifier(workspace, *data.train, *data.test,
+                                                                     options.training, control);
+                                     return TrainOutcome{"classifier", r.completed, r.steps_done};
+                                 }),
+               global);
 }
 
 void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& global) {
@@ -105,27 +127,13 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = load_workspace_data(workspace, global);
-
-    TerminalProgress bar("training autoencoder", options.training.steps);
-    const AutoencoderTrainingResult result =
-        train_autoencoder(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
-    if (result.completed) bar.finish();
-    const AutoencoderQuality& q = result.quality;
-    if (global.json) {
-        nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done},
-                              {"reconstruction_l1", q.reconstruction_l1},
-                              {"foreground_colour_error", q.foreground_colour_error},
-                              {"background_colour_error", q.background_colour_error}, {"rollbacks", result.rollbacks}};
-        if (q.classifier_accuracy) report["classifier_accuracy_on_reconstructions"] = *q.classifier_accuracy;
-        std::printf("%s\n", report.dump(2).c_str());
-    } else if (result.completed) {
-        std::printf("autoencoder trained: %lld steps, L1 %.4f, colour error fg %.3f bg %.3f\n",
-                    static_cast<long long>(result.steps_done), q.reconstruction_l1, q.foreground_colour_error,
-                    q.background_colour_error);
-    } else {
-        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
-                    static_cast<long long>(result.steps_done));
-    }
+    print_json(run_with_progress(workspace, "training autoencoder", options.training.schedule.steps, global,
+                                 [&](const TrainingControl& control) {
+                                     const auto r = train_autoencoder(workspace, *data.train, *data.test,
+                                                                      options.training, control);
+                                     return TrainOutcome{"autoencoder", r.completed, r.steps_done};
+                                 }),
+               global);
 }
 
 std::vector<std::string> resolve_layers(const Workspace& workspace, const std::vector<std::string>& asked) {
@@ -149,30 +157,16 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     if (options.classifier_step >= 0) options.training.classifier_step = options.classifier_step;
     nlohmann::json reports = nlohmann::json::array();
     for (const std::string& layer : resolve_layers(workspace, options.layers)) {
-        if (stop_signal_received()) break;
         options.training.layer = layer;
-        TerminalProgress bar("training t for " + layer, options.training.steps);
-        const CinnTrainingResult result =
-            train_cinn(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
-        if (result.completed) bar.finish();
-        const CinnQuality& q = result.quality;
-        nlohmann::json report{{"model", result.model_name}, {"layer", layer}, {"completed", result.completed},
-                              {"steps", result.steps_done}, {"half_squared_norm_per_dim", q.half_squared_norm_per_dim}};
-        if (q.prediction_agreement) report["prediction_agreement"] = *q.prediction_agreement;
-        if (q.input_sample_error) report["input_sample_error"] = *q.input_sample_error;
-        reports.push_back(report);
-        if (!global.json) {
-            if (result.completed) {
-                std::printf("%s trained: %lld steps, held-out 1/2|v|^2 per dim %.3f\n", result.model_name.c_str(),
-                            static_cast<long long>(result.steps_done), q.half_squared_norm_per_dim);
-            } else {
-                std::printf("stopped at step %lld of %s; the state is saved: run the same command to resume.\n",
-                            static_cast<long long>(result.steps_done), result.model_name.c_str());
-            }
-        }
-        if (!result.completed) break;
+        reports.push_back(run_with_progress(workspace, "training t for " + layer, options.training.schedule.steps, global,
+                                            [&](const TrainingControl& control) {
+                                                const auto r = train_cinn(workspace, *data.train, *data.test,
+                                                                          options.training, control);
+                                                return TrainOutcome{r.model_name, r.completed, r.steps_done};
+                                            }));
+        if (!reports.back()["completed"].get<bool>()) break;
     }
-    if (global.json) std::printf("%s\n", reports.dump(2).c_str());
+    print_json(reports, global);
 }
 
 void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
@@ -180,29 +174,15 @@ void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = load_workspace_data(workspace, global);
-    TerminalProgress bar("training e", options.training.steps);
-    const FactorTrainingResult result =
-        train_factors(workspace, *data.train, *data.test, options.training, terminal_control(bar, global.json));
-    if (result.completed) bar.finish();
-    const FactorQuality& q = result.quality;
-    nlohmann::json factors = nlohmann::json::array();
-    std::string layout;
-    for (const NamedFactor& f : result.factors) {
-        factors.push_back({{"name", f.name}, {"size", f.size}});
-        layout += (layout.empty() ? "" : ", ") + f.name + " " + std::to_string(f.size);
-    }
-    if (global.json) {
-        const nlohmann::json report{{"completed", result.completed}, {"steps", result.steps_done}, {"factors", factors},
-                                    {"class_swap_accuracy", q.class_swap_accuracy},
-                                    {"background_swap_error", q.background_swap_error},
-                                    {"background_swap_class_kept", q.background_swap_class_kept}};
-        std::printf("%s\n", report.dump(2).c_str());
-    } else if (result.completed) {
-        std::printf("e trained: %lld steps; factors %s\n", static_cast<long long>(result.steps_done), layout.c_str());
-    } else {
-        std::printf("stopped at step %lld; the state is saved: run the same command to resume.\n",
-                    static_cast<long long>(result.steps_done));
-    }
+    nlohmann::json report = run_with_progress(workspace, "training e", options.training.schedule.steps, global,
+                                              [&](const TrainingControl& control) {
+                                                  const auto r = train_factors(workspace, *data.train, *data.test,
+                                                                               options.training, control);
+                                                  return TrainOutcome{"factors", r.completed, r.steps_done};
+                                              });
+    report["factors"] = workspace.manifest().models.at("factors").config.at("factors");
+    if (!global.json) std::printf("factor layout: %s\n", report["factors"].dump().c_str());
+    print_json(report, global);
 }
 
 void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
@@ -236,12 +216,12 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--width", options->training.model.width, "Channel multiplier of the reference widths")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    cmd->add_option("--steps", options->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
-    cmd->add_option("--batch-size", options->training.batch_size, "Images per step")
+    cmd->add_option("--steps", options->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    cmd->add_option("--batch-size", options->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    cmd->add_option("--learning-rate", options->training.learning_rate, "Adam learning rate")->capture_default_str();
-    cmd->add_option("--seed", options->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    cmd->add_option("--learning-rate", options->training.schedule.learning_rate, "Adam learning rate")->capture_default_str();
+    cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     cmd->callback([options, &global] { run_train_classifier(*options, global); });
 
     auto autoencoder = std::make_shared<AutoencoderOptions>();
@@ -251,14 +231,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     ae->add_option("--width", autoencoder->training.model.width, "Channel multiplier of (64, 128, 256, 512)")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    ae->add_option("--steps", autoencoder->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
-    ae->add_option("--batch-size", autoencoder->training.batch_size, "Images per step")
+    ae->add_option("--steps", autoencoder->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    ae->add_option("--batch-size", autoencoder->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    ae->add_option("--learning-rate", autoencoder->training.learning_rate, "Adam learning rate at step 0")
+    ae->add_option("--learning-rate", autoencoder->training.schedule.learning_rate, "Adam learning rate at step 0")
         ->capture_default_str();
     ae->add_option("--kl-weight", autoencoder->training.kl_weight, "Weight of the KL term")->capture_default_str();
-    ae->add_option("--seed", autoencoder->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    ae->add_option("--seed", autoencoder->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
 
     auto cinn = std::make_shared<CinnOptions>();
@@ -277,10 +257,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
     t->add_option("--embedding-dim", cinn->training.embedding_dim, "Size of the embedding of z")->capture_default_str();
-    t->add_option("--steps", cinn->training.steps, "Training steps per layer")->check(CLI::Range(1, 10000000))->capture_default_str();
-    t->add_option("--batch-size", cinn->training.batch_size, "Images per step")->check(CLI::Range(1, 4096))->capture_default_str();
-    t->add_option("--learning-rate", cinn->training.learning_rate, "Adam learning rate at step 0")->capture_default_str();
-    t->add_option("--seed", cinn->training.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    t->add_option("--steps", cinn->training.schedule.steps, "Training steps per layer")->check(CLI::Range(1, 10000000))->capture_default_str();
+    t->add_option("--batch-size", cinn->training.schedule.batch_size, "Images per step")->check(CLI::Range(1, 4096))->capture_default_str();
+    t->add_option("--learning-rate", cinn->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    t->add_option("--seed", cinn->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     t->callback([cinn, &global] { run_train_cinn(*cinn, global); });
 
     auto factors = std::make_shared<FactorOptions>();
@@ -293,10 +273,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     e->add_option("--hidden-width", factors->training.flow.hidden_width, "Width of the coupling MLPs")
         ->check(CLI::Range(1, 8192))
         ->capture_default_str();
-    e->add_option("--steps", factors->training.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
-    e->add_option("--batch-size", factors->training.batch_size, "Pairs per step")->check(CLI::Range(1, 4096))->capture_default_str();
-    e->add_option("--learning-rate", factors->training.learning_rate, "Adam learning rate at step 0")->capture_default_str();
-    e->add_option("--seed", factors->training.seed, "Seed of the initialisation and the pairs")->capture_default_str();
+    e->add_option("--steps", factors->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    e->add_option("--batch-size", factors->training.schedule.batch_size, "Pairs per step")->check(CLI::Range(1, 4096))->capture_default_str();
+    e->add_option("--learning-rate", factors->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    e->add_option("--seed", factors->training.schedule.seed, "Seed of the initialisation and the pairs")->capture_default_str();
     e->callback([factors, &global] { run_train_factors(*factors, global); });
 
     auto layers_folder = std::make_shared<std::filesystem::path>();

@@ -3,7 +3,7 @@
 #include "core/models/autoencoder.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
-#include "tests/test_support.h"
+#include "tests/tiny_workspace.h"
 
 #include <doctest/doctest.h>
 
@@ -39,29 +39,15 @@ TEST_CASE("an image size the four stages cannot halve is refused") {
 
 TEST_CASE("autoencoder training records reconstruction and colour quality and the classifier's accuracy on reconstructions") {
     at::set_num_threads(1);
-    test::TempDir dir;
-    const SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
-    const auto train = make_color_dataset(source, Split::Train, 0);
-    const auto test_set = make_color_dataset(source, Split::Test, 0);
-    Workspace workspace = Workspace::create(dir / "ws", DatasetEntry{"colormnist", 0, {}});
-    ClassifierTrainingOptions classifier;
-    classifier.model.width = 0.125;
-    classifier.steps = 20;
-    classifier.batch_size = 16;
-    train_classifier(workspace, *train, *test_set, classifier, {});
-
-    AutoencoderTrainingOptions options;
-    options.model.code_dim = 16;
-    options.model.width = 0.125;
-    options.steps = 25;
-    options.batch_size = 8;
-    const AutoencoderTrainingResult result = train_autoencoder(workspace, *train, *test_set, options, {});
+    test::TinyWorkspace tiny;
+    tiny.train_classifier();
+    const AutoencoderTrainingResult result = tiny.train_autoencoder(25);
     CHECK(result.completed);
     CHECK(result.quality.reconstruction_l1 > 0.0);
     CHECK(result.quality.foreground_colour_error > 0.0);
     CHECK(result.quality.background_colour_error > 0.0);
     REQUIRE(result.quality.classifier_accuracy.has_value());
-    const Workspace reopened = Workspace::open(dir / "ws");
+    const Workspace reopened = Workspace::open(tiny.dir / "ws");
     const ModelEntry& entry = reopened.manifest().models.at("autoencoder");
     CHECK(entry.kind == "autoencoder");
     REQUIRE(entry.checkpoints.size() == 3);

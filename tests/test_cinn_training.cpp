@@ -6,34 +6,14 @@
 #include "core/training/classifier_trainer.h"
 #include "core/training/factor_trainer.h"
 #include "tests/test_support.h"
+#include "tests/tiny_workspace.h"
 
 #include <doctest/doctest.h>
 
 using namespace inv;
+using inv::test::TinyWorkspace;
 
 namespace {
-
-struct TinyWorkspace {
-    test::TempDir dir;
-    SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
-    std::shared_ptr<const ColorDataset> train = make_color_dataset(source, Split::Train, 0);
-    std::shared_ptr<const ColorDataset> test = make_color_dataset(source, Split::Test, 0);
-    Workspace workspace = Workspace::create(dir / "ws", DatasetEntry{"colormnist", 0, {}});
-
-    void train_classifier_and_autoencoder() {
-        ClassifierTrainingOptions classifier;
-        classifier.model.width = 0.125;
-        classifier.steps = 20;
-        classifier.batch_size = 16;
-        train_classifier(workspace, *train, *test, classifier, {});
-        AutoencoderTrainingOptions autoencoder;
-        autoencoder.model.code_dim = 16;
-        autoencoder.model.width = 0.125;
-        autoencoder.steps = 20;
-        autoencoder.batch_size = 8;
-        train_autoencoder(workspace, *train, *test, autoencoder, {});
-    }
-};
 
 CinnTrainingOptions tiny_cinn(const std::string& layer) {
     CinnTrainingOptions options;
@@ -41,8 +21,8 @@ CinnTrainingOptions tiny_cinn(const std::string& layer) {
     options.flow.blocks = 2;
     options.flow.hidden_width = 32;
     options.embedding_dim = 16;
-    options.steps = 20;
-    options.batch_size = 16;
+    options.schedule.steps = 20;
+    options.schedule.batch_size = 16;
     return options;
 }
 
@@ -51,7 +31,8 @@ CinnTrainingOptions tiny_cinn(const std::string& layer) {
 TEST_CASE("t trains for a spatial and a flat layer and records its quality measures") {
     at::set_num_threads(1);
     TinyWorkspace tiny;
-    tiny.train_classifier_and_autoencoder();
+    tiny.train_classifier();
+    tiny.train_autoencoder();
 
     const CinnTrainingResult spatial = train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fire3"), {});
     CHECK(spatial.completed);
@@ -86,7 +67,8 @@ TEST_CASE("t refuses to train without its classifier and autoencoder or for an u
     TinyWorkspace tiny;
     CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("logits"), {}),
                          doctest::Contains("train classifier"), UserError);
-    tiny.train_classifier_and_autoencoder();
+    tiny.train_classifier();
+    tiny.train_autoencoder();
     CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fc7"), {}),
                          doctest::Contains("fire5"), UserError);
     CinnTrainingOptions missing_step = tiny_cinn("logits");
@@ -98,13 +80,14 @@ TEST_CASE("t refuses to train without its classifier and autoencoder or for an u
 TEST_CASE("e trains on pairs with an estimated factor layout and records the swap measures") {
     at::set_num_threads(1);
     TinyWorkspace tiny;
-    tiny.train_classifier_and_autoencoder();
+    tiny.train_classifier();
+    tiny.train_autoencoder();
     FactorTrainingOptions options;
     options.flow.blocks = 2;
     options.flow.hidden_width = 32;
     options.estimation_pairs = 300;
-    options.steps = 20;
-    options.batch_size = 16;
+    options.schedule.steps = 20;
+    options.schedule.batch_size = 16;
     const FactorTrainingResult result = train_factors(tiny.workspace, *tiny.train, *tiny.test, options, {});
     CHECK(result.completed);
     REQUIRE(result.factors.size() == 4);
@@ -122,7 +105,8 @@ TEST_CASE("e trains on pairs with an estimated factor layout and records the swa
     CHECK(loaded->config().factors.size() == 4);
 
     TinyWorkspace other;
-    other.train_classifier_and_autoencoder();
+    other.train_classifier();
+    other.train_autoencoder();
     options.factor_sizes = {1, 2};
     CHECK_THROWS_WITH_AS(train_factors(other.workspace, *other.train, *other.test, options, {}),
                          doctest::Contains("expected 4 factor sizes"), UserError);

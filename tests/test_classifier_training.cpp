@@ -27,9 +27,9 @@ const Data& data() {
 ClassifierTrainingOptions tiny_options() {
     ClassifierTrainingOptions options;
     options.model.width = 0.125;
-    options.steps = 30;
-    options.batch_size = 16;
-    options.seed = 5;
+    options.schedule.steps = 30;
+    options.schedule.batch_size = 16;
+    options.schedule.seed = 5;
     return options;
 }
 
@@ -118,7 +118,7 @@ TEST_CASE("an injected NaN rolls the classifier back with a lower learning rate"
     test::TempDir dir;
     Workspace workspace = fresh_workspace(dir / "ws");
     ClassifierTrainingOptions options = tiny_options();
-    options.inject_nan_at = 7;
+    options.schedule.inject_nan_at = 7;
     std::vector<std::string> messages;
     TrainingControl control;
     control.on_progress = [&messages](const TrainingProgress& p) {
@@ -132,7 +132,7 @@ TEST_CASE("an injected NaN rolls the classifier back with a lower learning rate"
     });
     CHECK(reported);
 
-    options.max_rollbacks = 0;
+    options.schedule.max_rollbacks = 0;
     Workspace other = fresh_workspace(dir / "other");
     CHECK_THROWS_WITH_AS(train_classifier(other, *data().train, *data().test, options, {}), doctest::Contains("diverged"),
                          UserError);

@@ -22,7 +22,7 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
     CHECK(started.back() == "factors");
 
     const Workspace workspace = Workspace::open(dir / "demo");
-    CHECK(load_classifier(workspace).step == plan.classifier.steps);
+    CHECK(load_classifier(workspace).step == plan.classifier.schedule.steps);
     CHECK(load_classifier(workspace, 0).step == 0);
     CHECK(load_autoencoder(workspace)->config().code_dim == plan.autoencoder.model.code_dim);
     for (const std::string& layer : plan.layers) {

@@ -79,24 +79,22 @@ std::string summary(const AutoencoderQuality& q) {
 
 AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control) {
-    torch::manual_seed(options.seed);
+    torch::manual_seed(options.schedule.seed);
     Autoencoder model(options.model);
-    FusedAdam optimizer(model->parameters(), {options.learning_rate, 0.5, 0.9, 1e-8});
+    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json config = to_json(options.model);
-    config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
-                          {"kl_weight", options.kl_weight}, {"seed", options.seed}};
+    config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
+                          {"kl_weight", options.kl_weight}, {"seed", options.schedule.seed}};
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     std::optional<Classifier> classifier;
     if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace).model;
 
-    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
-                                options.inject_nan_at};
     model->train();
     AutoencoderQuality last;
     const LoopResult loop = run_training_loop(
-        run, optimizer, settings, control, kModelName,
+        run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.seed, step, options.batch_size);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor l1 = (reconstruction - batch.images).abs().sum({1, 2, 3}).mean();

@@ -12,13 +12,8 @@ namespace inv {
 
 struct AutoencoderTrainingOptions {
     AutoencoderConfig model;
-    std::int64_t steps = 3000;
-    int batch_size = 64;
-    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
-    double kl_weight = 1e-3;      // of the KL term against the summed L1 reconstruction error
-    std::uint64_t seed = 0;
-    int max_rollbacks = 3;
-    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+    TrainingSchedule schedule{3000, 64, 1e-3};
+    double kl_weight = 1e-3;  // of the KL term against the summed L1 reconstruction error
 };
 
 struct AutoencoderQuality {

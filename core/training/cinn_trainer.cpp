@@ -98,29 +98,27 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, c
         throw UserError("unknown layer \"" + options.layer + "\"; the classifier has: " + known + ".");
     }
 
-    torch::manual_seed(options.seed);
+    torch::manual_seed(options.schedule.seed);
     ConditionalFlowConfig config;
     config.flow = options.flow;
     config.flow.dim = frozen.autoencoder->config().code_dim;
     config.condition_shape.assign(layer->shape.begin(), layer->shape.end());
     config.embedding_dim = options.embedding_dim;
     ConditionalFlow t(config);
-    FusedAdam optimizer(t->parameters(), {options.learning_rate, 0.5, 0.9, 1e-8});
+    FusedAdam optimizer(t->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
     saved_config["layer"] = options.layer;
     saved_config["classifier_step"] = frozen.classifier_step;
-    saved_config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
-                                {"seed", options.seed}};
+    saved_config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
+                                {"seed", options.schedule.seed}};
     const std::string name = cinn_model_name(options.layer, options.classifier_step);
     TrainingRun run(workspace, name, "cinn", saved_config, *t, optimizer, control);
 
-    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
-                                options.inject_nan_at};
     t->train();
     const LoopResult loop = run_training_loop(
-        run, optimizer, settings, control, name,
+        run, optimizer, options.schedule, control, name,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.seed, step, options.batch_size);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
             torch::Tensor z;
             torch::Tensor code;
             {

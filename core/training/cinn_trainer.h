@@ -16,12 +16,7 @@ struct CinnTrainingOptions {
     std::optional<std::int64_t> classifier_step;    // which classifier checkpoint; default the last
     FlowConfig flow{0, 8, 256, 2, 0};               // dim comes from the autoencoder's code
     int embedding_dim = 64;
-    std::int64_t steps = 1000;
-    int batch_size = 64;
-    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
-    std::uint64_t seed = 0;
-    int max_rollbacks = 3;
-    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+    TrainingSchedule schedule{1000, 64, 1e-3};
 };
 
 struct CinnQuality {

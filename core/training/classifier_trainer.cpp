@@ -29,22 +29,20 @@ double test_accuracy(Classifier& model, const ColorDataset& test) {
 
 ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                                           const ClassifierTrainingOptions& options, const TrainingControl& control) {
-    torch::manual_seed(options.seed);
+    torch::manual_seed(options.schedule.seed);
     Classifier model(options.model);
-    FusedAdam optimizer(model->parameters(), {options.learning_rate, 0.9, 0.999, 1e-8});
+    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
     // The step count stays out: a finished run can be extended by asking for more steps.
-    config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
-                          {"seed", options.seed}};
+    config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
+                          {"seed", options.schedule.seed}};
     TrainingRun run(workspace, kModelName, "classifier", config, *model, optimizer, control);
 
-    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
-                                options.inject_nan_at};
     model->train();
     const LoopResult loop = run_training_loop(
-        run, optimizer, settings, control, kModelName,
+        run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.seed, step, options.batch_size);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
             return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels);
         },
         [&] {

@@ -12,13 +12,7 @@ namespace inv {
 
 struct ClassifierTrainingOptions {
     ClassifierConfig model;
-    std::int64_t steps = 1500;
-    int batch_size = 128;
-    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
-    std::uint64_t seed = 0;
-    int max_rollbacks = 3;
-    // For tests of the roll-back: the loss of this step is replaced by NaN, once.
-    std::optional<std::int64_t> inject_nan_at;
+    TrainingSchedule schedule{1500, 128, 1e-3};
 };
 
 struct ClassifierTrainingResult {

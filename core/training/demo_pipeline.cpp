@@ -41,36 +41,36 @@ DemoPlan demo_plan(DemoBudget budget) {
     plan.layers = {"input", "conv1", "fire3", "fire5", "fire7", "logits", "softmax"};
     if (budget == DemoBudget::Tiny) {
         plan.classifier.model.width = 0.125;
-        plan.classifier.steps = 30;
-        plan.classifier.batch_size = 32;
+        plan.classifier.schedule.steps = 30;
+        plan.classifier.schedule.batch_size = 32;
         plan.autoencoder.model.code_dim = 16;
         plan.autoencoder.model.width = 0.125;
-        plan.autoencoder.steps = 30;
-        plan.autoencoder.batch_size = 16;
+        plan.autoencoder.schedule.steps = 30;
+        plan.autoencoder.schedule.batch_size = 16;
         plan.cinn.flow.blocks = 2;
         plan.cinn.flow.hidden_width = 32;
         plan.cinn.embedding_dim = 16;
-        plan.cinn.steps = 20;
-        plan.cinn.batch_size = 16;
+        plan.cinn.schedule.steps = 20;
+        plan.cinn.schedule.batch_size = 16;
         plan.layers = {"input", "fire3", "fire7", "logits", "softmax"};
         plan.factors.flow.blocks = 2;
         plan.factors.flow.hidden_width = 32;
         plan.factors.estimation_pairs = 300;
-        plan.factors.steps = 20;
-        plan.factors.batch_size = 16;
+        plan.factors.schedule.steps = 20;
+        plan.factors.schedule.batch_size = 16;
         return plan;
     }
-    plan.classifier.steps = 2000;
-    plan.autoencoder.steps = 3000;
-    plan.cinn.steps = 500;
-    plan.factors.steps = 800;
+    plan.classifier.schedule.steps = 2000;
+    plan.autoencoder.schedule.steps = 3000;
+    plan.cinn.schedule.steps = 500;
+    plan.factors.schedule.steps = 800;
     return plan;
 }
 
 std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
-    std::vector<DemoStage> stages{{"classifier", plan.classifier.steps}, {"autoencoder", plan.autoencoder.steps}};
-    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), plan.cinn.steps});
-    stages.push_back({"factors", plan.factors.steps});
+    std::vector<DemoStage> stages{{"classifier", plan.classifier.schedule.steps}, {"autoencoder", plan.autoencoder.schedule.steps}};
+    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), plan.cinn.schedule.steps});
+    stages.push_back({"factors", plan.factors.schedule.steps});
     return stages;
 }
 

@@ -48,7 +48,7 @@ std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, con
     std::vector<int> sizes = options.factor_sizes;
     if (sizes.empty()) {
         torch::NoGradGuard no_grad;
-        const PairBatch pairs = pair_batch(train_ptr, mix64(options.seed, 0xE57ull), options.estimation_pairs);
+        const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, 0xE57ull), options.estimation_pairs);
         const FactorDimEstimate estimate =
             estimate_factor_dims(autoencoder->encode(pairs.a).mean, autoencoder->encode(pairs.b).mean, pairs.shared,
                                  static_cast<int>(names.size()) - 1, dim);
@@ -148,21 +148,19 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     config.factors = found != workspace.manifest().models.end()
                          ? factor_flow_config_from_json(found->second.config).factors
                          : factor_layout(options, train, autoencoder, train_ptr);
-    torch::manual_seed(options.seed);
+    torch::manual_seed(options.schedule.seed);
     FactorFlow e(config);
-    FusedAdam optimizer(e->parameters(), {options.learning_rate, 0.5, 0.9, 1e-8});
+    FusedAdam optimizer(e->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
-    saved_config["training"] = {{"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
-                                {"seed", options.seed}};
+    saved_config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
+                                {"seed", options.schedule.seed}};
     TrainingRun run(workspace, kModelName, "factors", saved_config, *e, optimizer, control);
 
-    const LoopSettings settings{options.steps, options.learning_rate, options.seed, options.max_rollbacks,
-                                options.inject_nan_at};
     e->train();
     const LoopResult loop = run_training_loop(
-        run, optimizer, settings, control, kModelName,
+        run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const PairBatch pairs = pair_batch(train_ptr, mix64(options.seed, static_cast<std::uint64_t>(step)), options.batch_size);
+            const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size);
             torch::Tensor code_a;
             torch::Tensor code_b;
             {

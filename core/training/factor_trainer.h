@@ -16,12 +16,7 @@ struct FactorTrainingOptions {
     // Sizes of (residual, class, foreground, background); empty: estimated from pairs (method.md §4).
     std::vector<int> factor_sizes;
     int estimation_pairs = 2000;
-    std::int64_t steps = 1000;
-    int batch_size = 64;
-    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at the last step
-    std::uint64_t seed = 0;
-    int max_rollbacks = 3;
-    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
+    TrainingSchedule schedule{1000, 64, 1e-3};  // batch_size counts pairs
 };
 
 struct FactorQuality {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,19 @@ struct TrainingControl {
         if (on_progress) on_progress(progress);
     }
     bool should_stop() const { return stop_requested && stop_requested(); }
+};
+
+// How long and how fast a network trains; every trainer's options carry one.
+struct TrainingSchedule {
+    TrainingSchedule(std::int64_t steps_ = 1000, int batch_size_ = 64, double learning_rate_ = 1e-3)
+        : steps(steps_), batch_size(batch_size_), learning_rate(learning_rate_) {}
+
+    std::int64_t steps;
+    int batch_size;
+    double learning_rate;         // at step 0; cosine decay to 0 at the last step
+    std::uint64_t seed = 0;       // initialisation, batches and dropout
+    int max_rollbacks = 3;        // non-finite losses survived before giving up
+    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back: this step's loss becomes NaN once
 };
 
 // Steps at which checkpoints are kept: 0, then 20, 50, 100, 200, 500, 1000, … (a 1-2-5 series, so

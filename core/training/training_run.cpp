@@ -114,7 +114,7 @@ double cosine_learning_rate(double base, std::int64_t step, std::int64_t total) 
     return base * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
-LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const LoopSettings& settings,
+LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const TrainingSchedule& settings,
                              const TrainingControl& control, const std::string& model_name,
                              const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
                              const std::function<Evaluation()>& evaluate) {

@@ -57,14 +57,6 @@ private:
     double m_learning_rate_scale = 1.0;
 };
 
-struct LoopSettings {
-    std::int64_t steps = 0;
-    double learning_rate = 1e-3;  // at step 0; cosine decay to 0 at `steps`
-    std::uint64_t seed = 0;
-    int max_rollbacks = 3;
-    std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back
-};
-
 struct LoopResult {
     bool completed = false;  // false: stopped on request, state saved
     std::int64_t steps_done = 0;
@@ -81,7 +73,7 @@ struct Evaluation {
 // roll-back on a non-finite loss, optimiser steps, progress, checkpoints with their evaluation on
 // the logarithmic schedule, and the periodic state. `loss_of_step` computes one step's loss (the
 // torch seed is already set from (seed, step)); `evaluate` measures the model for a checkpoint.
-LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const LoopSettings& settings,
+LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const TrainingSchedule& settings,
                              const TrainingControl& control, const std::string& model_name,
                              const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
                              const std::function<Evaluation()>& evaluate);
