@@ -83,8 +83,8 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDat
     Autoencoder model(options.model);
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json config = to_json(options.model);
-    config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
-                          {"kl_weight", options.kl_weight}, {"seed", options.schedule.seed}};
+    config["training"] = training_settings(options.schedule);
+    config["training"]["kl_weight"] = options.kl_weight;
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     std::optional<Classifier> classifier;
     if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace).model;

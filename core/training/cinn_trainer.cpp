@@ -109,8 +109,7 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, c
     nlohmann::json saved_config = to_json(config);
     saved_config["layer"] = options.layer;
     saved_config["classifier_step"] = frozen.classifier_step;
-    saved_config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
-                                {"seed", options.schedule.seed}};
+    saved_config["training"] = training_settings(options.schedule);
     const std::string name = cinn_model_name(options.layer, options.classifier_step);
     TrainingRun run(workspace, name, "cinn", saved_config, *t, optimizer, control);
 

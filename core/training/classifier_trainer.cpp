@@ -33,9 +33,7 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
     Classifier model(options.model);
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
-    // The step count stays out: a finished run can be extended by asking for more steps.
-    config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
-                          {"seed", options.schedule.seed}};
+    config["training"] = training_settings(options.schedule);
     TrainingRun run(workspace, kModelName, "classifier", config, *model, optimizer, control);
 
     model->train();

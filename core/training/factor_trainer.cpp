@@ -152,8 +152,7 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     FactorFlow e(config);
     FusedAdam optimizer(e->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
-    saved_config["training"] = {{"batch_size", options.schedule.batch_size}, {"learning_rate", options.schedule.learning_rate},
-                                {"seed", options.schedule.seed}};
+    saved_config["training"] = training_settings(options.schedule);
     TrainingRun run(workspace, kModelName, "factors", saved_config, *e, optimizer, control);
 
     e->train();

@@ -109,6 +109,10 @@ std::int64_t TrainingRun::roll_back(std::int64_t failed_step, int max_rollbacks)
     return step;
 }
 
+nlohmann::json training_settings(const TrainingSchedule& schedule) {
+    return {{"batch_size", schedule.batch_size}, {"learning_rate", schedule.learning_rate}, {"seed", schedule.seed}};
+}
+
 double cosine_learning_rate(double base, std::int64_t step, std::int64_t total) {
     const double progress = total > 0 ? std::min(1.0, static_cast<double>(step) / static_cast<double>(total)) : 1.0;
     return base * 0.5 * (1.0 + std::cos(M_PI * progress));

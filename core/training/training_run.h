@@ -78,6 +78,11 @@ LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const Train
                              const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
                              const std::function<Evaluation()>& evaluate);
 
+// The parts of a schedule that shape the weights (batch size, learning rate, seed), stored with a
+// model's configuration so a resumed run continues the same training. The step count stays out:
+// a finished run can be extended by asking for more steps.
+nlohmann::json training_settings(const TrainingSchedule& schedule);
+
 // Cosine decay from `base` at step 0 to 0 at `total`.
 double cosine_learning_rate(double base, std::int64_t step, std::int64_t total);
 
