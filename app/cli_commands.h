@@ -17,5 +17,6 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global);
 void add_workspace_commands(CLI::App& app, const GlobalOptions& global);
 void add_train_commands(CLI::App& app, const GlobalOptions& global);
 void add_demo_commands(CLI::App& app, const GlobalOptions& global);
+void add_analysis_commands(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace inv

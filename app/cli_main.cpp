@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     inv::add_workspace_commands(app, global);
     inv::add_train_commands(app, global);
     inv::add_demo_commands(app, global);
+    inv::add_analysis_commands(app, global);
 
     try {
         // Headless work is mostly convolution training; commands with other needs set their own.

@@ -1,0 +1,135 @@
+#include "core/analysis/invariance_samples.h"
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
+#include "core/image_grid.h"
+#include "core/sample_grid.h"
+#include "core/tensor_image.h"
+#include "core/training/cinn_trainer.h"
+#include "core/training/workspace_models.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <cmath>
+
+namespace inv {
+namespace {
+
+MeanStd mean_std(const torch::Tensor& values) {
+    return {values.mean().item<double>(), values.numel() > 1 ? values.std().item<double>() : 0.0};
+}
+
+torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
+    return torch::cosine_similarity(a.flatten(1), b.flatten(1), 1, 1e-8);
+}
+
+const ModelEntry& cinn_entry(const Workspace& workspace, const std::string& layer) {
+    const std::string name = cinn_model_name(layer, std::nullopt);
+    const auto found = workspace.manifest().models.find(name);
+    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
+        throw UserError(workspace.folder().string() + " has no t for layer \"" + layer + "\"; run `invariances-cli train cinn --workspace " +
+                        workspace.folder().string() + " --layer " + layer + "` first.");
+    }
+    return found->second;
+}
+
+nlohmann::json file_record(const Workspace& workspace, const std::string& relative) {
+    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
+    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
+}
+
+}  // namespace
+
+InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
+                                     const InvarianceSampleRequest& request) {
+    if (request.inputs < 1 || request.inputs > 64 || request.samples < 1 || request.samples > 64) {
+        throw UserError("asked for " + std::to_string(request.inputs) + " inputs and " + std::to_string(request.samples) +
+                        " samples; each must be between 1 and 64.");
+    }
+    torch::NoGradGuard no_grad;
+    LoadedClassifier classifier = load_classifier(workspace);
+    Autoencoder autoencoder = load_autoencoder(workspace);
+    const ModelEntry& entry = cinn_entry(workspace, request.layer);
+    ConditionalFlow t = load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
+    t->eval();
+
+    InvarianceSamples result;
+    result.input_indices = pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed);
+    std::vector<ImageSample> inputs;
+    for (std::size_t index : result.input_indices) inputs.push_back(test.get(index));
+    const torch::Tensor x = tensor_from_samples(inputs, test.shape());
+    const torch::Tensor z = classifier.model->representation(x, request.layer);
+
+    // The same v for every row: draw M codes once and repeat them per input.
+    torch::Generator generator = at::detail::createCPUGenerator(request.seed);
+    const std::int64_t dim = t->config().flow.dim;
+    const torch::Tensor v = torch::randn({request.samples, dim}, generator, torch::kFloat) * request.temperature;
+    const std::int64_t rows = request.inputs;
+    const std::int64_t columns = request.samples;
+    const torch::Tensor v_grid = v.unsqueeze(0).expand({rows, columns, dim}).reshape({rows * columns, dim});
+    const torch::Tensor z_grid = z.repeat_interleave(columns, 0);
+    const torch::Tensor samples = autoencoder->decode(t->inverse(v_grid, z_grid));
+
+    const torch::Tensor input_predictions = classifier.model->forward(x).argmax(1);
+    const torch::Tensor sample_predictions = classifier.model->forward(samples).argmax(1).reshape({rows, columns});
+    result.input_predictions.assign(input_predictions.data_ptr<std::int64_t>(),
+                                    input_predictions.data_ptr<std::int64_t>() + rows);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const torch::Tensor row = sample_predictions[r].contiguous();
+        result.sample_predictions.emplace_back(row.data_ptr<std::int64_t>(), row.data_ptr<std::int64_t>() + columns);
+    }
+
+    result.reencoded_cosine = mean_std(cosine(classifier.model->representation(samples, request.layer), z_grid));
+    if (rows > 1) {
+        const torch::Tensor flat = z.flatten(1);
+        const torch::Tensor all = cosine(flat.repeat_interleave(rows, 0), flat.repeat({rows, 1})).reshape({rows, rows});
+        result.random_pair_cosine = mean_std(all.masked_select(~torch::eye(rows, torch::kBool)));
+    }
+
+    std::vector<RgbaImage> cells;
+    std::vector<std::string> captions;
+    const std::vector<RgbaImage> input_images = rgba_from_batch(x);
+    const std::vector<RgbaImage> sample_images = rgba_from_batch(samples);
+    const auto& names = test.class_names();
+    for (std::int64_t r = 0; r < rows; ++r) {
+        cells.push_back(input_images[static_cast<std::size_t>(r)]);
+        captions.push_back("x: " + names.at(static_cast<std::size_t>(result.input_predictions[static_cast<std::size_t>(r)])));
+        for (std::int64_t c = 0; c < columns; ++c) {
+            cells.push_back(sample_images[static_cast<std::size_t>(r * columns + c)]);
+            captions.push_back(names.at(static_cast<std::size_t>(result.sample_predictions[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)])));
+        }
+    }
+    GridLayout layout;
+    layout.columns = static_cast<int>(columns + 1);
+    layout.scale = request.scale;
+    layout.cell_labels = captions;
+    result.figure = compose_grid(cells, layout).image;
+
+    const std::string classifier_file = workspace.manifest().models.at("classifier").checkpoints.back().file;
+    const std::string autoencoder_file = workspace.manifest().models.at("autoencoder").checkpoints.back().file;
+    result.provenance = {{"command", "sample"},
+                         {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
+                         {"workspace", workspace.folder().string()},
+                         {"dataset", test.name()},
+                         {"layer", request.layer},
+                         {"inputs", request.inputs},
+                         {"samples", request.samples},
+                         {"seed", request.seed},
+                         {"temperature", request.temperature},
+                         {"models",
+                          {{"classifier", file_record(workspace, classifier_file)},
+                           {"autoencoder", file_record(workspace, autoencoder_file)},
+                           {"t", file_record(workspace, entry.checkpoints.back().file)}}}};
+    return result;
+}
+
+nlohmann::json to_json(const InvarianceSamples& s) {
+    return {{"provenance", s.provenance},
+            {"input_indices", s.input_indices},
+            {"input_predictions", s.input_predictions},
+            {"sample_predictions", s.sample_predictions},
+            {"reencoded_cosine", {{"mean", s.reencoded_cosine.mean}, {"std", s.reencoded_cosine.std}}},
+            {"random_pair_cosine", {{"mean", s.random_pair_cosine.mean}, {"std", s.random_pair_cosine.std}}}};
+}
+
+}  // namespace inv
