@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--seed", options.initial_grid.sample_seed, "Seed of the samples shown at start")
         ->capture_default_str();
+    cli.add_option("--workspace", options.workspace,
+                   "Workspace to explore (build the demo one with `invariances-cli demo prepare --workspace DIR`)");
     cli.add_option("--zoom", options.zoom, "Initial zoom of the sample grid (screen pixels per image pixel)")
         ->check(CLI::Range(1.0f, 12.0f))
         ->capture_default_str();

@@ -1,4 +1,5 @@
 #include "core/png_io.h"
+#include "core/training/demo_pipeline.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -48,4 +49,22 @@ TEST_CASE("the GUI screenshot under Xvfb shows the grid of samples") {
         capture_gui("--data " + (dir / "nowhere").string() + " --screenshot " + failed_shot.string());
     REQUIRE_MESSAGE(failed.exit_code == 0, failed.output);
     CHECK(distinct_colours(read_image_rgba(failed_shot), grid_area) < 40);
+}
+
+TEST_CASE("with a workspace the GUI shows the z-by-v grid of a layer") {
+    test::TempDir dir;
+    REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    const auto shot = dir / "invariances.png";
+    const test::CommandResult result =
+        capture_gui("--workspace " + (dir / "demo").string() + " --screenshot " + shot.string() + " --frames 3");
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+    const RgbaImage image = read_image_rgba(shot);
+    // The invariances panel (right half) holds the figure: many colours.
+    const PixelRect figure_area{650, 190, 600, 380};
+    CHECK(distinct_colours(image, figure_area) > 60);
+
+    // Without a workspace the same area only shows the hint.
+    const auto plain = dir / "plain.png";
+    REQUIRE(capture_gui("--screenshot " + plain.string()).exit_code == 0);
+    CHECK(distinct_colours(read_image_rgba(plain), figure_area) < 40);
 }

@@ -9,9 +9,13 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
     : m_engine(engine),
       m_snapshot(engine.snapshot()),
       m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
+      m_invariances(options.workspace, [&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }) {}
 
-void GuiApp::start() { m_samples.start(); }
+void GuiApp::start() {
+    m_samples.start();
+    m_invariances.start();
+}
 
 bool GuiApp::engine_busy() const {
     return !m_engine.idle();
@@ -22,6 +26,7 @@ bool GuiApp::frame() {
     handle_shortcuts();
     draw_menu();
     m_samples.draw("Data set", *m_snapshot);
+    m_invariances.draw("Invariances", *m_snapshot);
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
@@ -33,6 +38,7 @@ bool GuiApp::frame() {
 void GuiApp::handle_shortcuts() {
     if (ImGui::GetIO().WantTextInput) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_R)) m_samples.resample();
+    if (ImGui::IsKeyPressed(GLFW_KEY_S)) m_invariances.resample();
     if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_samples.step_seed(+1);
     if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_samples.step_seed(-1);
 }
@@ -52,7 +58,7 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("ImGui metrics", nullptr, &m_show_metrics);
         ImGui::EndMenu();
     }
-    ImGui::TextDisabled("   R: resample   Left/Right: previous/next seed");
+    ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed");
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
 }

@@ -2,6 +2,7 @@
 
 #include "core/engine/engine.h"
 #include "ui/gui_options.h"
+#include "ui/invariance_panel.h"
 #include "ui/sample_grid_panel.h"
 #include "ui/status_panel.h"
 
@@ -25,6 +26,7 @@ private:
     Engine& m_engine;
     std::shared_ptr<const EngineSnapshot> m_snapshot;
     SampleGridPanel m_samples;
+    InvariancePanel m_invariances;
     StatusPanel m_status;
     bool m_show_log = true;
     bool m_show_imgui_demo = false;

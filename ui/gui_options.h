@@ -9,7 +9,8 @@ namespace inv {
 struct GuiOptions {
     std::filesystem::path data_root;
     ShowSampleGrid initial_grid;
-    float zoom = 3.0f;  // screen pixels per image pixel in the sample grid
+    float zoom = 2.0f;  // screen pixels per image pixel in the sample grid
+    std::filesystem::path workspace;  // empty: none open
     // Headless capture: once the start-up work is done, render `screenshot_frames` frames, save the
     // window to this PNG and exit.
     std::filesystem::path screenshot;

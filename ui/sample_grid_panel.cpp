@@ -36,7 +36,7 @@ void SampleGridPanel::draw(const char* title, const EngineSnapshot& snapshot) {
         m_uploaded_version = snapshot.grid_version;
     }
     ImGui::SetNextWindowPos(ImVec2(10, 30), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(900, 640), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title)) {
         ImGui::End();
         return;

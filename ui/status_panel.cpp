@@ -36,8 +36,8 @@ void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
 
 void StatusPanel::draw_log(const char* title, bool* open, const EngineSnapshot& snapshot) {
     if (!*open) return;
-    ImGui::SetNextWindowPos(ImVec2(920, 30), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(350, 300), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowPos(ImVec2(10, 480), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(620, 270), ImGuiCond_FirstUseEver);
     if (ImGui::Begin(title, open)) {
         for (const LogLine& line : snapshot.log) {
             if (line.is_error) {

@@ -5,6 +5,10 @@ namespace inv {
 namespace {
 
 struct Describer {
+    std::string operator()(const ShowInvariances& c) const {
+        return "invariances of " + c.layer + ": " + std::to_string(c.inputs) + " inputs x " +
+               std::to_string(c.samples) + " samples (seed " + std::to_string(c.seed) + ")";
+    }
     std::string operator()(const ShowSampleGrid& c) const {
         return "sample grid " + std::to_string(c.rows) + "x" + std::to_string(c.columns) + " of " +
                to_string(c.dataset) + "/" + to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";

@@ -3,6 +3,7 @@
 #include "core/dataset_catalog.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <variant>
 
@@ -19,7 +20,17 @@ struct ShowSampleGrid {
     int columns = 8;
 };
 
-using Command = std::variant<ShowSampleGrid>;
+// The z-by-v grid of one layer of a workspace (see core/analysis/invariance_samples.h).
+struct ShowInvariances {
+    std::filesystem::path workspace;
+    std::string layer;
+    int inputs = 4;
+    int samples = 8;
+    std::uint64_t seed = 0;
+    float temperature = 1.0f;
+};
+
+using Command = std::variant<ShowSampleGrid, ShowInvariances>;
 
 std::string describe(const Command& command);
 

@@ -1,6 +1,7 @@
 #include "core/engine/engine.h"
 
 #include "core/errors.h"
+#include "core/workspace.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -146,6 +147,26 @@ private:
         if (!grid) return false;
         m_draft.grid = std::make_shared<const SampleGrid>(std::move(*grid));
         ++m_draft.grid_version;
+        return true;
+    }
+
+    bool handle(const ShowInvariances& command) {
+        const Workspace workspace = Workspace::open(command.workspace);
+        const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);
+        if (!kind) throw UserError("this build shows colormnist or colorfashion workspaces only.");
+        const auto test = make_color_dataset(source_images(*kind), Split::Test, workspace.manifest().dataset.colour_seed);
+        InvarianceSampleRequest request;
+        request.layer = command.layer;
+        request.inputs = command.inputs;
+        request.samples = command.samples;
+        request.seed = command.seed;
+        request.temperature = command.temperature;
+        request.scale = 1;
+        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(workspace, *test, request));
+        if (!unit_done(1.0f)) return false;
+        m_draft.invariances = std::move(samples);
+        m_draft.invariances_layer = command.layer;
+        ++m_draft.invariances_version;
         return true;
     }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/analysis/invariance_samples.h"
 #include "core/sample_grid.h"
 
 #include <cstdint>
@@ -30,6 +31,10 @@ struct EngineSnapshot {
 
     std::shared_ptr<const SampleGrid> grid;  // the latest finished sample grid
     std::uint64_t grid_version = 0;          // changes exactly when `grid` does
+
+    std::shared_ptr<const InvarianceSamples> invariances;  // the latest z-by-v grid
+    std::string invariances_layer;
+    std::uint64_t invariances_version = 0;
 
     std::uint64_t error_count = 0;  // increases with every failure; the UI shows each one once
     std::string last_error;

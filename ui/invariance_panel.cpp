@@ -1,0 +1,133 @@
+#include "ui/invariance_panel.h"
+
+#include "core/workspace.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+namespace inv {
+namespace {
+
+constexpr const char* kModelPrefix = "cinn-";
+
+// Input first, the classifier's outputs last, the stages between in name order: close to the
+// network's order without building the network on the UI thread.
+int layer_rank(const std::string& name) {
+    if (name == "input") return 0;
+    if (name == "logits") return 2;
+    if (name == "softmax") return 3;
+    return 1;
+}
+
+}  // namespace
+
+InvariancePanel::InvariancePanel(std::filesystem::path workspace, Post post)
+    : m_workspace(std::move(workspace)), m_post(std::move(post)) {
+    m_request.workspace = m_workspace;
+    load_layers();
+}
+
+void InvariancePanel::load_layers() {
+    if (m_workspace.empty()) {
+        m_problem = "No workspace open. Start with --workspace DIR; build the demo one with\n"
+                    "invariances-cli demo prepare --workspace DIR.";
+        return;
+    }
+    try {
+        const Workspace workspace = Workspace::open(m_workspace);
+        for (const auto& [name, model] : workspace.manifest().models) {
+            const bool per_checkpoint = name.find('@') != std::string::npos;
+            if (name.rfind(kModelPrefix, 0) == 0 && !per_checkpoint && !model.checkpoints.empty()) {
+                m_layers.push_back(name.substr(std::string(kModelPrefix).size()));
+            }
+        }
+    } catch (const std::exception& error) {
+        m_problem = error.what();
+        return;
+    }
+    std::stable_sort(m_layers.begin(), m_layers.end(),
+                     [](const std::string& a, const std::string& b) { return layer_rank(a) < layer_rank(b); });
+    if (m_layers.empty()) m_problem = "The workspace has no trained t yet: run invariances-cli train cinn.";
+    const auto deep = std::find(m_layers.begin(), m_layers.end(), "fire7");
+    m_layer = deep == m_layers.end() ? 0 : static_cast<int>(deep - m_layers.begin());
+}
+
+void InvariancePanel::start() {
+    if (!m_layers.empty()) request();
+}
+
+void InvariancePanel::request() {
+    m_request.layer = m_layers.at(static_cast<std::size_t>(m_layer));
+    m_post(m_request);
+}
+
+void InvariancePanel::resample() {
+    if (m_layers.empty()) return;
+    ++m_request.seed;
+    request();
+}
+
+void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
+    if (snapshot.invariances && snapshot.invariances_version != m_uploaded_version) {
+        m_texture.upload(snapshot.invariances->figure);
+        m_uploaded_version = snapshot.invariances_version;
+    }
+    ImGui::SetNextWindowPos(ImVec2(640, 30), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(630, 720), ImGuiCond_FirstUseEver);
+    if (!ImGui::Begin(title)) {
+        ImGui::End();
+        return;
+    }
+    if (!m_problem.empty()) {
+        ImGui::TextWrapped("%s", m_problem.c_str());
+    } else {
+        draw_controls();
+        ImGui::Separator();
+        if (snapshot.invariances && m_texture.valid()) {
+            draw_figure(*snapshot.invariances);
+        } else {
+            ImGui::TextDisabled("Sampling...");
+        }
+    }
+    ImGui::End();
+}
+
+void InvariancePanel::draw_controls() {
+    bool changed = false;
+    std::vector<const char*> names;
+    for (const std::string& layer : m_layers) names.push_back(layer.c_str());
+    ImGui::SetNextItemWidth(120);
+    changed |= ImGui::Combo("Layer", &m_layer, names.data(), static_cast<int>(names.size()));
+    ImGui::SameLine();
+    if (ImGui::Button("Resample (S)")) {
+        ++m_request.seed;
+        changed = true;
+    }
+    ImGui::SetNextItemWidth(120);
+    changed |= ImGui::SliderInt("Inputs", &m_request.inputs, 1, 12);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120);
+    changed |= ImGui::SliderInt("Samples", &m_request.samples, 2, 20);
+    const std::uint64_t step = 1;
+    ImGui::SetNextItemWidth(120);
+    changed |= ImGui::InputScalar("Seed", ImGuiDataType_U64, &m_request.seed, &step);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120);
+    changed |= ImGui::SliderFloat("Temperature", &m_request.temperature, 0.0f, 2.0f, "%.2f");
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderFloat("Zoom##invariances", &m_zoom, 1.0f, 8.0f, "%.1fx");
+    if (changed) request();
+}
+
+void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
+    ImGui::TextWrapped("Rows: inputs x (first column) and samples D(t^-1(v | z)); each column shares one v. "
+                       "cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f.",
+                       samples.reencoded_cosine.mean, samples.reencoded_cosine.std, samples.random_pair_cosine.mean,
+                       samples.random_pair_cosine.std);
+    ImGui::BeginChild("figure", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, true);
+    ImGui::EndChild();
+}
+
+}  // namespace inv
