@@ -81,7 +81,7 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDat
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control) {
     torch::manual_seed(options.schedule.seed);
     Autoencoder model(options.model);
-    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
+    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
     config["training"]["kl_weight"] = options.kl_weight;
