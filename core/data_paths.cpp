@@ -27,4 +27,8 @@ std::filesystem::path fashion_mnist_folder(const std::filesystem::path& data_roo
     return data_root / "fashion-mnist";
 }
 
+std::filesystem::path default_demo_workspace(const std::filesystem::path& data_root) {
+    return data_root / "workspaces" / "demo";
+}
+
 }  // namespace inv

@@ -12,5 +12,7 @@ std::filesystem::path default_data_root();
 std::filesystem::path mnist_digit_json_folder(const std::filesystem::path& data_root);
 std::filesystem::path mnist_idx_folder(const std::filesystem::path& data_root);
 std::filesystem::path fashion_mnist_folder(const std::filesystem::path& data_root);
+// Where the GUI builds and finds the demo workspace.
+std::filesystem::path default_demo_workspace(const std::filesystem::path& data_root);
 
 }  // namespace inv

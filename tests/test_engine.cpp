@@ -140,3 +140,30 @@ TEST_CASE("snapshots are immutable and their version increases") {
     CHECK(before->grid == nullptr);
     CHECK(before->version == 0);
 }
+
+TEST_CASE("the engine builds the demo workspace and a cancelled build resumes") {
+    test::TempDir dir;
+    EventLog log;
+    Engine* engine_ptr = nullptr;
+    bool cancel_once = true;
+    Engine engine(EngineConfig{test::data_root(), [&](const EngineEvent& e) {
+                                   log.add(e);
+                                   if (e.kind == EventKind::Progress && cancel_once) {
+                                       cancel_once = false;
+                                       engine_ptr->cancel();
+                                   }
+                               }});
+    engine_ptr = &engine;
+    engine.post(PrepareDemo{dir / "demo", true});
+    engine.wait_until_idle();
+    CHECK(log.of_kind(EventKind::Cancelled).size() == 1);
+    CHECK(engine.snapshot()->prepared_version == 0);
+
+    engine.post(PrepareDemo{dir / "demo", true});
+    engine.wait_until_idle();
+    CHECK(log.of_kind(EventKind::Finished).size() == 1);
+    const auto snapshot = engine.snapshot();
+    CHECK(snapshot->prepared_version == 1);
+    CHECK(snapshot->prepared_workspace == dir / "demo");
+    CHECK(std::filesystem::exists(dir / "demo" / "factors"));
+}

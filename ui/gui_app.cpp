@@ -9,7 +9,7 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
     : m_engine(engine),
       m_snapshot(engine.snapshot()),
       m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
-      m_invariances(options.workspace, [&engine](Command command) { engine.post(std::move(command)); }),
+      m_invariances(options.workspace, options.data_root, [&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }) {}
 
 void GuiApp::start() {

@@ -1,5 +1,6 @@
 #include "ui/invariance_panel.h"
 
+#include "core/data_paths.h"
 #include "core/workspace.h"
 
 #include <imgui.h>
@@ -22,16 +23,26 @@ int layer_rank(const std::string& name) {
 
 }  // namespace
 
-InvariancePanel::InvariancePanel(std::filesystem::path workspace, Post post)
-    : m_workspace(std::move(workspace)), m_post(std::move(post)) {
-    m_request.workspace = m_workspace;
+InvariancePanel::InvariancePanel(std::filesystem::path workspace, const std::filesystem::path& data_root, Post post)
+    : m_workspace(std::move(workspace)), m_demo_workspace(default_demo_workspace(data_root)), m_post(std::move(post)) {
+    if (m_workspace.empty()) {
+        m_offer_demo = true;
+        const std::filesystem::path tiny = m_demo_workspace.parent_path() / "demo-tiny";
+        if (std::filesystem::exists(m_demo_workspace / kManifestFileName)) {
+            m_workspace = m_demo_workspace;
+        } else if (std::filesystem::exists(tiny / kManifestFileName)) {
+            m_workspace = tiny;
+        }
+    }
     load_layers();
 }
 
 void InvariancePanel::load_layers() {
+    m_layers.clear();
+    m_problem.clear();
+    m_request.workspace = m_workspace;
     if (m_workspace.empty()) {
-        m_problem = "No workspace open. Start with --workspace DIR; build the demo one with\n"
-                    "invariances-cli demo prepare --workspace DIR.";
+        m_problem = "No workspace open. Build the demo workspace below, or start with --workspace DIR.";
         return;
     }
     try {
@@ -79,8 +90,15 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         ImGui::End();
         return;
     }
+    if (snapshot.prepared_version != m_prepared_version) {
+        m_prepared_version = snapshot.prepared_version;
+        m_workspace = snapshot.prepared_workspace;
+        load_layers();
+        start();
+    }
     if (!m_problem.empty()) {
         ImGui::TextWrapped("%s", m_problem.c_str());
+        if (m_offer_demo) draw_build_offer(snapshot);
     } else {
         draw_controls();
         ImGui::Separator();
@@ -91,6 +109,25 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         }
     }
     ImGui::End();
+}
+
+void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
+    ImGui::Spacing();
+    ImGui::TextWrapped("The demo workspace trains a ColorMNIST classifier with its checkpoints, an autoencoder, t for "
+                       "seven layers and e, in %s. It can be cancelled (status bar) and resumed.",
+                       m_demo_workspace.c_str());
+    const bool busy = snapshot.state == JobState::Running;
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button("Build the demo workspace (20 minutes or more here; the command line is faster)")) m_post(PrepareDemo{m_demo_workspace, false});
+    if (ImGui::Button("Build a tiny one instead (about a minute, rough results)")) {
+        m_demo_workspace = m_demo_workspace.parent_path() / "demo-tiny";
+        m_post(PrepareDemo{m_demo_workspace, true});
+    }
+    ImGui::EndDisabled();
+    if (busy && snapshot.job.rfind("demo workspace", 0) == 0) {
+        ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
+        ImGui::TextWrapped("%s", snapshot.job.c_str());
+    }
 }
 
 void InvariancePanel::draw_controls() {

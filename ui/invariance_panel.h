@@ -18,7 +18,8 @@ class InvariancePanel {
 public:
     using Post = std::function<void(Command)>;
 
-    InvariancePanel(std::filesystem::path workspace, Post post);
+    // `workspace` empty: the demo workspace under `data_root` if it is built, else an offer to build it.
+    InvariancePanel(std::filesystem::path workspace, const std::filesystem::path& data_root, Post post);
 
     void start();
     void draw(const char* title, const EngineSnapshot& snapshot);
@@ -27,10 +28,14 @@ public:
 private:
     void load_layers();
     void request();
+    void draw_build_offer(const EngineSnapshot& snapshot);
     void draw_controls();
     void draw_figure(const InvarianceSamples& samples);
 
     std::filesystem::path m_workspace;
+    std::filesystem::path m_demo_workspace;
+    bool m_offer_demo = false;
+    std::uint64_t m_prepared_version = 0;
     Post m_post;
     std::vector<std::string> m_layers;
     std::string m_problem;  // why there is nothing to show, for people

@@ -30,7 +30,13 @@ struct ShowInvariances {
     float temperature = 1.0f;
 };
 
-using Command = std::variant<ShowSampleGrid, ShowInvariances>;
+// Builds (or finishes) the demo workspace; progress and cancellation as for any command.
+struct PrepareDemo {
+    std::filesystem::path workspace;
+    bool tiny = false;  // the one-minute budget instead of the full one
+};
+
+using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo>;
 
 std::string describe(const Command& command);
 

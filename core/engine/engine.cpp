@@ -1,6 +1,7 @@
 #include "core/engine/engine.h"
 
 #include "core/errors.h"
+#include "core/training/demo_pipeline.h"
 #include "core/workspace.h"
 
 #include <atomic>
@@ -167,6 +168,34 @@ private:
         m_draft.invariances = std::move(samples);
         m_draft.invariances_layer = command.layer;
         ++m_draft.invariances_version;
+        return true;
+    }
+
+    bool handle(const PrepareDemo& command) {
+        DemoPlan plan = demo_plan(command.tiny ? DemoBudget::Tiny : DemoBudget::Full);
+        plan.set_thread_profiles = false;
+        const std::vector<DemoStage> stages = demo_stages(plan);
+        std::int64_t total = 0;
+        for (const DemoStage& stage : stages) total += stage.steps;
+        std::int64_t done_before_stage = 0;
+        std::int64_t stage_steps = 0;
+        std::string stage_name;
+        TrainingControl control;
+        control.stop_requested = [this] { return cancelled(); };
+        control.on_progress = [&](const TrainingProgress& p) {
+            if (!p.message.empty()) log(p.model + ": " + p.message);
+            m_draft.job = "demo workspace: " + stage_name + " step " + std::to_string(p.step) + "/" + std::to_string(p.total);
+            unit_done(static_cast<float>(done_before_stage + std::min(p.step, stage_steps)) / static_cast<float>(total));
+        };
+        const auto on_stage = [&](const DemoStage& stage) {
+            done_before_stage += stage_steps;
+            stage_steps = stage.steps;
+            stage_name = stage.name;
+        };
+        const DemoResult result = prepare_demo(command.workspace, m_config.data_root, plan, control, on_stage);
+        if (!result.completed) return false;
+        m_draft.prepared_workspace = command.workspace;
+        ++m_draft.prepared_version;
         return true;
     }
 

@@ -4,6 +4,7 @@
 #include "core/sample_grid.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ struct EngineSnapshot {
     std::shared_ptr<const InvarianceSamples> invariances;  // the latest z-by-v grid
     std::string invariances_layer;
     std::uint64_t invariances_version = 0;
+
+    std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
+    std::uint64_t prepared_version = 0;
 
     std::uint64_t error_count = 0;  // increases with every failure; the UI shows each one once
     std::string last_error;

@@ -86,7 +86,7 @@ DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesyst
 
     DemoResult result;
     begin();
-    apply_thread_profile(ThreadProfile::ConvTraining);
+    if (plan.set_thread_profiles) apply_thread_profile(ThreadProfile::ConvTraining);
     const ClassifierTrainingResult classifier = train_classifier(workspace, *train, *test, plan.classifier, control);
     if (!classifier.completed) return result;
     result.metrics["classifier"] = {{"test_accuracy", classifier.test_accuracy}};
@@ -96,7 +96,7 @@ DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesyst
     if (!autoencoder.completed) return result;
     result.metrics["autoencoder"] = workspace.manifest().models.at("autoencoder").checkpoints.back().metrics;
 
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    if (plan.set_thread_profiles) apply_thread_profile(ThreadProfile::SmallMlp);
     for (const std::string& layer : plan.layers) {
         begin();
         CinnTrainingOptions options = plan.cinn;

@@ -25,6 +25,9 @@ struct DemoPlan {
     CinnTrainingOptions cinn;  // layer filled per entry of `layers`
     std::vector<std::string> layers;
     FactorTrainingOptions factors;
+    // Switch the thread pools per stage (convolutions, then small MLPs). The GUI turns this off to
+    // keep a core for its own thread.
+    bool set_thread_profiles = true;
 };
 
 DemoPlan demo_plan(DemoBudget budget);
