@@ -1,3 +1,4 @@
+#include "core/atomic_file.h"
 #include "core/png_io.h"
 #include "tests/test_support.h"
 
@@ -14,8 +15,8 @@ TEST_CASE("data preview writes a PNG grid and prints every sample's factors as J
     test::TempDir dir;
     const auto out = dir / "preview.png";
     const test::CommandResult result = test::run_command(
-        kCli + " --json data preview --dataset colormnist --count 6 --seed 4 --scale 2 --out " + out.string() +
-        " 2>/dev/null");
+        kCli + " --json data preview --dataset colormnist --count 6 --seed 4 --scale 2 --out " + out.string(),
+        test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
     const nlohmann::json report = nlohmann::json::parse(result.output);
     REQUIRE(report["samples"].size() == 6);
@@ -74,4 +75,37 @@ TEST_CASE("workspace create and show work from the command line") {
     const test::CommandResult again = test::run_command(kCli + " workspace create --workspace " + ws);
     CHECK(again.exit_code == 2);
     CHECK(again.output.find("already holds a workspace") != std::string::npos);
+}
+
+TEST_CASE("the tiny demo, sampling and explained variance run end to end from the command line") {
+    test::TempDir dir;
+    const std::string ws = (dir / "demo").string();
+    const test::CommandResult prepared =
+        test::run_command(kCli + " --json demo prepare --budget tiny --workspace " + ws, test::Streams::StdoutOnly);
+    REQUIRE_MESSAGE(prepared.exit_code == 0, prepared.output);
+    const nlohmann::json report = nlohmann::json::parse(prepared.output);
+    CHECK(report["completed"] == true);
+    CHECK(report["metrics"].contains("factors"));
+
+    const test::CommandResult layers = test::run_command(kCli + " --json layers --workspace " + ws, test::Streams::StdoutOnly);
+    REQUIRE(layers.exit_code == 0);
+    CHECK(nlohmann::json::parse(layers.output).front()["name"] == "input");
+
+    const auto figure = dir / "fire3.png";
+    const test::CommandResult sampled = test::run_command(kCli + " sample --workspace " + ws +
+                                                          " --layer fire3 --inputs 2 --samples 3 --out " + figure.string());
+    REQUIRE_MESSAGE(sampled.exit_code == 0, sampled.output);
+    CHECK(read_image_rgba(figure).width > 4 * 32);
+    const nlohmann::json numbers = nlohmann::json::parse(read_file(dir / "fire3.json"));
+    CHECK(numbers["provenance"]["layer"] == "fire3");
+
+    const test::CommandResult explained = test::run_command(
+        kCli + " --json analyze explained-variance --inputs 16 --repeats 1 --workspace " + ws, test::Streams::StdoutOnly);
+    REQUIRE_MESSAGE(explained.exit_code == 0, explained.output);
+    CHECK(nlohmann::json::parse(explained.output)["layers"].size() == 5);
+
+    const test::CommandResult missing = test::run_command(kCli + " sample --workspace " + ws + " --layer fire5 --out " +
+                                                          (dir / "x.png").string());
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.output.find("train cinn") != std::string::npos);
 }

@@ -33,12 +33,15 @@ private:
 
 struct CommandResult {
     int exit_code = -1;
-    std::string output;  // stdout and stderr together
+    std::string output;  // stdout, and stderr unless the command was run for its stdout alone
 };
 
-inline CommandResult run_command(const std::string& command) {
+enum class Streams { Both, StdoutOnly };
+
+inline CommandResult run_command(const std::string& command, Streams streams = Streams::Both) {
     CommandResult result;
-    std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    const std::string redirect = streams == Streams::Both ? " 2>&1" : " 2>/dev/null";
+    std::FILE* pipe = ::popen((command + redirect).c_str(), "r");
     if (!pipe) return result;
     char buffer[4096];
     std::size_t n = 0;
