@@ -77,7 +77,7 @@ TEST_CASE("workspace create and show work from the command line") {
     CHECK(again.output.find("already holds a workspace") != std::string::npos);
 }
 
-TEST_CASE("the tiny demo, sampling and explained variance run end to end from the command line") {
+TEST_CASE("the tiny demo with layers and sampling and explained variance runs end to end from the command line") {
     test::TempDir dir;
     const std::string ws = (dir / "demo").string();
     const test::CommandResult prepared =
