@@ -2,7 +2,6 @@
 
 #include "core/analysis/explained_variance_statistic.h"
 #include "core/errors.h"
-#include "core/flow/flow_checkpoint.h"
 #include "core/random.h"
 #include "core/sample_grid.h"
 #include "core/tensor_image.h"
@@ -13,15 +12,6 @@
 
 namespace inv {
 namespace {
-
-const CheckpointEntry& last_checkpoint(const Workspace& workspace, const std::string& model, const std::string& command) {
-    const auto found = workspace.manifest().models.find(model);
-    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
-        throw UserError(workspace.folder().string() + " has no trained " + model + "; run `invariances-cli " + command +
-                        " --workspace " + workspace.folder().string() + "` first.");
-    }
-    return found->second.checkpoints.back();
-}
 
 // The layers whose t is trained, in the network's order.
 std::vector<std::string> layers_with_t(const Workspace& workspace, Classifier& classifier) {
@@ -51,19 +41,16 @@ ExplainedVarianceReport explained_variance(const Workspace& workspace, const Col
     }
     torch::NoGradGuard no_grad;
     LoadedClassifier classifier = load_classifier(workspace);
-    const CheckpointEntry& factors_checkpoint = last_checkpoint(workspace, "factors", "train factors");
-    FactorFlow e = load_factor_flow(workspace.resolve(factors_checkpoint.file), torch::kCPU);
-    e->eval();
+    const LoadedFactorFlow factors = load_factor_network(workspace);
+    FactorFlow e = factors.flow;
     const std::vector<std::string> layers = request.layers.empty() ? layers_with_t(workspace, classifier.model) : request.layers;
 
     ExplainedVarianceReport report;
-    nlohmann::json model_files{{"factors", factors_checkpoint.file}};
+    nlohmann::json model_files{{"factors", factors.file}};
     for (const std::string& layer : layers) {
-        const CheckpointEntry& t_checkpoint =
-            last_checkpoint(workspace, cinn_model_name(layer, std::nullopt), "train cinn --layer " + layer);
-        ConditionalFlow t = load_conditional_flow(workspace.resolve(t_checkpoint.file), torch::kCPU);
-        t->eval();
-        model_files[layer] = t_checkpoint.file;
+        const LoadedConditionalFlow loaded_t = load_cinn(workspace, layer);
+        ConditionalFlow t = loaded_t.flow;
+        model_files[layer] = loaded_t.file;
         std::vector<std::vector<double>> shares(e->config().factors.size());
         for (int repeat = 0; repeat < request.repeats; ++repeat) {
             const std::uint64_t seed = mix64(request.seed, static_cast<std::uint64_t>(repeat));

@@ -6,7 +6,6 @@
 #include "core/image_grid.h"
 #include "core/sample_grid.h"
 #include "core/tensor_image.h"
-#include "core/training/cinn_trainer.h"
 #include "core/training/workspace_models.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -21,16 +20,6 @@ MeanStd mean_std(const torch::Tensor& values) {
 
 torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
     return torch::cosine_similarity(a.flatten(1), b.flatten(1), 1, 1e-8);
-}
-
-const ModelEntry& cinn_entry(const Workspace& workspace, const std::string& layer) {
-    const std::string name = cinn_model_name(layer, std::nullopt);
-    const auto found = workspace.manifest().models.find(name);
-    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
-        throw UserError(workspace.folder().string() + " has no t for layer \"" + layer + "\"; run `invariances-cli train cinn --workspace " +
-                        workspace.folder().string() + " --layer " + layer + "` first.");
-    }
-    return found->second;
 }
 
 nlohmann::json file_record(const Workspace& workspace, const std::string& relative) {
@@ -49,9 +38,8 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
     torch::NoGradGuard no_grad;
     LoadedClassifier classifier = load_classifier(workspace);
     Autoencoder autoencoder = load_autoencoder(workspace);
-    const ModelEntry& entry = cinn_entry(workspace, request.layer);
-    ConditionalFlow t = load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
-    t->eval();
+    const LoadedConditionalFlow loaded_t = load_cinn(workspace, request.layer);
+    ConditionalFlow t = loaded_t.flow;
 
     InvarianceSamples result;
     result.input_indices = pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed);
@@ -119,7 +107,7 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
                          {"models",
                           {{"classifier", file_record(workspace, classifier_file)},
                            {"autoencoder", file_record(workspace, autoencoder_file)},
-                           {"t", file_record(workspace, entry.checkpoints.back().file)}}}};
+                           {"t", file_record(workspace, loaded_t.file)}}}};
     return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/training/cinn_trainer.h"
 
 namespace inv {
 namespace {
@@ -9,11 +10,13 @@ namespace {
 constexpr float kPureForeground = 0.9f;
 constexpr float kPureBackground = 0.05f;
 
-const ModelEntry& trained_model(const Workspace& workspace, const std::string& name, const std::string& command) {
+// `arguments` follow --workspace in the suggested command.
+const ModelEntry& trained_model(const Workspace& workspace, const std::string& name, const std::string& command,
+                                const std::string& arguments = "") {
     const auto found = workspace.manifest().models.find(name);
     if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
         throw UserError(workspace.folder().string() + " has no trained " + name + "; run `invariances-cli " + command +
-                        " --workspace " + workspace.folder().string() + "` first.");
+                        " --workspace " + workspace.folder().string() + arguments + "` first.");
     }
     return found->second;
 }
@@ -50,6 +53,23 @@ Autoencoder load_autoencoder(const Workspace& workspace) {
     load_module(*model, entry.config, workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
     model->eval();
     return model;
+}
+
+LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer) {
+    const ModelEntry& entry =
+        trained_model(workspace, cinn_model_name(layer, std::nullopt), "train cinn", " --layer " + layer);
+    LoadedConditionalFlow loaded{load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU),
+                                 entry.checkpoints.back().file};
+    loaded.flow->eval();
+    return loaded;
+}
+
+LoadedFactorFlow load_factor_network(const Workspace& workspace) {
+    const ModelEntry& entry = trained_model(workspace, "factors", "train factors");
+    LoadedFactorFlow loaded{load_factor_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU),
+                            entry.checkpoints.back().file};
+    loaded.flow->eval();
+    return loaded;
 }
 
 double colour_error(const torch::Tensor& image, const std::vector<float>& coverage, const Rgb& truth, ColourRegion region) {

@@ -2,6 +2,7 @@
 
 // Torch-including: core, tests and benchmarks only.
 #include "core/color_dataset.h"
+#include "core/flow/flows.h"
 #include "core/models/autoencoder.h"
 #include "core/models/classifier.h"
 #include "core/workspace.h"
@@ -18,6 +19,19 @@ struct LoadedClassifier {
 };
 LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::int64_t> step = std::nullopt);
 Autoencoder load_autoencoder(const Workspace& workspace);
+
+// t for a layer (trained against the last classifier checkpoint) and e, with the files they came
+// from (relative to the workspace, for provenance).
+struct LoadedConditionalFlow {
+    ConditionalFlow flow{nullptr};
+    std::string file;
+};
+LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer);
+struct LoadedFactorFlow {
+    FactorFlow flow{nullptr};
+    std::string file;
+};
+LoadedFactorFlow load_factor_network(const Workspace& workspace);
 bool has_trained(const Workspace& workspace, const std::string& model_name);
 
 // Mean absolute colour error in [0, 1] between `truth` and the mean colour of the pixels of
