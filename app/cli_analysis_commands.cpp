@@ -1,7 +1,9 @@
-// `invariances-cli sample`: figures of what a layer keeps and what it is blind to.
+// `invariances-cli sample` and `analyze …`: figures and numbers of what a layer keeps.
 #include "app/cli_commands.h"
 #include "core/analysis/explained_variance.h"
+#include "core/analysis/fidelity.h"
 #include "core/analysis/invariance_samples.h"
+#include "core/analysis/layer_factor_dims.h"
 #include "core/atomic_file.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
@@ -23,52 +25,119 @@ struct SampleOptions {
 struct ExplainedOptions {
     std::filesystem::path workspace;
     ExplainedVarianceRequest request;
+    std::string checkpoints;  // "", "all" or a comma list of steps
     std::filesystem::path out;
 };
 
-// The test split of a workspace's data set, as every analysis uses it.
-std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global) {
-    const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);
-    if (!kind) throw UserError("this build analyses colormnist or colorfashion workspaces only.");
-    const SourceImages source = load_source_images(*kind, global.data_root);
-    return make_color_dataset(source, Split::Test, workspace.manifest().dataset.colour_seed);
+struct EvaluateOptions {
+    std::filesystem::path workspace;
+    FidelityRequest request;
+    std::filesystem::path out;
+};
+
+struct FactorDimsOptions {
+    std::filesystem::path workspace;
+    FactorDimsRequest request;
+    std::filesystem::path out;
+};
+
+std::vector<std::int64_t> parse_steps(const std::string& text) {
+    std::vector<std::int64_t> steps;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, end - start);
+        try {
+            std::size_t used = 0;
+            steps.push_back(std::stoll(item, &used));
+            if (used != item.size()) throw std::invalid_argument(item);
+        } catch (const std::exception&) {
+            throw UserError("--checkpoints takes `all` or classifier steps separated by commas (e.g. 0,200,2000); got '" + text + "'.");
+        }
+        start = end + 1;
+    }
+    return steps;
 }
 
-void run_explained(const ExplainedOptions& options, const GlobalOptions& global) {
+void run_explained(ExplainedOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
+    if (options.checkpoints == "all") options.request.all_checkpoints = true;
+    else if (!options.checkpoints.empty()) options.request.classifier_steps = parse_steps(options.checkpoints);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
     const ExplainedVarianceReport report = explained_variance(workspace, *test, options.request);
+    const nlohmann::json json = to_json(report);
+    if (!options.out.empty()) {
+        write_figure(options.out, report.layer_figure, json, global);
+        if (!report.training_figure.empty()) {
+            std::filesystem::path training = options.out;
+            training.replace_filename(options.out.stem().string() + "-training.png");
+            write_png(training, report.training_figure);
+        }
+    } else if (global.json) {
+        std::printf("%s\n", json.dump(2).c_str());
+    }
+    if (global.json) return;
+    std::printf("variance of each factor of e explained by z (mean +- std over %d repeats of %d inputs)\n",
+                options.request.repeats, options.request.inputs);
+    for (const LayerShares& layer : report.layers) {
+        std::printf("  step %-7lld %-10s", static_cast<long long>(layer.classifier_step), layer.layer.c_str());
+        for (const FactorShare& f : layer.factors) std::printf("  %s %6.2f %% +- %5.2f", f.factor.c_str(), 100 * f.mean, 100 * f.std);
+        std::printf("\n");
+    }
+    if (!options.out.empty()) std::printf("figure: %s (numbers and provenance beside it)\n", options.out.c_str());
+}
+
+void run_factor_dims(const FactorDimsOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    const Workspace workspace = Workspace::open(options.workspace);
+    const auto test = workspace_test_set(workspace, global);
+    const FactorDimsReport report = estimate_layer_factor_dims(workspace, test, options.request);
     const nlohmann::json json = to_json(report);
     if (!options.out.empty()) write_file_atomically(options.out, json.dump(2) + "\n");
     if (global.json) {
         std::printf("%s\n", json.dump(2).c_str());
         return;
     }
-    std::printf("variance of each factor of e explained by z (mean +- std over %d repeats of %d inputs)\n",
-                options.request.repeats, options.request.inputs);
-    for (const LayerShares& layer : report.layers) {
-        std::printf("  %-10s", layer.layer.c_str());
-        for (const FactorShare& f : layer.factors) std::printf("  %s %6.2f %% +- %5.2f", f.factor.c_str(), 100 * f.mean, 100 * f.std);
+    std::printf("factor scores of z per layer over %d pairs (score = share of z's variance shared by pairs with that factor; "
+                "dims = softmax(scores) x size of z)\n", options.request.pairs);
+    for (const LayerFactorDims& layer : report.layers) {
+        std::printf("  %-10s %6lld dims:", layer.layer.c_str(), static_cast<long long>(layer.dims));
+        for (std::size_t f = 0; f < layer.factors.size(); ++f) {
+            std::printf("  %s %.3f (%d)", layer.factors[f].c_str(), layer.scores[f], layer.sizes[f]);
+        }
         std::printf("\n");
     }
+}
+
+void run_evaluate(const EvaluateOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    const Workspace workspace = Workspace::open(options.workspace);
+    const auto test = workspace_test_set(workspace, global);
+    const FidelityReport report = evaluate_fidelity(workspace, *test, options.request);
+    const nlohmann::json json = to_json(report);
+    if (!options.out.empty()) write_figure(options.out, report.figure, json, global);
+    else if (global.json) std::printf("%s\n", json.dump(2).c_str());
+    if (global.json) return;
+    std::printf("Frechet distance to %d held-out test images in the features of the workspace's evaluation network\n"
+                "(global averages of its stages; NOT Inception FID, not comparable with the paper's numbers)\n",
+                options.request.images);
+    std::printf("  %-10s %12s %14s %8s\n", "layer", "ours", "inversion", "ours <=");
+    for (const LayerFidelity& layer : report.layers) {
+        std::printf("  %-10s %12.3f %14.3f %8s\n", layer.layer.c_str(), layer.samples, layer.baseline,
+                    layer.samples <= layer.baseline ? "yes" : "no");
+    }
+    std::printf("  references: autoencoder reconstructions %.3f, real vs real %.3f\n", report.reconstructions, report.real_to_real);
+    if (!options.out.empty()) std::printf("figure: %s (numbers and provenance beside it)\n", options.out.c_str());
 }
 
 void run_sample(const SampleOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-
     const InvarianceSamples samples = sample_invariances(workspace, *test, options.request);
-    std::filesystem::path json_path = options.out;
-    json_path.replace_extension(".json");
-    write_png(options.out, samples.figure);
-    const nlohmann::json report = to_json(samples);
-    write_file_atomically(json_path, report.dump(2) + "\n");
-    if (global.json) {
-        std::printf("%s\n", report.dump(2).c_str());
-        return;
-    }
+    const std::filesystem::path json_path = write_figure(options.out, samples.figure, to_json(samples), global);
+    if (global.json) return;
     std::printf("layer %s: %d inputs x %d samples -> %s (numbers and provenance in %s)\n", options.request.layer.c_str(),
                 options.request.inputs, options.request.samples, options.out.c_str(), json_path.c_str());
     std::printf("re-encoded samples: cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f\n",
@@ -77,6 +146,24 @@ void run_sample(const SampleOptions& options, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global) {
+    const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);
+    if (!kind) throw UserError("this build analyses colormnist or colorfashion workspaces only.");
+    const SourceImages source = load_source_images(*kind, global.data_root);
+    return make_color_dataset(source, Split::Test, workspace.manifest().dataset.colour_seed);
+}
+
+std::filesystem::path write_figure(const std::filesystem::path& png, const RgbaImage& figure, const nlohmann::json& numbers,
+                                   const GlobalOptions& global) {
+    if (png.extension() != ".png") throw UserError("--out must name a .png file; got " + png.string() + ".");
+    std::filesystem::path json_path = png;
+    json_path.replace_extension(".json");
+    write_png(png, figure);
+    write_file_atomically(json_path, numbers.dump(2) + "\n");
+    if (global.json) std::printf("%s\n", numbers.dump(2).c_str());
+    return json_path;
+}
 
 void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
     auto options = std::make_shared<SampleOptions>();
@@ -103,14 +190,45 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
     analyze->require_subcommand(1);
     auto explained = std::make_shared<ExplainedOptions>();
     CLI::App* ev = analyze->add_subcommand(
-        "explained-variance", "Variance of each semantic factor of e explained by z, per layer (method.md section 6)");
+        "explained-variance", "Variance of each semantic factor of e explained by z, per layer and per classifier "
+                              "checkpoint (method.md section 6)");
     ev->add_option("--workspace", explained->workspace, "Workspace folder")->required();
     ev->add_option("--layers", explained->request.layers, "Layers (default: every layer with a trained t)")->delimiter(',');
+    ev->add_option("--checkpoints", explained->checkpoints,
+                   "Classifier steps to analyse: `all` (every checkpoint with a t, see `train cinn --classifier-step`) "
+                   "or a comma list (default: the last)");
     ev->add_option("--inputs", explained->request.inputs, "Test images per repeat")->check(CLI::Range(2, 10000))->capture_default_str();
     ev->add_option("--repeats", explained->request.repeats, "Repeats for the spread")->check(CLI::Range(1, 100))->capture_default_str();
     ev->add_option("--seed", explained->request.seed, "Picks the inputs and draws the v's")->capture_default_str();
-    ev->add_option("--out", explained->out, "Also write the JSON (numbers and provenance) to this file");
+    ev->add_option("--out", explained->out,
+                   "PNG of the shares per layer; the JSON goes beside it, and FILE-training.png plots the shares over "
+                   "the checkpoints when several are analysed");
     ev->callback([explained, &global] { run_explained(*explained, global); });
+
+    auto dims = std::make_shared<FactorDimsOptions>();
+    CLI::App* fd = analyze->add_subcommand(
+        "factor-dims", "The factor-size estimate of method.md section 4 applied to z at each layer: how much of z "
+                       "pairs sharing the digit, the foreground or the background colour have in common");
+    fd->add_option("--workspace", dims->workspace, "Workspace folder")->required();
+    fd->add_option("--layers", dims->request.layers, "Layers (default: every layer)")->delimiter(',');
+    fd->add_option("--pairs", dims->request.pairs, "Test pairs sharing one factor")->check(CLI::Range(10, 100000))->capture_default_str();
+    fd->add_option("--seed", dims->request.seed, "Draws the pairs")->capture_default_str();
+    fd->add_option("--out", dims->out, "Also write the JSON (numbers and provenance) to this file");
+    fd->callback([dims, &global] { run_factor_dims(*dims, global); });
+
+    auto evaluate = std::make_shared<EvaluateOptions>();
+    CLI::App* ea = app.add_subcommand(
+        "evaluate", "The paper's Table 1 on our data: per layer, Frechet distance of samples D(t^-1(v|z)) and of the "
+                    "inversion baseline's reconstructions to held-out images, in the evaluation network's features "
+                    "(needs `train evaluator` and `train inversion`)");
+    ea->add_option("--workspace", evaluate->workspace, "Workspace folder")->required();
+    ea->add_option("--layers", evaluate->request.layers, "Layers (default: every layer with t and the baseline)")->delimiter(',');
+    ea->add_option("--images", evaluate->request.images, "Images per set (at most half the test split)")
+        ->check(CLI::Range(10, 100000))
+        ->capture_default_str();
+    ea->add_option("--seed", evaluate->request.seed, "Splits the test set and draws the v's")->capture_default_str();
+    ea->add_option("--out", evaluate->out, "PNG of the distances per layer; the JSON goes beside it");
+    ea->callback([evaluate, &global] { run_evaluate(*evaluate, global); });
 }
 
 }  // namespace inv

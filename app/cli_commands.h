@@ -18,5 +18,22 @@ void add_workspace_commands(CLI::App& app, const GlobalOptions& global);
 void add_train_commands(CLI::App& app, const GlobalOptions& global);
 void add_demo_commands(CLI::App& app, const GlobalOptions& global);
 void add_analysis_commands(CLI::App& app, const GlobalOptions& global);
+void add_intervention_commands(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace inv
+
+// Shared by the analysis commands (defined in cli_analysis_commands.cpp).
+#include <memory>
+#include <nlohmann/json.hpp>
+namespace inv {
+class ColorDataset;
+class Workspace;
+struct RgbaImage;
+// The test split of a workspace's data set, as every analysis uses it.
+std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global);
+// Writes the figure to `png` and the numbers beside it (same name, .json), atomically; with
+// --json also prints the numbers. Returns the JSON path.
+std::filesystem::path write_figure(const std::filesystem::path& png, const RgbaImage& figure, const nlohmann::json& numbers,
+                                   const GlobalOptions& global);
 
 }  // namespace inv

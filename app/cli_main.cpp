@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     inv::add_train_commands(app, global);
     inv::add_demo_commands(app, global);
     inv::add_analysis_commands(app, global);
+    inv::add_intervention_commands(app, global);
 
     try {
         // Headless work is mostly convolution training; commands with other needs set their own.

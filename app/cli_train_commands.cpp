@@ -10,6 +10,7 @@
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "core/training/factor_trainer.h"
+#include "core/training/inversion_trainer.h"
 #include "core/workspace.h"
 
 #include <cstdio>
@@ -35,6 +36,12 @@ struct CinnOptions {
     std::vector<std::string> layers;
     std::int64_t classifier_step = -1;
     CinnTrainingOptions training;
+};
+
+struct InversionOptions {
+    std::filesystem::path workspace;
+    std::vector<std::string> layers;
+    InversionTrainingOptions training;
 };
 
 struct FactorOptions {
@@ -113,11 +120,12 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
     const WorkspaceData data = load_workspace_data(workspace, global);
     options.training.model.architecture = parse_architecture(options.architecture);
     options.training.model.classes = static_cast<int>(data.train->class_names().size());
-    print_json(run_with_progress(workspace, "training classifier", options.training.schedule.steps, global,
+    const std::string& name = options.training.model_name;
+    print_json(run_with_progress(workspace, "training " + name, options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
                                      const auto r = train_classifier(workspace, *data.train, *data.test,
                                                                      options.training, control);
-                                     return TrainOutcome{"classifier", r.completed, r.steps_done};
+                                     return TrainOutcome{name, r.completed, r.steps_done};
                                  }),
                global);
 }
@@ -162,6 +170,25 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
                                             [&](const TrainingControl& control) {
                                                 const auto r = train_cinn(workspace, *data.train, *data.test,
                                                                           options.training, control);
+                                                return TrainOutcome{r.model_name, r.completed, r.steps_done};
+                                            }));
+        if (!reports.back()["completed"].get<bool>()) break;
+    }
+    print_json(reports, global);
+}
+
+void run_train_inversion(InversionOptions& options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::ConvTraining);
+    install_stop_signal_handlers();
+    Workspace workspace = Workspace::open(options.workspace);
+    const WorkspaceData data = load_workspace_data(workspace, global);
+    nlohmann::json reports = nlohmann::json::array();
+    for (const std::string& layer : resolve_layers(workspace, options.layers)) {
+        options.training.layer = layer;
+        reports.push_back(run_with_progress(workspace, "training the inversion baseline for " + layer,
+                                            options.training.schedule.steps, global, [&](const TrainingControl& control) {
+                                                const auto r = train_inversion(workspace, *data.train, *data.test,
+                                                                               options.training, control);
                                                 return TrainOutcome{r.model_name, r.completed, r.steps_done};
                                             }));
         if (!reports.back()["completed"].get<bool>()) break;
@@ -223,6 +250,42 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--learning-rate", options->training.schedule.learning_rate, "Adam learning rate")->capture_default_str();
     cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     cmd->callback([options, &global] { run_train_classifier(*options, global); });
+
+    auto evaluator = std::make_shared<ClassifierOptions>();
+    evaluator->training.model_name = "evaluator";
+    evaluator->training.model.width = 0.5;
+    evaluator->training.schedule.seed = 1;
+    CLI::App* ev = train->add_subcommand(
+        "evaluator", "Train the separate evaluation network whose features `evaluate` measures Frechet distances in "
+                     "(same family as the classifier, its own seed; not Inception)");
+    ev->add_option("--workspace", evaluator->workspace, "Workspace folder")->required();
+    ev->add_option("--architecture", evaluator->architecture, "squeezenet or resnet")
+        ->check(CLI::IsMember({"squeezenet", "resnet"}))
+        ->capture_default_str();
+    ev->add_option("--width", evaluator->training.model.width, "Channel multiplier of the reference widths")
+        ->check(CLI::Range(0.05, 4.0))
+        ->capture_default_str();
+    ev->add_option("--steps", evaluator->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    ev->add_option("--batch-size", evaluator->training.schedule.batch_size, "Images per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    ev->add_option("--seed", evaluator->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    ev->callback([evaluator, &global] { run_train_classifier(*evaluator, global); });
+
+    auto inversion = std::make_shared<InversionOptions>();
+    CLI::App* inv_cmd = train->add_subcommand(
+        "inversion", "Train the deterministic inversion baseline for a layer: a decoder from z straight to x, L2 loss");
+    inv_cmd->add_option("--workspace", inversion->workspace, "Workspace folder")->required();
+    inv_cmd->add_option("--layer,--layers", inversion->layers, "Layer name(s), or 'all'")->required()->delimiter(',');
+    inv_cmd->add_option("--steps", inversion->training.schedule.steps, "Training steps per layer")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    inv_cmd->add_option("--batch-size", inversion->training.schedule.batch_size, "Images per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    inv_cmd->add_option("--learning-rate", inversion->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    inv_cmd->add_option("--seed", inversion->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    inv_cmd->callback([inversion, &global] { run_train_inversion(*inversion, global); });
 
     auto autoencoder = std::make_shared<AutoencoderOptions>();
     CLI::App* ae = train->add_subcommand("autoencoder", "Train the autoencoder (E, D) that gives every image its code");

@@ -77,7 +77,7 @@ TEST_CASE("workspace create and show work from the command line") {
     CHECK(again.output.find("already holds a workspace") != std::string::npos);
 }
 
-TEST_CASE("the tiny demo with layers and sampling and explained variance runs end to end from the command line") {
+TEST_CASE("the tiny demo and every analysis command run end to end from the command line") {
     test::TempDir dir;
     const std::string ws = (dir / "demo").string();
     const test::CommandResult prepared =
@@ -108,4 +108,38 @@ TEST_CASE("the tiny demo with layers and sampling and explained variance runs en
                                                           (dir / "x.png").string());
     CHECK(missing.exit_code == 2);
     CHECK(missing.output.find("train cinn") != std::string::npos);
+
+    // Every analysis writes a PNG and its JSON; the same seed gives the same bytes.
+    const std::string attack = kCli + " attack --workspace " + ws + " --index 3 --eps-255 8 --explained-inputs 16 --repeats 1 --seed 4 --out ";
+    REQUIRE_MESSAGE(test::run_command(attack + (dir / "a1.png").string()).exit_code == 0, "attack failed");
+    REQUIRE(test::run_command(attack + (dir / "a2.png").string()).exit_code == 0);
+    CHECK(read_file(dir / "a1.png") == read_file(dir / "a2.png"));
+    CHECK(nlohmann::json::parse(read_file(dir / "a1.json"))["rows"].size() == 3);
+    const test::CommandResult sweep = test::run_command(kCli + " attack --sweep --sweep-inputs 8 --sweep-eps-255 0,8 --workspace " +
+                                                        ws + " --out " + (dir / "sweep.png").string());
+    REQUIRE_MESSAGE(sweep.exit_code == 0, sweep.output);
+    CHECK(nlohmann::json::parse(read_file(dir / "sweep.json"))["points"].size() == 2);
+    const test::CommandResult edit = test::run_command(kCli + " edit --workspace " + ws +
+                                                       " --index 0 --factor foreground --from-index 5 --out " + (dir / "edit.png").string());
+    REQUIRE_MESSAGE(edit.exit_code == 0, edit.output);
+    const test::CommandResult mix = test::run_command(kCli + " mix --workspace " + ws + " --layer fire7 --index 0 --with 5 --out " +
+                                                      (dir / "mix.png").string());
+    REQUIRE_MESSAGE(mix.exit_code == 0, mix.output);
+    const test::CommandResult dims = test::run_command(kCli + " --json analyze factor-dims --pairs 50 --layers input --workspace " + ws,
+                                                       test::Streams::StdoutOnly);
+    REQUIRE_MESSAGE(dims.exit_code == 0, dims.output);
+    CHECK(nlohmann::json::parse(dims.output)["layers"][0]["z_dims"] == 3072);
+    const test::CommandResult plot = test::run_command(kCli + " analyze explained-variance --inputs 16 --repeats 1 --workspace " + ws +
+                                                       " --out " + (dir / "ev.png").string());
+    REQUIRE_MESSAGE(plot.exit_code == 0, plot.output);
+    CHECK(read_image_rgba(dir / "ev.png").width > 100);
+
+    const test::CommandResult unknown = test::run_command(kCli + " attack --workspace " + ws + " --layers fire9 --out " +
+                                                          (dir / "x.png").string());
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.output.find("input, conv1, fire3, fire5, fire7, logits, softmax") != std::string::npos);
+    const test::CommandResult out_of_range = test::run_command(kCli + " edit --workspace " + ws +
+                                                               " --index 5000 --factor digit --from-index 1 --out " + (dir / "x.png").string());
+    CHECK(out_of_range.exit_code == 2);
+    CHECK(out_of_range.output.find("indices 0..1999") != std::string::npos);
 }

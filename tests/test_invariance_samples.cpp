@@ -1,8 +1,7 @@
 #include "core/analysis/invariance_samples.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
-#include "core/training/demo_pipeline.h"
-#include "tests/test_support.h"
+#include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>
 
@@ -10,22 +9,7 @@ using namespace inv;
 
 namespace {
 
-// One tiny demo workspace for every test here (a few seconds to build).
-struct Prepared {
-    test::TempDir dir;
-    SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
-    std::shared_ptr<const ColorDataset> test_set = make_color_dataset(source, Split::Test, 0);
-
-    Prepared() {
-        REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
-    }
-    Workspace workspace() const { return Workspace::open(dir / "demo"); }
-};
-
-const Prepared& prepared() {
-    static const Prepared once;
-    return once;
-}
+const test::TinyDemo& prepared() { return test::tiny_demo(); }
 
 }  // namespace
 
@@ -45,7 +29,7 @@ TEST_CASE("the z-by-v grid has a row per input and shares each column's v across
     CHECK(samples.reencoded_cosine.mean >= -1.0);
     CHECK(samples.reencoded_cosine.mean <= 1.0);
     CHECK(samples.provenance["layer"] == "fire7");
-    CHECK(samples.provenance["models"]["t"]["file"].get<std::string>().find("cinn-fire7") != std::string::npos);
+    CHECK(samples.provenance["models"]["t/fire7"]["file"].get<std::string>().find("cinn-fire7") != std::string::npos);
 
     // The same request gives the same figure, bit for bit; another seed does not.
     CHECK(sample_invariances(prepared().workspace(), *prepared().test_set, request).figure.pixels == samples.figure.pixels);

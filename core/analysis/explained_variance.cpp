@@ -1,26 +1,112 @@
 #include "core/analysis/explained_variance.h"
 
+#include "core/analysis/analysis_models.h"
 #include "core/analysis/explained_variance_statistic.h"
 #include "core/errors.h"
+#include "core/line_plot.h"
 #include "core/random.h"
 #include "core/sample_grid.h"
-#include "core/tensor_image.h"
 #include "core/training/cinn_trainer.h"
-#include "core/training/workspace_models.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <algorithm>
+#include <map>
 
 namespace inv {
 namespace {
 
-// The layers whose t is trained, in the network's order.
-std::vector<std::string> layers_with_t(const Workspace& workspace, Classifier& classifier) {
-    std::vector<std::string> layers;
-    for (const LayerInfo& layer : classifier->layers()) {
-        const auto found = workspace.manifest().models.find(cinn_model_name(layer.name, std::nullopt));
-        if (found != workspace.manifest().models.end() && !found->second.checkpoints.empty()) layers.push_back(layer.name);
+// The checkpoints to analyse: as asked, or every one with a t for some wanted layer.
+std::vector<std::int64_t> steps_to_analyse(const Workspace& workspace, const ExplainedVarianceRequest& request,
+                                           const std::vector<std::string>& layer_names) {
+    const auto& checkpoints = workspace.manifest().models.at("classifier").checkpoints;
+    const std::int64_t last = checkpoints.back().step;
+    if (!request.all_checkpoints) return request.classifier_steps.empty() ? std::vector<std::int64_t>{last} : request.classifier_steps;
+    std::vector<std::int64_t> steps;
+    for (const CheckpointEntry& checkpoint : checkpoints) {
+        const std::optional<std::int64_t> suffix = checkpoint.step == last ? std::nullopt : std::optional(checkpoint.step);
+        for (const std::string& layer : layer_names) {
+            if ((request.layers.empty() || std::find(request.layers.begin(), request.layers.end(), layer) != request.layers.end()) &&
+                has_trained(workspace, cinn_model_name(layer, suffix))) {
+                steps.push_back(checkpoint.step);
+                break;
+            }
+        }
     }
-    return layers;
+    return steps;
+}
+
+std::optional<double> checkpoint_accuracy(const Workspace& workspace, std::int64_t step) {
+    for (const CheckpointEntry& checkpoint : workspace.manifest().models.at("classifier").checkpoints) {
+        if (checkpoint.step == step && checkpoint.metrics.contains("test_accuracy")) return checkpoint.metrics["test_accuracy"].get<double>();
+    }
+    return std::nullopt;
+}
+
+LayerShares analyse_layer(AnalysisModels& models, const ColorDataset& test, const std::string& layer,
+                          const ExplainedVarianceRequest& request) {
+    ConditionalFlow& t = models.t(layer);
+    FactorFlow& e = models.e();
+    std::vector<std::vector<double>> shares(e->config().factors.size());
+    for (int repeat = 0; repeat < request.repeats; ++repeat) {
+        const std::uint64_t seed = mix64(request.seed, static_cast<std::uint64_t>(repeat));
+        const torch::Tensor x = test_images(test, pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), seed));
+        const torch::Tensor z = models.classifier()->representation(x, layer);
+        torch::Generator generator = at::detail::createCPUGenerator(seed);
+        const std::int64_t dim = t->config().flow.dim;
+        const torch::Tensor v_a = torch::randn({request.inputs, dim}, generator, torch::kFloat);
+        const torch::Tensor v_b = torch::randn({request.inputs, dim}, generator, torch::kFloat);
+        const auto parts_a = e->split(e->forward(t->inverse(v_a, z)).value);
+        const auto parts_b = e->split(e->forward(t->inverse(v_b, z)).value);
+        for (std::size_t f = 0; f < parts_a.size(); ++f) shares[f].push_back(explained_fraction(parts_a[f], parts_b[f]));
+    }
+    LayerShares result{layer, models.classifier_step(), checkpoint_accuracy(models.workspace(), models.classifier_step()), {}};
+    for (std::size_t f = 0; f < shares.size(); ++f) {
+        const torch::Tensor values = torch::tensor(shares[f], torch::kDouble);
+        result.factors.push_back({e->config().factors[f].name, values.mean().item<double>(),
+                                  values.numel() > 1 ? values.std().item<double>() : 0.0});
+    }
+    return result;
+}
+
+PlotSeries factor_series(const std::vector<const LayerShares*>& rows, std::size_t factor, bool by_index) {
+    PlotSeries series{rows.front()->factors[factor].factor, {}, {}, {}, {}, false};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const FactorShare& share = rows[i]->factors[factor];
+        series.x.push_back(by_index ? static_cast<double>(i) : static_cast<double>(rows[i]->classifier_step));
+        series.y.push_back(100 * share.mean);
+        series.lower.push_back(100 * (share.mean - share.std));
+        series.upper.push_back(100 * (share.mean + share.std));
+    }
+    return series;
+}
+
+RgbaImage layer_figure(const std::vector<const LayerShares*>& rows, const std::string& dataset) {
+    LinePlot plot;
+    plot.title = "variance of each factor explained by z, per layer (" + dataset + ", classifier step " +
+                 std::to_string(rows.front()->classifier_step) + ")";
+    plot.x_label = "layer";
+    plot.y_label = "explained variance (%)";
+    for (const LayerShares* row : rows) plot.x_ticks.push_back(row->layer);
+    for (std::size_t f = 0; f < rows.front()->factors.size(); ++f) plot.series.push_back(factor_series(rows, f, true));
+    return render_line_plot(plot);
+}
+
+RgbaImage training_figure(const std::vector<const LayerShares*>& rows, const std::string& dataset) {
+    LinePlot plot;
+    plot.title = "variance explained by z at " + rows.front()->layer + " over training (" + dataset + ")";
+    plot.x_label = "classifier training step";
+    plot.y_label = "explained variance (%)";
+    plot.secondary_y_label = "test accuracy (%)";
+    for (const LayerShares* row : rows) plot.x_ticks.push_back(std::to_string(row->classifier_step));
+    for (std::size_t f = 0; f < rows.front()->factors.size(); ++f) plot.series.push_back(factor_series(rows, f, true));
+    PlotSeries accuracy{"classifier accuracy", {}, {}, {}, {}, true};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!rows[i]->classifier_accuracy) continue;
+        accuracy.x.push_back(static_cast<double>(i));
+        accuracy.y.push_back(100 * *rows[i]->classifier_accuracy);
+    }
+    if (!accuracy.x.empty()) plot.series.push_back(accuracy);
+    return render_line_plot(plot);
 }
 
 }  // namespace
@@ -40,50 +126,55 @@ ExplainedVarianceReport explained_variance(const Workspace& workspace, const Col
                         " and " + std::to_string(request.repeats) + ".");
     }
     torch::NoGradGuard no_grad;
-    LoadedClassifier classifier = load_classifier(workspace);
-    const LoadedFactorFlow factors = load_factor_network(workspace);
-    FactorFlow e = factors.flow;
-    const std::vector<std::string> layers = request.layers.empty() ? layers_with_t(workspace, classifier.model) : request.layers;
-
     ExplainedVarianceReport report;
-    nlohmann::json model_files{{"factors", factors.file}};
-    for (const std::string& layer : layers) {
-        const LoadedConditionalFlow loaded_t = load_cinn(workspace, layer);
-        ConditionalFlow t = loaded_t.flow;
-        model_files[layer] = loaded_t.file;
-        std::vector<std::vector<double>> shares(e->config().factors.size());
-        for (int repeat = 0; repeat < request.repeats; ++repeat) {
-            const std::uint64_t seed = mix64(request.seed, static_cast<std::uint64_t>(repeat));
-            std::vector<ImageSample> images;
-            for (std::size_t index : pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), seed)) {
-                images.push_back(test.get(index));
-            }
-            const torch::Tensor z = classifier.model->representation(tensor_from_samples(images, test.shape()), layer);
-            torch::Generator generator = at::detail::createCPUGenerator(seed);
-            const std::int64_t dim = t->config().flow.dim;
-            const torch::Tensor v_a = torch::randn({request.inputs, dim}, generator, torch::kFloat);
-            const torch::Tensor v_b = torch::randn({request.inputs, dim}, generator, torch::kFloat);
-            const auto parts_a = e->split(e->forward(t->inverse(v_a, z)).value);
-            const auto parts_b = e->split(e->forward(t->inverse(v_b, z)).value);
-            for (std::size_t f = 0; f < parts_a.size(); ++f) shares[f].push_back(explained_fraction(parts_a[f], parts_b[f]));
-        }
-        LayerShares layer_shares{layer, {}};
-        for (std::size_t f = 0; f < shares.size(); ++f) {
-            const torch::Tensor values = torch::tensor(shares[f], torch::kDouble);
-            layer_shares.factors.push_back({e->config().factors[f].name, values.mean().item<double>(),
-                                            values.numel() > 1 ? values.std().item<double>() : 0.0});
-        }
-        report.layers.push_back(std::move(layer_shares));
+    nlohmann::json models_by_step = nlohmann::json::object();
+    const std::vector<std::string> all_layers = AnalysisModels(workspace).layer_names();
+    const std::vector<std::int64_t> steps = steps_to_analyse(workspace, request, all_layers);
+    if (steps.empty()) {
+        throw UserError("no classifier checkpoint has a trained t for the asked layers; train one with `invariances-cli train cinn "
+                        "--workspace " + workspace.folder().string() + " --layer NAME --classifier-step STEP`.");
     }
-    report.provenance = {{"command", "analyze explained-variance"},
-                         {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
-                         {"workspace", workspace.folder().string()},
-                         {"dataset", test.name()},
-                         {"inputs", request.inputs},
-                         {"repeats", request.repeats},
-                         {"seed", request.seed},
-                         {"classifier_step", classifier.step},
-                         {"models", model_files}};
+    for (std::int64_t step : steps) {
+        AnalysisModels models(workspace, step);
+        std::vector<std::string> layers = request.layers;
+        if (layers.empty() || request.all_checkpoints) {
+            const std::vector<std::string> trained = models.layers_with_t();
+            if (layers.empty()) layers = trained;
+            else layers.erase(std::remove_if(layers.begin(), layers.end(), [&](const std::string& l) {
+                                  return std::find(trained.begin(), trained.end(), l) == trained.end(); }),
+                              layers.end());
+        }
+        if (layers.empty()) {
+            throw UserError("no layer has a trained t for classifier step " + std::to_string(step) + "; run `invariances-cli train cinn --workspace " +
+                            workspace.folder().string() + " --layers all` first.");
+        }
+        for (const std::string& layer : layers) report.layers.push_back(analyse_layer(models, test, layer, request));
+        models_by_step[std::to_string(step)] = models.model_records();
+    }
+
+    // Per layer at the last analysed step; over steps at the deepest layer seen at several steps.
+    std::vector<const LayerShares*> last_step, deepest;
+    for (const LayerShares& row : report.layers) {
+        if (row.classifier_step == steps.back()) last_step.push_back(&row);
+    }
+    std::map<std::string, std::vector<const LayerShares*>> by_layer;
+    for (const LayerShares& row : report.layers) by_layer[row.layer].push_back(&row);
+    for (auto it = all_layers.rbegin(); it != all_layers.rend(); ++it) {
+        const auto found = by_layer.find(*it);
+        if (found != by_layer.end() && found->second.size() > 1) {
+            deepest = found->second;
+            break;
+        }
+    }
+    report.layer_figure = layer_figure(last_step, test.name());
+    if (!deepest.empty()) report.training_figure = training_figure(deepest, test.name());
+
+    report.provenance = provenance_header("analyze explained-variance", workspace, test);
+    report.provenance.update({{"inputs", request.inputs},
+                              {"repeats", request.repeats},
+                              {"seed", request.seed},
+                              {"classifier_steps", steps},
+                              {"models", models_by_step}});
     return report;
 }
 
@@ -92,7 +183,9 @@ nlohmann::json to_json(const ExplainedVarianceReport& report) {
     for (const LayerShares& layer : report.layers) {
         nlohmann::json factors = nlohmann::json::object();
         for (const FactorShare& f : layer.factors) factors[f.factor] = {{"mean", f.mean}, {"std", f.std}};
-        layers.push_back({{"layer", layer.layer}, {"explained_by_z", factors}});
+        nlohmann::json entry{{"layer", layer.layer}, {"classifier_step", layer.classifier_step}, {"explained_by_z", factors}};
+        if (layer.classifier_accuracy) entry["classifier_test_accuracy"] = *layer.classifier_accuracy;
+        layers.push_back(entry);
     }
     return {{"provenance", report.provenance}, {"layers", layers}};
 }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/rgba_image.h"
 #include "core/workspace.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +15,12 @@ namespace inv {
 
 // method.md §6: how much of the variance of each semantic factor e_i is explained by z at a layer.
 // Two independent v per input give e^a, e^b = e(t⁻¹(v | z)); their covariance is Var(E[e_i | z]).
+// Computed per layer and per classifier checkpoint (each checkpoint needs its own t, trained with
+// `train cinn --classifier-step`).
 struct ExplainedVarianceRequest {
     std::vector<std::string> layers;  // empty: every layer with a trained t
+    std::vector<std::int64_t> classifier_steps;  // empty: the last checkpoint only
+    bool all_checkpoints = false;     // every checkpoint that has a t for one of the layers
     int inputs = 500;                 // test images per repeat
     int repeats = 3;
     std::uint64_t seed = 0;
@@ -28,15 +34,21 @@ struct FactorShare {
 
 struct LayerShares {
     std::string layer;
-    std::vector<FactorShare> factors;  // residual first, as e splits them
+    std::int64_t classifier_step = 0;
+    std::optional<double> classifier_accuracy;  // test accuracy of that checkpoint, when recorded
+    std::vector<FactorShare> factors;           // residual first, as e splits them
 };
 
 struct ExplainedVarianceReport {
-    std::vector<LayerShares> layers;
+    std::vector<LayerShares> layers;  // by checkpoint, then layer in the network's order
+    RgbaImage layer_figure;           // shares per layer at the last analysed checkpoint
+    RgbaImage training_figure;        // shares over the checkpoints at the deepest layer that has
+                                      // more than one (empty when none has)
     nlohmann::json provenance;
 };
 
-// Needs the classifier, the autoencoder, e and t for each layer; throws UserError naming what to train.
+// Needs the classifier, the autoencoder, e and t for each layer and step; throws UserError naming
+// what to train.
 ExplainedVarianceReport explained_variance(const Workspace& workspace, const ColorDataset& test,
                                            const ExplainedVarianceRequest& request);
 

@@ -1,12 +1,10 @@
 #include "core/analysis/invariance_samples.h"
 
-#include "core/atomic_file.h"
+#include "core/analysis/analysis_models.h"
 #include "core/errors.h"
-#include "core/flow/flow_checkpoint.h"
 #include "core/image_grid.h"
 #include "core/sample_grid.h"
 #include "core/tensor_image.h"
-#include "core/training/workspace_models.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
@@ -14,17 +12,12 @@
 namespace inv {
 namespace {
 
-MeanStd mean_std(const torch::Tensor& values) {
+MeanStd tensor_mean_std(const torch::Tensor& values) {
     return {values.mean().item<double>(), values.numel() > 1 ? values.std().item<double>() : 0.0};
 }
 
 torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
     return torch::cosine_similarity(a.flatten(1), b.flatten(1), 1, 1e-8);
-}
-
-nlohmann::json file_record(const Workspace& workspace, const std::string& relative) {
-    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
-    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
 }
 
 }  // namespace
@@ -36,17 +29,15 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
                         " samples; each must be between 1 and 64.");
     }
     torch::NoGradGuard no_grad;
-    LoadedClassifier classifier = load_classifier(workspace);
-    Autoencoder autoencoder = load_autoencoder(workspace);
-    const LoadedConditionalFlow loaded_t = load_cinn(workspace, request.layer);
-    ConditionalFlow t = loaded_t.flow;
+    AnalysisModels models(workspace);
+    Classifier& classifier = models.classifier();
+    Autoencoder& autoencoder = models.autoencoder();
+    ConditionalFlow& t = models.t(request.layer);
 
     InvarianceSamples result;
     result.input_indices = pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed);
-    std::vector<ImageSample> inputs;
-    for (std::size_t index : result.input_indices) inputs.push_back(test.get(index));
-    const torch::Tensor x = tensor_from_samples(inputs, test.shape());
-    const torch::Tensor z = classifier.model->representation(x, request.layer);
+    const torch::Tensor x = test_images(test, result.input_indices);
+    const torch::Tensor z = classifier->representation(x, request.layer);
 
     // The same v for every row: draw M codes once and repeat them per input.
     torch::Generator generator = at::detail::createCPUGenerator(request.seed);
@@ -58,8 +49,8 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
     const torch::Tensor z_grid = z.repeat_interleave(columns, 0);
     const torch::Tensor samples = autoencoder->decode(t->inverse(v_grid, z_grid));
 
-    const torch::Tensor input_predictions = classifier.model->forward(x).argmax(1);
-    const torch::Tensor sample_predictions = classifier.model->forward(samples).argmax(1).reshape({rows, columns});
+    const torch::Tensor input_predictions = classifier->forward(x).argmax(1);
+    const torch::Tensor sample_predictions = classifier->forward(samples).argmax(1).reshape({rows, columns});
     result.input_predictions.assign(input_predictions.data_ptr<std::int64_t>(),
                                     input_predictions.data_ptr<std::int64_t>() + rows);
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -67,11 +58,11 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
         result.sample_predictions.emplace_back(row.data_ptr<std::int64_t>(), row.data_ptr<std::int64_t>() + columns);
     }
 
-    result.reencoded_cosine = mean_std(cosine(classifier.model->representation(samples, request.layer), z_grid));
+    result.reencoded_cosine = tensor_mean_std(cosine(classifier->representation(samples, request.layer), z_grid));
     if (rows > 1) {
         const torch::Tensor flat = z.flatten(1);
         const torch::Tensor all = cosine(flat.repeat_interleave(rows, 0), flat.repeat({rows, 1})).reshape({rows, rows});
-        result.random_pair_cosine = mean_std(all.masked_select(~torch::eye(rows, torch::kBool)));
+        result.random_pair_cosine = tensor_mean_std(all.masked_select(~torch::eye(rows, torch::kBool)));
     }
 
     std::vector<RgbaImage> cells;
@@ -93,21 +84,13 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
     layout.cell_labels = captions;
     result.figure = compose_grid(cells, layout).image;
 
-    const std::string classifier_file = workspace.manifest().models.at("classifier").checkpoints.back().file;
-    const std::string autoencoder_file = workspace.manifest().models.at("autoencoder").checkpoints.back().file;
-    result.provenance = {{"command", "sample"},
-                         {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
-                         {"workspace", workspace.folder().string()},
-                         {"dataset", test.name()},
-                         {"layer", request.layer},
-                         {"inputs", request.inputs},
-                         {"samples", request.samples},
-                         {"seed", request.seed},
-                         {"temperature", request.temperature},
-                         {"models",
-                          {{"classifier", file_record(workspace, classifier_file)},
-                           {"autoencoder", file_record(workspace, autoencoder_file)},
-                           {"t", file_record(workspace, loaded_t.file)}}}};
+    result.provenance = provenance_header("sample", workspace, test);
+    result.provenance.update({{"layer", request.layer},
+                              {"inputs", request.inputs},
+                              {"samples", request.samples},
+                              {"seed", request.seed},
+                              {"temperature", request.temperature},
+                              {"models", models.model_records()}});
     return result;
 }
 

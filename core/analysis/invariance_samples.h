@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/analysis/mean_std.h"
 #include "core/color_dataset.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
@@ -22,11 +23,6 @@ struct InvarianceSampleRequest {
     std::uint64_t seed = 0;        // picks the inputs (test split) and draws the v's
     float temperature = 1.0f;      // v ~ N(0, temperature² I)
     int scale = 2;                 // magnification of the 32x32 cells in the figure
-};
-
-struct MeanStd {
-    double mean = 0.0;
-    double std = 0.0;
 };
 
 struct InvarianceSamples {

@@ -39,6 +39,27 @@ AutoencoderConfig autoencoder_config_from_json(const nlohmann::json& j) {
     return c;
 }
 
+torch::nn::Sequential build_decoder(const AutoencoderConfig& config) {
+    const int side = config.image_size >> kStages;
+    std::int64_t in = channels(config.width, kStages - 1);
+    torch::nn::Sequential decoder;
+    decoder->push_back(torch::nn::Unflatten(torch::nn::UnflattenOptions(1, {config.code_dim, 1, 1})));
+    decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(config.code_dim, in, side)));
+    decoder->push_back(ActNorm(in));
+    decoder->push_back(activation());
+    for (int stage = kStages - 1; stage >= 0; --stage) {
+        const std::int64_t out = stage == 0 ? config.image_channels : channels(config.width, stage - 1);
+        decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1)));
+        if (stage > 0) {
+            decoder->push_back(ActNorm(out));
+            decoder->push_back(activation());
+        }
+        in = out;
+    }
+    decoder->push_back(torch::nn::Tanh());
+    return decoder;
+}
+
 AutoencoderImpl::AutoencoderImpl(AutoencoderConfig config) : m_config(config) {
     const int side = m_config.image_size >> kStages;
     if (m_config.image_size % (1 << kStages) != 0 || side < 1 || m_config.code_dim < 1) {
@@ -59,22 +80,7 @@ AutoencoderImpl::AutoencoderImpl(AutoencoderConfig config) : m_config(config) {
     encoder->push_back(torch::nn::Flatten());
     m_encoder = register_module("encoder", encoder);
 
-    torch::nn::Sequential decoder;
-    decoder->push_back(torch::nn::Unflatten(torch::nn::UnflattenOptions(1, {m_config.code_dim, 1, 1})));
-    decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(m_config.code_dim, in, side)));
-    decoder->push_back(ActNorm(in));
-    decoder->push_back(activation());
-    for (int stage = kStages - 1; stage >= 0; --stage) {
-        const std::int64_t out = stage == 0 ? m_config.image_channels : channels(m_config.width, stage - 1);
-        decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1)));
-        if (stage > 0) {
-            decoder->push_back(ActNorm(out));
-            decoder->push_back(activation());
-        }
-        in = out;
-    }
-    decoder->push_back(torch::nn::Tanh());
-    m_decoder = register_module("decoder", decoder);
+    m_decoder = register_module("decoder", build_decoder(m_config));
 }
 
 Posterior AutoencoderImpl::encode(const torch::Tensor& images) {

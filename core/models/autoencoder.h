@@ -33,4 +33,8 @@ private:
 };
 TORCH_MODULE(Autoencoder);
 
+// The decoder half on its own: [N, code_dim] codes to [N, C, H, W] images in [-1, 1]. The
+// inversion baseline builds its decoder with it, so both decode through the same architecture.
+torch::nn::Sequential build_decoder(const AutoencoderConfig& config);
+
 }  // namespace inv

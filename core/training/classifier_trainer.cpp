@@ -9,7 +9,6 @@
 namespace inv {
 namespace {
 
-constexpr const char* kModelName = "classifier";
 constexpr std::size_t kEvaluationBatch = 500;
 
 double test_accuracy(Classifier& model, const ColorDataset& test) {
@@ -34,11 +33,11 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
-    TrainingRun run(workspace, kModelName, "classifier", config, *model, optimizer, control);
+    TrainingRun run(workspace, options.model_name, "classifier", config, *model, optimizer, control);
 
     model->train();
     const LoopResult loop = run_training_loop(
-        run, optimizer, options.schedule, control, kModelName,
+        run, optimizer, options.schedule, control, options.model_name,
         [&](std::int64_t step) {
             const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
             return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels);

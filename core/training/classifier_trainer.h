@@ -7,12 +7,16 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace inv {
 
 struct ClassifierTrainingOptions {
     ClassifierConfig model;
     TrainingSchedule schedule{1500, 128, 1e-3};
+    // "classifier": the network under study. "evaluator": the separate network whose features the
+    // Fréchet distances of `evaluate` are measured in.
+    std::string model_name = "classifier";
 };
 
 struct ClassifierTrainingResult {

@@ -55,9 +55,11 @@ Autoencoder load_autoencoder(const Workspace& workspace) {
     return model;
 }
 
-LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer) {
+LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer,
+                                std::optional<std::int64_t> classifier_step) {
+    const std::string step_argument = classifier_step ? " --classifier-step " + std::to_string(*classifier_step) : "";
     const ModelEntry& entry =
-        trained_model(workspace, cinn_model_name(layer, std::nullopt), "train cinn", " --layer " + layer);
+        trained_model(workspace, cinn_model_name(layer, classifier_step), "train cinn", " --layer " + layer + step_argument);
     LoadedConditionalFlow loaded{load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU),
                                  entry.checkpoints.back().file};
     loaded.flow->eval();

@@ -26,7 +26,9 @@ struct LoadedConditionalFlow {
     ConditionalFlow flow{nullptr};
     std::string file;
 };
-LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer);
+// With a classifier step: the t trained against that checkpoint (`train cinn --classifier-step`).
+LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer,
+                                std::optional<std::int64_t> classifier_step = std::nullopt);
 struct LoadedFactorFlow {
     FactorFlow flow{nullptr};
     std::string file;

@@ -1,0 +1,126 @@
+#include "core/analysis/analysis_models.h"
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
+#include "core/tensor_image.h"
+#include "core/training/cinn_trainer.h"
+
+#include <algorithm>
+
+namespace inv {
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+nlohmann::json file_record(const Workspace& workspace, const std::string& relative) {
+    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
+    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
+}
+
+const std::string& last_file(const Workspace& workspace, const std::string& model) {
+    return workspace.manifest().models.at(model).checkpoints.back().file;
+}
+
+}  // namespace
+
+AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step)
+    : m_workspace(workspace), m_requested_step(classifier_step), m_classifier(load_classifier(workspace, classifier_step)) {
+    const auto& checkpoints = workspace.manifest().models.at("classifier").checkpoints;
+    // The last checkpoint's t is stored without a step suffix; any other checkpoint's with one.
+    if (m_requested_step && *m_requested_step == checkpoints.back().step) m_requested_step.reset();
+    const auto found = std::find_if(checkpoints.begin(), checkpoints.end(),
+                                    [&](const CheckpointEntry& c) { return c.step == m_classifier.step; });
+    m_records["classifier"] = file_record(workspace, found->file);
+    m_records["classifier"]["step"] = m_classifier.step;
+}
+
+Autoencoder& AnalysisModels::autoencoder() {
+    if (!m_autoencoder) {
+        m_autoencoder = load_autoencoder(m_workspace);
+        m_records["autoencoder"] = file_record(m_workspace, last_file(m_workspace, "autoencoder"));
+    }
+    return *m_autoencoder;
+}
+
+ConditionalFlow& AnalysisModels::t(const std::string& layer) {
+    require_layer(layer);
+    auto found = m_t.find(layer);
+    if (found == m_t.end()) {
+        LoadedConditionalFlow loaded = load_cinn(m_workspace, layer, m_requested_step);
+        m_records["t/" + layer] = file_record(m_workspace, loaded.file);
+        found = m_t.emplace(layer, loaded.flow).first;
+    }
+    return found->second;
+}
+
+FactorFlow& AnalysisModels::e() {
+    if (!m_e) {
+        LoadedFactorFlow loaded = load_factor_network(m_workspace);
+        m_records["e"] = file_record(m_workspace, loaded.file);
+        m_e = loaded.flow;
+    }
+    return *m_e;
+}
+
+std::vector<std::string> AnalysisModels::layer_names() const {
+    std::vector<std::string> names;
+    for (const LayerInfo& layer : m_classifier.model->layers()) names.push_back(layer.name);
+    return names;
+}
+
+std::vector<std::string> AnalysisModels::layers_with_t() const {
+    std::vector<std::string> layers;
+    for (const std::string& name : layer_names()) {
+        if (has_trained(m_workspace, cinn_model_name(name, m_requested_step))) layers.push_back(name);
+    }
+    return layers;
+}
+
+void AnalysisModels::require_layer(const std::string& layer) const {
+    const std::vector<std::string> names = layer_names();
+    if (std::find(names.begin(), names.end(), layer) == names.end()) {
+        throw UserError("unknown layer '" + layer + "'; this classifier's layers are: " + joined(names) + ".");
+    }
+}
+
+std::vector<std::string> AnalysisModels::factor_names() {
+    std::vector<std::string> names;
+    for (const NamedFactor& factor : e()->config().factors) names.push_back(factor.name);
+    return names;
+}
+
+std::size_t AnalysisModels::factor_index(const std::string& name) {
+    const std::vector<std::string> names = factor_names();
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end()) throw UserError("unknown factor '" + name + "'; e's factors are: " + joined(names) + ".");
+    return static_cast<std::size_t>(found - names.begin());
+}
+
+nlohmann::json AnalysisModels::model_records() const { return m_records; }
+
+nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ColorDataset& test) {
+    return {{"command", command},
+            {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
+            {"workspace", workspace.folder().string()},
+            {"dataset", test.name()},
+            {"colour_seed", test.colour_seed()}};
+}
+
+torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices) {
+    std::vector<ImageSample> samples;
+    for (std::size_t index : indices) {
+        if (index >= test.size()) {
+            throw UserError("image index " + std::to_string(index) + " is out of range; the test split of " + test.name() +
+                            " has indices 0.." + std::to_string(test.size() - 1) + ".");
+        }
+        samples.push_back(test.get(index));
+    }
+    return tensor_from_samples(samples, test.shape());
+}
+
+}  // namespace inv

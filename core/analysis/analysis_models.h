@@ -1,0 +1,60 @@
+#pragma once
+
+// Torch-including: core, tests and benchmarks only.
+#include "core/color_dataset.h"
+#include "core/training/workspace_models.h"
+#include "core/workspace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+// The networks one analysis runs on, loaded once from a workspace: the classifier (at a chosen
+// checkpoint), the autoencoder, t per layer (trained against that checkpoint) and e, each loaded
+// on first use. Every file it loads is recorded with its checksum for the figure's provenance.
+class AnalysisModels {
+public:
+    explicit AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step = std::nullopt);
+
+    const Workspace& workspace() const { return m_workspace; }
+    Classifier& classifier() { return m_classifier.model; }
+    std::int64_t classifier_step() const { return m_classifier.step; }
+    Autoencoder& autoencoder();
+    ConditionalFlow& t(const std::string& layer);
+    FactorFlow& e();
+
+    // The classifier's layers in order, and those among them with a trained t (for this checkpoint).
+    std::vector<std::string> layer_names() const;
+    std::vector<std::string> layers_with_t() const;
+    // Throws UserError listing the valid layer names when `layer` is not one of them.
+    void require_layer(const std::string& layer) const;
+    // Factor names of e in order (residual first); throws UserError listing them for an unknown one.
+    std::vector<std::string> factor_names();
+    std::size_t factor_index(const std::string& name);
+
+    // {"classifier": {"file", "fnv1a64", "step"}, "autoencoder": …, "t/<layer>": …, "e": …}.
+    nlohmann::json model_records() const;
+
+private:
+    const Workspace& m_workspace;
+    std::optional<std::int64_t> m_requested_step;
+    LoadedClassifier m_classifier;
+    std::optional<Autoencoder> m_autoencoder;
+    std::map<std::string, ConditionalFlow> m_t;
+    std::optional<FactorFlow> m_e;
+    nlohmann::json m_records = nlohmann::json::object();
+};
+
+// The fields every analysis writes first: command, version, workspace, data set.
+nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ColorDataset& test);
+
+// Test images by index, as one [N, 3, 32, 32] batch; throws UserError for an index out of range.
+torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices);
+
+}  // namespace inv

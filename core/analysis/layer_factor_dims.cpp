@@ -1,0 +1,59 @@
+#include "core/analysis/layer_factor_dims.h"
+
+#include "core/analysis/analysis_models.h"
+#include "core/errors.h"
+#include "core/flow/flow_losses.h"
+#include "core/pair_sampler.h"
+#include "core/tensor_image.h"
+
+namespace inv {
+
+FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
+                                            const FactorDimsRequest& request) {
+    if (request.pairs < 10) throw UserError("the factor-size estimate needs at least 10 pairs; got " + std::to_string(request.pairs) + ".");
+    torch::NoGradGuard no_grad;
+    AnalysisModels models(workspace);
+    const std::vector<std::string> layers = request.layers.empty() ? models.layer_names() : request.layers;
+    for (const std::string& layer : layers) models.require_layer(layer);
+
+    PairSampler sampler(test, request.seed);
+    std::vector<ImageSample> a, b;
+    std::vector<std::int64_t> shared;
+    for (int i = 0; i < request.pairs; ++i) {
+        FactorPair pair = sampler.next();
+        a.push_back(std::move(pair.a));
+        b.push_back(std::move(pair.b));
+        shared.push_back(static_cast<std::int64_t>(pair.shared_factor) + 1);  // 0 is the residual
+    }
+    const torch::Tensor xa = tensor_from_samples(a, test->shape());
+    const torch::Tensor xb = tensor_from_samples(b, test->shape());
+    const torch::Tensor shared_factor = torch::tensor(shared, torch::kLong);
+    const int factor_count = static_cast<int>(test->factors().size());
+
+    FactorDimsReport report;
+    for (const std::string& layer : layers) {
+        const torch::Tensor za = models.classifier()->representation(xa, layer).flatten(1);
+        const torch::Tensor zb = models.classifier()->representation(xb, layer).flatten(1);
+        const FactorDimEstimate estimate = estimate_factor_dims(za, zb, shared_factor, factor_count, static_cast<int>(za.size(1)));
+        LayerFactorDims entry{layer, za.size(1), {"residual"}, estimate.scores, estimate.sizes};
+        for (const FactorSpec& spec : test->factors()) entry.factors.push_back(spec.name);
+        report.layers.push_back(std::move(entry));
+    }
+    report.provenance = provenance_header("analyze factor-dims", workspace, *test);
+    report.provenance.update({{"pairs", request.pairs}, {"seed", request.seed}, {"models", models.model_records()}});
+    return report;
+}
+
+nlohmann::json to_json(const FactorDimsReport& report) {
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerFactorDims& layer : report.layers) {
+        nlohmann::json factors = nlohmann::json::object();
+        for (std::size_t f = 0; f < layer.factors.size(); ++f) {
+            factors[layer.factors[f]] = {{"score", layer.scores[f]}, {"dims", layer.sizes[f]}};
+        }
+        layers.push_back({{"layer", layer.layer}, {"z_dims", layer.dims}, {"factors", factors}});
+    }
+    return {{"provenance", report.provenance}, {"layers", layers}};
+}
+
+}  // namespace inv

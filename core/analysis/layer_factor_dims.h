@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/workspace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+// method.md §4's factor-size estimate applied to z = Φ(x) at each layer: over pairs sharing one
+// factor, score_f = Σ_d Cov(zᵃ_d, zᵇ_d) / Σ_d Var(z_d); the residual scores 1; dims = softmax · D.
+// A score near 1 means the layer's z is (almost) a function of that factor alone.
+struct FactorDimsRequest {
+    std::vector<std::string> layers;  // empty: every layer of the classifier
+    int pairs = 1000;
+    std::uint64_t seed = 0;
+};
+
+struct LayerFactorDims {
+    std::string layer;
+    std::int64_t dims = 0;                 // size of z
+    std::vector<std::string> factors;      // residual first
+    std::vector<double> scores;
+    std::vector<int> sizes;
+};
+
+struct FactorDimsReport {
+    std::vector<LayerFactorDims> layers;
+    nlohmann::json provenance;
+};
+
+FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
+                                            const FactorDimsRequest& request);
+nlohmann::json to_json(const FactorDimsReport& report);
+
+}  // namespace inv

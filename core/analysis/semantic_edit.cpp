@@ -1,0 +1,90 @@
+#include "core/analysis/semantic_edit.h"
+
+#include "core/analysis/analysis_models.h"
+#include "core/errors.h"
+#include "core/image_grid.h"
+#include "core/tensor_image.h"
+
+namespace inv {
+
+SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request) {
+    if (!request.from_index && request.values.empty()) {
+        throw UserError("say what the factor becomes: take it from another image (--from-index) or give its values (--value).");
+    }
+    if (request.from_index && !request.values.empty()) {
+        throw UserError("give either --from-index or --value, not both.");
+    }
+    torch::NoGradGuard no_grad;
+    AnalysisModels models(workspace);
+    const std::size_t factor = models.factor_index(request.factor);
+    const int factor_size = models.e()->config().factors[factor].size;
+    if (!request.values.empty() && static_cast<int>(request.values.size()) != factor_size) {
+        throw UserError("factor '" + request.factor + "' has " + std::to_string(factor_size) + " dimensions; got " +
+                        std::to_string(request.values.size()) + " values.");
+    }
+
+    std::vector<std::size_t> indices{request.index};
+    if (request.from_index) indices.push_back(*request.from_index);
+    const torch::Tensor x = test_images(test, indices);
+    const torch::Tensor codes = models.autoencoder()->encode(x).mean;
+    std::vector<torch::Tensor> parts = models.e()->split(models.e()->forward(codes).value);
+    for (torch::Tensor& part : parts) part = part.clone();
+
+    const torch::Tensor original = parts[factor][0].clone();
+    torch::Tensor target;
+    if (request.from_index) target = (1.0 - request.amount) * original + request.amount * parts[factor][1];
+    else target = torch::tensor(request.values, torch::kDouble).to(torch::kFloat);
+    for (torch::Tensor& part : parts) part = part.narrow(0, 0, 1).clone();
+    parts[factor][0] = target;
+
+    const torch::Tensor reconstruction = models.autoencoder()->decode(codes.narrow(0, 0, 1));
+    const torch::Tensor edited = models.autoencoder()->decode(models.e()->inverse(models.e()->join(parts)));
+    const torch::Tensor shown = torch::cat({x.narrow(0, 0, 1), reconstruction, edited, x.narrow(0, 1, x.size(0) - 1)}, 0);
+    const torch::Tensor predictions = models.classifier()->forward(shown).argmax(1);
+
+    SemanticEdit result;
+    result.original_prediction = static_cast<int>(predictions[0].item<std::int64_t>());
+    result.reconstruction_prediction = static_cast<int>(predictions[1].item<std::int64_t>());
+    result.edited_prediction = static_cast<int>(predictions[2].item<std::int64_t>());
+    if (request.from_index) result.donor_prediction = static_cast<int>(predictions[3].item<std::int64_t>());
+    const torch::Tensor original_double = original.to(torch::kDouble).contiguous();
+    const torch::Tensor target_double = target.to(torch::kDouble).contiguous();
+    result.original_values.assign(original_double.data_ptr<double>(), original_double.data_ptr<double>() + factor_size);
+    result.edited_values.assign(target_double.data_ptr<double>(), target_double.data_ptr<double>() + factor_size);
+    result.mean_pixel_change = (edited - reconstruction).abs().mean().item<double>();
+
+    const auto& names = test.class_names();
+    std::vector<std::string> captions{"x: " + names.at(static_cast<std::size_t>(result.original_prediction)),
+                                      "D(E(x)): " + names.at(static_cast<std::size_t>(result.reconstruction_prediction)),
+                                      request.factor + " edited: " + names.at(static_cast<std::size_t>(result.edited_prediction))};
+    if (request.from_index) captions.push_back("donor: " + names.at(static_cast<std::size_t>(result.donor_prediction)));
+    GridLayout layout;
+    layout.columns = static_cast<int>(shown.size(0));
+    layout.scale = request.scale;
+    layout.cell_labels = captions;
+    result.figure = compose_grid(rgba_from_batch(shown), layout).image;
+
+    result.provenance = provenance_header("edit", workspace, test);
+    result.provenance.update({{"index", request.index}, {"factor", request.factor}, {"models", models.model_records()}});
+    if (request.from_index) {
+        result.provenance["from_index"] = *request.from_index;
+        result.provenance["amount"] = request.amount;
+    } else {
+        result.provenance["values"] = request.values;
+    }
+    return result;
+}
+
+nlohmann::json to_json(const SemanticEdit& edit) {
+    nlohmann::json j{{"provenance", edit.provenance},
+                     {"original_prediction", edit.original_prediction},
+                     {"reconstruction_prediction", edit.reconstruction_prediction},
+                     {"edited_prediction", edit.edited_prediction},
+                     {"original_factor_values", edit.original_values},
+                     {"edited_factor_values", edit.edited_values},
+                     {"mean_pixel_change", edit.mean_pixel_change}};
+    if (edit.donor_prediction >= 0) j["donor_prediction"] = edit.donor_prediction;
+    return j;
+}
+
+}  // namespace inv

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core/color_dataset.h"
+#include "core/rgba_image.h"
+#include "core/workspace.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+// method.md §2.3: replace or set one factor e_i of an image, keep the others, decode:
+// x̄* = D(e⁻¹(e_0, …, e_i*, …, e_K)).
+struct SemanticEditRequest {
+    std::size_t index = 0;                    // test-split image to edit
+    std::string factor;                       // a factor name of e (see `factor_names`)
+    std::optional<std::size_t> from_index;    // take e_i from this image …
+    double amount = 1.0;                      // … this far: e_i* = (1 − a) e_i(x) + a e_i(donor)
+    std::vector<double> values;               // … or set e_i* to these (one per dimension of the factor)
+    int scale = 4;
+};
+
+struct SemanticEdit {
+    RgbaImage figure;                 // x, D(E(x)), the edit, and the donor when there is one
+    int original_prediction = -1;     // f(x)
+    int reconstruction_prediction = -1;
+    int edited_prediction = -1;       // f(x̄*)
+    int donor_prediction = -1;        // f(donor), when there is one
+    std::vector<double> original_values;  // e_i(x)
+    std::vector<double> edited_values;    // e_i*
+    double mean_pixel_change = 0.0;   // mean |x̄* − D(E(x))| in [-1, 1] units
+    nlohmann::json provenance;
+};
+
+// Throws UserError for an unknown factor (listing e's factors), an index out of range, or values
+// of the wrong length (naming the factor's size).
+SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request);
+nlohmann::json to_json(const SemanticEdit& edit);
+
+}  // namespace inv

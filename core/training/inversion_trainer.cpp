@@ -1,0 +1,80 @@
+#include "core/training/inversion_trainer.h"
+
+#include "core/errors.h"
+#include "core/models/inversion_decoder.h"
+#include "core/training/batches.h"
+#include "core/training/training_run.h"
+#include "core/training/workspace_models.h"
+
+#include <cstdio>
+
+namespace inv {
+namespace {
+
+constexpr std::size_t kEvaluationImages = 500;
+
+double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::string& layer, const ColorDataset& test) {
+    torch::NoGradGuard no_grad;
+    const bool was_training = decoder->is_training();
+    decoder->eval();
+    const ImageBatch batch = dataset_range(test, 0, std::min(kEvaluationImages, test.size()));
+    const double mse = (decoder->forward(classifier->representation(batch.images, layer)) - batch.images).pow(2).mean().item<double>();
+    decoder->train(was_training);
+    return mse;
+}
+
+}  // namespace
+
+std::string inversion_model_name(const std::string& layer) { return "inversion-" + layer; }
+
+InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+                                        const InversionTrainingOptions& options, const TrainingControl& control) {
+    LoadedClassifier classifier = load_classifier(workspace);
+    const Autoencoder autoencoder = load_autoencoder(workspace);
+    const std::vector<LayerInfo>& layers = classifier.model->layers();
+    const auto layer = std::find_if(layers.begin(), layers.end(), [&](const LayerInfo& l) { return l.name == options.layer; });
+    if (layer == layers.end()) {
+        std::string known;
+        for (const LayerInfo& l : layers) known += (known.empty() ? "" : ", ") + l.name;
+        throw UserError("unknown layer \"" + options.layer + "\"; the classifier has: " + known + ".");
+    }
+
+    torch::manual_seed(options.schedule.seed);
+    const InversionDecoderConfig config{{layer->shape.begin(), layer->shape.end()}, autoencoder->config()};
+    InversionDecoder decoder(config);
+    FusedAdam optimizer(decoder->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
+    nlohmann::json saved_config = to_json(config);
+    saved_config["layer"] = options.layer;
+    saved_config["classifier_step"] = classifier.step;
+    saved_config["training"] = training_settings(options.schedule);
+    const std::string name = inversion_model_name(options.layer);
+    TrainingRun run(workspace, name, "inversion", saved_config, *decoder, optimizer, control);
+
+    decoder->train();
+    const LoopResult loop = run_training_loop(
+        run, optimizer, options.schedule, control, name,
+        [&](std::int64_t step) {
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
+            torch::Tensor z;
+            {
+                torch::NoGradGuard frozen;
+                z = classifier.model->representation(batch.images, options.layer);
+            }
+            return (decoder->forward(z) - batch.images).pow(2).sum({1, 2, 3}).mean();
+        },
+        [&] {
+            const double mse = test_mse(decoder, classifier.model, options.layer, test);
+            char text[64];
+            std::snprintf(text, sizeof text, "test mean squared error %.4f", mse);
+            return Evaluation{{{"test_mse", mse}}, text};
+        });
+    InversionTrainingResult result;
+    result.model_name = name;
+    result.completed = loop.completed;
+    result.steps_done = loop.steps_done;
+    result.rollbacks = loop.rollbacks;
+    result.test_mse = loop.metrics.is_object() ? loop.metrics.value("test_mse", 0.0) : 0.0;
+    return result;
+}
+
+}  // namespace inv
