@@ -1,9 +1,11 @@
 // `invariances-cli sample` and `analyze …`: figures and numbers of what a layer keeps.
 #include "app/cli_commands.h"
+#include "core/analysis/atlas.h"
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/fidelity.h"
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_factor_dims.h"
+#include "core/analysis/epsilon_units.h"
 #include "core/atomic_file.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
@@ -33,6 +35,12 @@ struct EvaluateOptions {
     std::filesystem::path workspace;
     FidelityRequest request;
     std::filesystem::path out;
+};
+
+struct ReportOptions {
+    std::filesystem::path workspace;
+    AtlasRequest request;
+    double epsilon_255 = -1;
 };
 
 struct FactorDimsOptions {
@@ -131,6 +139,18 @@ void run_evaluate(const EvaluateOptions& options, const GlobalOptions& global) {
     if (!options.out.empty()) std::printf("figure: %s (numbers and provenance beside it)\n", options.out.c_str());
 }
 
+void run_report(ReportOptions options, const GlobalOptions& global) {
+    apply_thread_profile(ThreadProfile::SmallMlp);
+    if (options.epsilon_255 >= 0) options.request.epsilon = epsilon_from_255(options.epsilon_255);
+    const Workspace workspace = Workspace::open(options.workspace);
+    const auto test = workspace_test_set(workspace, global);
+    const std::filesystem::path index = write_atlas(workspace, test, options.request, [&](const std::string& section, int done, int total) {
+        std::fprintf(stderr, "atlas [%d/%d] %s\n", done, total, section.c_str());
+    });
+    if (global.json) std::printf("%s\n", nlohmann::json{{"index", index.string()}}.dump(2).c_str());
+    else std::printf("invariance atlas: %s (open it in a browser; it works offline)\n", index.c_str());
+}
+
 void run_sample(const SampleOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
@@ -215,6 +235,27 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
     fd->add_option("--seed", dims->request.seed, "Draws the pairs")->capture_default_str();
     fd->add_option("--out", dims->out, "Also write the JSON (numbers and provenance) to this file");
     fd->callback([dims, &global] { run_factor_dims(*dims, global); });
+
+    auto report = std::make_shared<ReportOptions>();
+    CLI::App* rp = app.add_subcommand(
+        "report", "The invariance atlas: one offline HTML page with every analysis for every layer (grids, mixing, "
+                  "explained variance, factor sizes, edits, attacks, the baseline comparison), metrics and provenance");
+    rp->add_option("--workspace", report->workspace, "Workspace folder")->required();
+    rp->add_option("--out", report->request.out, "Folder for index.html and its figures")->required();
+    rp->add_option("--seed", report->request.seed, "Seed of every figure")->capture_default_str();
+    rp->add_option("--index", report->request.example, "Test image for the edits, mixing and attack")->capture_default_str();
+    rp->add_option("--with", report->request.partner, "Second test image for the edits and mixing")->capture_default_str();
+    rp->add_option("--eps-255", report->epsilon_255, "Attack epsilon in 1/255 steps (default 2.55, i.e. 0.02 image units)")
+        ->check(CLI::Range(0.0, 255.0));
+    rp->add_option("--explained-inputs", report->request.explained_inputs, "Test images per repeat of the explained variance")
+        ->check(CLI::Range(2, 10000))
+        ->capture_default_str();
+    rp->add_option("--repeats", report->request.repeats, "Repeats of the explained variance")->check(CLI::Range(1, 100))->capture_default_str();
+    rp->add_option("--sweep-inputs", report->request.sweep_inputs, "Test images in the attack sweep")->check(CLI::Range(1, 2000))->capture_default_str();
+    rp->add_option("--fidelity-images", report->request.fidelity_images, "Images per set for the Frechet distances")
+        ->check(CLI::Range(10, 100000))
+        ->capture_default_str();
+    rp->callback([report, &global] { run_report(*report, global); });
 
     auto evaluate = std::make_shared<EvaluateOptions>();
     CLI::App* ea = app.add_subcommand(

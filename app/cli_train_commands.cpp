@@ -13,6 +13,7 @@
 #include "core/training/inversion_trainer.h"
 #include "core/workspace.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -34,7 +35,7 @@ struct AutoencoderOptions {
 struct CinnOptions {
     std::filesystem::path workspace;
     std::vector<std::string> layers;
-    std::int64_t classifier_step = -1;
+    std::string classifier_steps;  // "": the last checkpoint; "all" or a comma list
     CinnTrainingOptions training;
 };
 
@@ -157,22 +158,63 @@ std::vector<std::string> resolve_layers(const Workspace& workspace, const std::v
     return names;
 }
 
+// The classifier checkpoints to train t against; nullopt stands for the last one, whose t carries
+// no step in its name.
+std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspace& workspace, const std::string& asked) {
+    if (asked.empty()) return {std::nullopt};
+    const auto found = workspace.manifest().models.find("classifier");
+    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
+        throw UserError(workspace.folder().string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
+    }
+    const auto& checkpoints = found->second.checkpoints;
+    std::vector<std::int64_t> steps;
+    if (asked == "all") {
+        for (const CheckpointEntry& c : checkpoints) steps.push_back(c.step);
+    } else {
+        std::size_t start = 0;
+        while (start <= asked.size()) {
+            const std::size_t end = std::min(asked.find(',', start), asked.size());
+            const std::string item = asked.substr(start, end - start);
+            const bool numeric = !item.empty() && item.find_first_not_of("0123456789") == std::string::npos;
+            const std::int64_t step = numeric ? std::stoll(item) : -1;
+            if (std::none_of(checkpoints.begin(), checkpoints.end(), [&](const CheckpointEntry& c) { return c.step == step; })) {
+                std::string known;
+                for (const CheckpointEntry& c : checkpoints) known += (known.empty() ? "" : ", ") + std::to_string(c.step);
+                throw UserError("the classifier has no checkpoint \"" + item + "\"; it has steps " + known + " (or say all).");
+            }
+            steps.push_back(step);
+            start = end + 1;
+        }
+    }
+    std::vector<std::optional<std::int64_t>> resolved;
+    for (std::int64_t step : steps) {
+        resolved.push_back(step == checkpoints.back().step ? std::nullopt : std::optional<std::int64_t>(step));
+    }
+    return resolved;
+}
+
 void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = load_workspace_data(workspace, global);
-    if (options.classifier_step >= 0) options.training.classifier_step = options.classifier_step;
     nlohmann::json reports = nlohmann::json::array();
-    for (const std::string& layer : resolve_layers(workspace, options.layers)) {
-        options.training.layer = layer;
-        reports.push_back(run_with_progress(workspace, "training t for " + layer, options.training.schedule.steps, global,
-                                            [&](const TrainingControl& control) {
-                                                const auto r = train_cinn(workspace, *data.train, *data.test,
-                                                                          options.training, control);
-                                                return TrainOutcome{r.model_name, r.completed, r.steps_done};
-                                            }));
-        if (!reports.back()["completed"].get<bool>()) break;
+    for (const std::optional<std::int64_t>& step : resolve_classifier_steps(workspace, options.classifier_steps)) {
+        options.training.classifier_step = step;
+        const std::string against = step ? " (classifier step " + std::to_string(*step) + ")" : "";
+        for (const std::string& layer : resolve_layers(workspace, options.layers)) {
+            options.training.layer = layer;
+            reports.push_back(run_with_progress(workspace, "training t for " + layer + against, options.training.schedule.steps,
+                                                global, [&](const TrainingControl& control) {
+                                                    const auto r = train_cinn(workspace, *data.train, *data.test,
+                                                                              options.training, control);
+                                                    return TrainOutcome{r.model_name, r.completed, r.steps_done};
+                                                }));
+            if (!reports.back()["completed"].get<bool>()) {
+                print_json(reports, global);
+                return;
+            }
+        }
     }
     print_json(reports, global);
 }
@@ -310,8 +352,9 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     t->add_option("--layer,--layers", cinn->layers, "Layer name(s), or 'all' (see `invariances-cli layers`)")
         ->required()
         ->delimiter(',');
-    t->add_option("--classifier-step", cinn->classifier_step,
-                  "Train against this classifier checkpoint instead of the last (for training dynamics)");
+    t->add_option("--classifier-step,--classifier-steps", cinn->classifier_steps,
+                  "Train against these classifier checkpoints instead of the last: steps separated by commas, or all "
+                  "(for the training-dynamics analysis)");
     t->add_option("--blocks", cinn->training.flow.blocks, "Flow blocks")->check(CLI::Range(1, 64))->capture_default_str();
     t->add_option("--hidden-width", cinn->training.flow.hidden_width, "Width of the coupling MLPs")
         ->check(CLI::Range(1, 8192))

@@ -134,6 +134,15 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     REQUIRE_MESSAGE(plot.exit_code == 0, plot.output);
     CHECK(read_image_rgba(dir / "ev.png").width > 100);
 
+    const test::CommandResult atlas = test::run_command(kCli + " report --explained-inputs 16 --repeats 1 --sweep-inputs 4 "
+                                                        "--fidelity-images 20 --workspace " + ws + " --out " + (dir / "atlas").string());
+    REQUIRE_MESSAGE(atlas.exit_code == 0, atlas.output);
+    const std::string page = read_file(dir / "atlas" / "index.html");
+    CHECK(page.find("z-by-v grid at fire7") != std::string::npos);
+    CHECK(page.find("attack-fgsm.png") != std::string::npos);
+    CHECK(page.find("train evaluator") != std::string::npos);  // the missing baseline says how to get it
+    CHECK(std::filesystem::exists(dir / "atlas" / "sample-softmax.png"));
+
     const test::CommandResult unknown = test::run_command(kCli + " attack --workspace " + ws + " --layers fire9 --out " +
                                                           (dir / "x.png").string());
     CHECK(unknown.exit_code == 2);
