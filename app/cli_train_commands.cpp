@@ -291,6 +291,9 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     cmd->add_option("--learning-rate", options->training.schedule.learning_rate, "Adam learning rate")->capture_default_str();
     cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    cmd->add_option("--max-shift", options->training.max_shift, "Random translation of training images, in pixels (0: none)")
+        ->check(CLI::Range(0, 8))
+        ->capture_default_str();
     cmd->callback([options, &global] { run_train_classifier(*options, global); });
 
     auto evaluator = std::make_shared<ClassifierOptions>();

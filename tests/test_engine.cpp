@@ -1,5 +1,6 @@
+#include "core/analysis/analysis_models.h"
 #include "core/engine/engine.h"
-#include "tests/test_support.h"
+#include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>
 
@@ -166,4 +167,48 @@ TEST_CASE("the engine builds the demo workspace and a cancelled build resumes") 
     CHECK(snapshot->prepared_version == 1);
     CHECK(snapshot->prepared_workspace == dir / "demo");
     CHECK(std::filesystem::exists(dir / "demo" / "factors"));
+}
+
+TEST_CASE("rapid slider updates coalesce and the newest value is the one shown") {
+    const test::TinyDemo& demo = test::tiny_demo();
+    EventLog log;
+    Engine engine(EngineConfig{test::data_root(), [&log](const EngineEvent& e) { log.add(e); }});
+    EditFactors edit;
+    edit.workspace = demo.folder();
+    edit.index = 3;
+    edit.donor = 8;
+    const int updates = 40;
+    for (int i = 0; i < updates; ++i) {
+        edit.amounts = {0.0, 0.0, 0.0, static_cast<double>(i) / (updates - 1)};
+        engine.post(edit);
+    }
+    engine.wait_until_idle();
+    const auto snapshot = engine.snapshot();
+    CHECK(snapshot->error_count == 0);
+    CHECK(snapshot->superseded > 0);
+    CHECK(log.of_kind(EventKind::Finished).size() + snapshot->superseded == updates);
+    REQUIRE(snapshot->edit != nullptr);
+
+    // What is shown is the edit for the last slider value (background fully from the donor).
+    const Workspace workspace = demo.workspace();
+    AnalysisModels models(workspace);
+    const FactorBlend expected = blend_factors(models, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}});
+    CHECK(snapshot->edit->edited.pixels == expected.edited.pixels);
+    CHECK(snapshot->edit->factors == std::vector<std::string>{"residual", "digit", "foreground", "background"});
+}
+
+TEST_CASE("the attack command shows three rows with both predictions") {
+    const test::TinyDemo& demo = test::tiny_demo();
+    Engine engine(EngineConfig{test::data_root(), {}});
+    AttackImage attack;
+    attack.workspace = demo.folder();
+    attack.epsilon = 0.05;
+    attack.index = 2;
+    engine.post(attack);
+    engine.wait_until_idle();
+    const auto snapshot = engine.snapshot();
+    REQUIRE_MESSAGE(snapshot->attack != nullptr, snapshot->last_error);
+    REQUIRE(snapshot->attack->rows.size() == 3);
+    CHECK(snapshot->attack->rows[2].linf <= 0.05 + 1e-6);
+    CHECK(snapshot->attack->rows[2].probability > 0.0);
 }

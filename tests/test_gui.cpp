@@ -51,7 +51,7 @@ TEST_CASE("the GUI screenshot under Xvfb shows the grid of samples") {
     CHECK(distinct_colours(read_image_rgba(failed_shot), grid_area) < 40);
 }
 
-TEST_CASE("with a workspace the GUI shows the z-by-v grid of a layer") {
+TEST_CASE("with a workspace the GUI shows the z-by-v grid and the semantic sliders and the attack panel") {
     test::TempDir dir;
     REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
     const auto shot = dir / "invariances.png";
@@ -62,9 +62,15 @@ TEST_CASE("with a workspace the GUI shows the z-by-v grid of a layer") {
     // The invariances panel (right half) holds the figure: many colours.
     const PixelRect figure_area{650, 190, 600, 380};
     CHECK(distinct_colours(image, figure_area) > 60);
+    // The semantic sliders show x, D(E(x)), the edit and the donor; the attack panel its figure.
+    const PixelRect semantic_area{20, 620, 580, 110};
+    const PixelRect attack_area{650, 610, 600, 130};
+    CHECK(distinct_colours(image, semantic_area) > 30);
+    CHECK(distinct_colours(image, attack_area) > 30);
 
     // Without a workspace the same area only shows the hint.
     const auto plain = dir / "plain.png";
     REQUIRE(capture_gui("--screenshot " + plain.string()).exit_code == 0);
     CHECK(distinct_colours(read_image_rgba(plain), figure_area) < 40);
+    CHECK(distinct_colours(read_image_rgba(plain), semantic_area) < 40);
 }

@@ -10,6 +10,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_snapshot(engine.snapshot()),
       m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
       m_invariances(options.workspace, options.data_root, [&engine](Command command) { engine.post(std::move(command)); }),
+      m_semantic([&engine](Command command) { engine.post(std::move(command)); }),
+      m_attack([&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }) {}
 
 void GuiApp::start() {
@@ -27,6 +29,10 @@ bool GuiApp::frame() {
     draw_menu();
     m_samples.draw("Data set", *m_snapshot);
     m_invariances.draw("Invariances", *m_snapshot);
+    // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
+    const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();
+    m_semantic.draw("Semantic sliders", *m_snapshot, workspace);
+    m_attack.draw("Attack", *m_snapshot, workspace);
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
@@ -41,6 +47,8 @@ void GuiApp::handle_shortcuts() {
     if (ImGui::IsKeyPressed(GLFW_KEY_S)) m_invariances.resample();
     if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_samples.step_seed(+1);
     if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_samples.step_seed(-1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_N)) m_semantic.step_image(+1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_P)) m_semantic.step_image(-1);
 }
 
 void GuiApp::draw_menu() {
@@ -58,7 +66,7 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("ImGui metrics", nullptr, &m_show_metrics);
         ImGui::EndMenu();
     }
-    ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed");
+    ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit");
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
 }

@@ -2,8 +2,10 @@
 
 #include "core/engine/engine.h"
 #include "ui/gui_options.h"
+#include "ui/attack_panel.h"
 #include "ui/invariance_panel.h"
 #include "ui/sample_grid_panel.h"
+#include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
 
 namespace inv {
@@ -27,8 +29,10 @@ private:
     std::shared_ptr<const EngineSnapshot> m_snapshot;
     SampleGridPanel m_samples;
     InvariancePanel m_invariances;
+    SemanticPanel m_semantic;
+    AttackPanel m_attack;
     StatusPanel m_status;
-    bool m_show_log = true;
+    bool m_show_log = false;  // View > Log; the status bar shows the latest line
     bool m_show_imgui_demo = false;
     bool m_show_metrics = false;
     bool m_quit = false;

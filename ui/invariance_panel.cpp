@@ -85,7 +85,7 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         m_uploaded_version = snapshot.invariances_version;
     }
     ImGui::SetNextWindowPos(ImVec2(640, 30), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(630, 720), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(630, 430), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title)) {
         ImGui::End();
         return;

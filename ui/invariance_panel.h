@@ -24,6 +24,9 @@ public:
     void start();
     void draw(const char* title, const EngineSnapshot& snapshot);
     void resample();
+    // The open workspace (empty: none yet); the other panels work on the same one.
+    const std::filesystem::path& workspace() const { return m_workspace; }
+    bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
 
 private:
     void load_layers();

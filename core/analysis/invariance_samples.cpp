@@ -24,12 +24,16 @@ torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
 
 InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
                                      const InvarianceSampleRequest& request) {
+    AnalysisModels models(workspace);
+    return sample_invariances(models, test, request);
+}
+
+InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request) {
     if (request.inputs < 1 || request.inputs > 64 || request.samples < 1 || request.samples > 64) {
         throw UserError("asked for " + std::to_string(request.inputs) + " inputs and " + std::to_string(request.samples) +
                         " samples; each must be between 1 and 64.");
     }
     torch::NoGradGuard no_grad;
-    AnalysisModels models(workspace);
     Classifier& classifier = models.classifier();
     Autoencoder& autoencoder = models.autoencoder();
     ConditionalFlow& t = models.t(request.layer);
@@ -84,7 +88,7 @@ InvarianceSamples sample_invariances(const Workspace& workspace, const ColorData
     layout.cell_labels = captions;
     result.figure = compose_grid(cells, layout).image;
 
-    result.provenance = provenance_header("sample", workspace, test);
+    result.provenance = provenance_header("sample", models.workspace(), test);
     result.provenance.update({{"layer", request.layer},
                               {"inputs", request.inputs},
                               {"samples", request.samples},

@@ -39,6 +39,9 @@ struct InvarianceSamples {
 // command that trains what is missing.
 InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
                                      const InvarianceSampleRequest& request);
+// The same with networks already loaded (the GUI's engine keeps them between requests).
+class AnalysisModels;
+InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request);
 
 nlohmann::json to_json(const InvarianceSamples& samples);
 

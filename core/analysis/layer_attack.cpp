@@ -89,11 +89,15 @@ std::vector<double> default_epsilons() {
 }  // namespace
 
 LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request) {
+    AnalysisModels models(workspace);
+    return attack_layers(models, test, request);
+}
+
+LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, const LayerAttackRequest& request) {
     const AttackMethod method = attack_method(request.method);
     if (request.explained_inputs < 2 || request.repeats < 1) {
         throw UserError("the explained-by-v statistic needs at least 2 inputs and 1 repeat.");
     }
-    AnalysisModels models(workspace);
     LayerAttack result;
     result.layers = chosen_layers(models, request.layers);
     const torch::Tensor x = test_images(test, {request.index});
@@ -153,7 +157,7 @@ LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, 
     for (const AttackRow& row : result.rows) layout.row_labels.push_back(row.name);
     result.figure = compose_grid(cells, layout).image;
 
-    result.provenance = provenance_header("attack", workspace, test);
+    result.provenance = provenance_header("attack", models.workspace(), test);
     result.provenance.update({{"method", request.method},
                               {"epsilon", request.epsilon},
                               {"epsilon_in_255ths", epsilon_to_255(request.epsilon)},

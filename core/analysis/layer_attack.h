@@ -48,6 +48,8 @@ struct LayerAttack {
 };
 
 LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request);
+class AnalysisModels;
+LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, const LayerAttackRequest& request);
 nlohmann::json to_json(const LayerAttack& attack);
 
 // The ε sweep: prediction flip rate of the attack and of the control, and per layer the mean

@@ -75,6 +75,39 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
     return result;
 }
 
+FactorBlend blend_factors(AnalysisModels& models, const ColorDataset& test, const FactorBlendRequest& request) {
+    torch::NoGradGuard no_grad;
+    const std::vector<std::string> factors = models.factor_names();
+    if (request.amounts.size() > factors.size()) {
+        throw UserError("e has " + std::to_string(factors.size()) + " factors; got " + std::to_string(request.amounts.size()) + " amounts.");
+    }
+    const torch::Tensor x = test_images(test, {request.index, request.donor});
+    const torch::Tensor codes = models.autoencoder()->encode(x).mean;
+    const std::vector<torch::Tensor> parts = models.e()->split(models.e()->forward(codes).value);
+    std::vector<torch::Tensor> edited_parts;
+    for (std::size_t f = 0; f < parts.size(); ++f) {
+        const double amount = f < request.amounts.size() ? request.amounts[f] : 0.0;
+        edited_parts.push_back(parts[f].narrow(0, 0, 1) + amount * (parts[f].narrow(0, 1, 1) - parts[f].narrow(0, 0, 1)));
+    }
+    const torch::Tensor reconstruction = models.autoencoder()->decode(codes.narrow(0, 0, 1));
+    const torch::Tensor edited = models.autoencoder()->decode(models.e()->inverse(models.e()->join(edited_parts)));
+    const torch::Tensor probabilities = torch::softmax(models.classifier()->forward(torch::cat({x, edited}, 0)), 1);
+    const torch::Tensor predictions = probabilities.argmax(1);
+
+    FactorBlend blend;
+    blend.factors = factors;
+    blend.image = rgba_from_tensor(x[0]);
+    blend.donor = rgba_from_tensor(x[1]);
+    blend.reconstruction = rgba_from_tensor(reconstruction[0]);
+    blend.edited = rgba_from_tensor(edited[0]);
+    blend.image_prediction = static_cast<int>(predictions[0].item<std::int64_t>());
+    blend.donor_prediction = static_cast<int>(predictions[1].item<std::int64_t>());
+    blend.edited_prediction = static_cast<int>(predictions[2].item<std::int64_t>());
+    blend.edited_probability = probabilities[2][blend.edited_prediction].item<double>();
+    blend.mean_pixel_change = (edited - reconstruction).abs().mean().item<double>();
+    return blend;
+}
+
 nlohmann::json to_json(const SemanticEdit& edit) {
     nlohmann::json j{{"provenance", edit.provenance},
                      {"original_prediction", edit.original_prediction},

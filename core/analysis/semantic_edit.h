@@ -40,4 +40,23 @@ struct SemanticEdit {
 SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request);
 nlohmann::json to_json(const SemanticEdit& edit);
 
+// The semantic sliders: every factor of e moved part way towards a donor image's,
+// e_i* = e_i(x) + a_i (e_i(donor) − e_i(x)); a_i = 0 keeps the image's own value, 1 takes the donor's.
+struct FactorBlendRequest {
+    std::size_t index = 0;
+    std::size_t donor = 1;
+    std::vector<double> amounts;  // one per factor of e (residual first); missing ones are 0
+};
+
+struct FactorBlend {
+    std::vector<std::string> factors;  // e's factor names, residual first
+    RgbaImage image, reconstruction, edited, donor;
+    int image_prediction = -1, edited_prediction = -1, donor_prediction = -1;
+    double edited_probability = 0.0;
+    double mean_pixel_change = 0.0;  // mean |x̄* − D(E(x))|
+};
+
+class AnalysisModels;
+FactorBlend blend_factors(AnalysisModels& models, const ColorDataset& test, const FactorBlendRequest& request);
+
 }  // namespace inv

@@ -16,9 +16,21 @@ struct Describer {
         return "sample grid " + std::to_string(c.rows) + "x" + std::to_string(c.columns) + " of " +
                to_string(c.dataset) + "/" + to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";
     }
+    std::string operator()(const EditFactors& c) const {
+        return "semantic edit of image " + std::to_string(c.index) + " towards image " + std::to_string(c.donor);
+    }
+    std::string operator()(const AttackImage& c) const {
+        return c.method + " attack on image " + std::to_string(c.index) + " (eps " + std::to_string(c.epsilon) + ")";
+    }
 };
 
 }  // namespace
+
+bool supersedes(const Command& newer, const Command& older) {
+    if (newer.index() != older.index()) return false;
+    return std::holds_alternative<ShowInvariances>(newer) || std::holds_alternative<EditFactors>(newer) ||
+           std::holds_alternative<AttackImage>(newer);
+}
 
 std::string describe(const Command& command) { return std::visit(Describer{}, command); }
 

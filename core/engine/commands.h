@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace inv {
 
@@ -36,7 +37,28 @@ struct PrepareDemo {
     bool tiny = false;  // the one-minute budget instead of the full one
 };
 
-using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo>;
+// The semantic sliders: every factor of e moved part way towards a donor image's (0: the image's own
+// value, 1: the donor's); see core/analysis/semantic_edit.h.
+struct EditFactors {
+    std::filesystem::path workspace;
+    std::size_t index = 0;
+    std::size_t donor = 1;
+    std::vector<double> amounts;  // one per factor of e, residual first
+};
+
+// The attack panel: x, a random-sign control and the attack, decoded at every layer with a trained t.
+struct AttackImage {
+    std::filesystem::path workspace;
+    std::string method = "fgsm";  // fgsm | pgd
+    double epsilon = 0.02;        // [-1, 1] units
+    std::size_t index = 0;
+};
+
+using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage>;
+
+// Commands that only show the latest state of a control (a slider, a seed): when several of one
+// kind are waiting, the worker runs only the newest and drops the others as superseded.
+bool supersedes(const Command& newer, const Command& older);
 
 std::string describe(const Command& command);
 

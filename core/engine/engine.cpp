@@ -1,9 +1,11 @@
 #include "core/engine/engine.h"
 
+#include "core/analysis/analysis_models.h"
 #include "core/errors.h"
 #include "core/training/demo_pipeline.h"
 #include "core/workspace.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -87,7 +89,16 @@ private:
                 batch.swap(m_queue);
                 m_busy = true;
             }
-            for (Queued& queued : batch) execute(queued);
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                const bool stale = std::any_of(batch.begin() + static_cast<std::ptrdiff_t>(i) + 1, batch.end(),
+                                               [&](const Queued& later) { return supersedes(later.command, batch[i].command); });
+                if (stale) {
+                    ++m_draft.superseded;
+                    emit({batch[i].id, EventKind::Cancelled, 0.0f, "superseded"});
+                    continue;
+                }
+                execute(batch[i]);
+            }
         }
         std::lock_guard lock(m_mutex);
         m_busy = false;
@@ -152,10 +163,7 @@ private:
     }
 
     bool handle(const ShowInvariances& command) {
-        const Workspace workspace = Workspace::open(command.workspace);
-        const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);
-        if (!kind) throw UserError("this build shows colormnist or colorfashion workspaces only.");
-        const auto test = make_color_dataset(source_images(*kind), Split::Test, workspace.manifest().dataset.colour_seed);
+        OpenWorkspace& open = open_workspace(command.workspace);
         InvarianceSampleRequest request;
         request.layer = command.layer;
         request.inputs = command.inputs;
@@ -163,12 +171,66 @@ private:
         request.seed = command.seed;
         request.temperature = command.temperature;
         request.scale = 1;
-        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(workspace, *test, request));
+        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(*open.models, *open.test, request));
         if (!unit_done(1.0f)) return false;
         m_draft.invariances = std::move(samples);
         m_draft.invariances_layer = command.layer;
         ++m_draft.invariances_version;
         return true;
+    }
+
+    bool handle(const EditFactors& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        auto blend = std::make_shared<const FactorBlend>(blend_factors(*open.models, *open.test, {command.index, command.donor, command.amounts}));
+        if (!unit_done(1.0f)) return false;
+        m_draft.edit = std::move(blend);
+        ++m_draft.edit_version;
+        return true;
+    }
+
+    bool handle(const AttackImage& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        LayerAttackRequest request;
+        request.method = command.method;
+        request.epsilon = command.epsilon;
+        request.index = command.index;
+        request.explained_inputs = 100;
+        request.repeats = 2;
+        request.scale = 2;
+        auto attack = std::make_shared<const LayerAttack>(attack_layers(*open.models, *open.test, request));
+        if (!unit_done(1.0f)) return false;
+        m_draft.attack = std::move(attack);
+        ++m_draft.attack_version;
+        return true;
+    }
+
+    // The networks of the workspace the front end shows, loaded once and kept until the workspace's
+    // manifest changes (a finished training run, a new model).
+    struct OpenWorkspace {
+        std::filesystem::path folder;
+        std::filesystem::file_time_type manifest_time;
+        std::unique_ptr<Workspace> workspace;
+        std::shared_ptr<const ColorDataset> test;
+        std::unique_ptr<AnalysisModels> models;
+    };
+
+    OpenWorkspace& open_workspace(const std::filesystem::path& folder) {
+        const std::filesystem::path manifest = folder / kManifestFileName;
+        std::error_code error;
+        const auto time = std::filesystem::last_write_time(manifest, error);
+        if (m_open && m_open->folder == folder && !error && m_open->manifest_time == time) return *m_open;
+        m_open.reset();
+        auto open = std::make_unique<OpenWorkspace>();
+        open->folder = folder;
+        open->manifest_time = time;
+        open->workspace = std::make_unique<Workspace>(Workspace::open(folder));
+        const std::optional<DatasetKind> kind = parse_dataset_kind(open->workspace->manifest().dataset.kind);
+        if (!kind) throw UserError("this build shows colormnist or colorfashion workspaces only.");
+        open->test = make_color_dataset(source_images(*kind), Split::Test, open->workspace->manifest().dataset.colour_seed);
+        open->models = std::make_unique<AnalysisModels>(*open->workspace);
+        log("opened " + folder.string());
+        m_open = std::move(open);
+        return *m_open;
     }
 
     bool handle(const PrepareDemo& command) {
@@ -264,6 +326,7 @@ private:
     const Queued* m_current = nullptr;
     EngineSnapshot m_draft;
     std::map<DatasetKind, SourceImages> m_sources;
+    std::unique_ptr<OpenWorkspace> m_open;
 
     std::thread m_thread;  // last: starts after everything above exists
 };

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/analysis/invariance_samples.h"
+#include "core/analysis/layer_attack.h"
+#include "core/analysis/semantic_edit.h"
 #include "core/sample_grid.h"
 
 #include <cstdint>
@@ -37,6 +39,11 @@ struct EngineSnapshot {
     std::string invariances_layer;
     std::uint64_t invariances_version = 0;
 
+    std::shared_ptr<const FactorBlend> edit;  // the latest semantic-slider result
+    std::uint64_t edit_version = 0;
+    std::shared_ptr<const LayerAttack> attack;  // the latest attack panel
+    std::uint64_t attack_version = 0;
+    std::uint64_t superseded = 0;  // commands dropped because a newer one of their kind was waiting
     std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
     std::uint64_t prepared_version = 0;
 

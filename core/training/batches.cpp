@@ -19,14 +19,26 @@ ImageBatch gather(const ColorDataset& dataset, const std::vector<std::size_t>& i
     return stack(dataset, samples);
 }
 
+ImageBatch shifted(ImageBatch batch, std::uint64_t key, int max_shift) {
+    if (max_shift <= 0) return batch;
+    const std::uint64_t span = static_cast<std::uint64_t>(2 * max_shift + 1);
+    for (std::int64_t i = 0; i < batch.images.size(0); ++i) {
+        const std::uint64_t draw = mix64(key ^ 0x5417ull, static_cast<std::uint64_t>(i));
+        const std::int64_t dx = static_cast<std::int64_t>(draw % span) - max_shift;
+        const std::int64_t dy = static_cast<std::int64_t>((draw / span) % span) - max_shift;
+        if (dx != 0 || dy != 0) batch.images[i] = batch.images[i].roll({dy, dx}, {1, 2});
+    }
+    return batch;
+}
+
 }  // namespace
 
 ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
-                          bool fresh_colours) {
+                          bool fresh_colours, int max_shift) {
     std::vector<std::size_t> indices(static_cast<std::size_t>(batch_size));
     const std::uint64_t key = mix64(seed, static_cast<std::uint64_t>(step));
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = mix64(key, i) % dataset.size();
-    if (!fresh_colours) return gather(dataset, indices);
+    if (!fresh_colours) return shifted(gather(dataset, indices), key, max_shift);
     std::vector<ImageSample> samples;
     samples.reserve(indices.size());
     for (std::size_t i = 0; i < indices.size(); ++i) {
@@ -35,7 +47,7 @@ ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::
         const Rgb background = random_rgb(mix64(colours, 3), mix64(colours, 4), mix64(colours, 5));
         samples.push_back(dataset.compose(indices[i], foreground, background));
     }
-    return stack(dataset, samples);
+    return shifted(stack(dataset, samples), key, max_shift);
 }
 
 ImageBatch dataset_range(const ColorDataset& dataset, std::size_t begin, std::size_t end) {

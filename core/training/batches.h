@@ -19,8 +19,10 @@ struct ImageBatch {
 // With `fresh_colours` every image gets new foreground and background colours, drawn from the same
 // uniform distribution as the data set's: the grey images are few (8000 digits), the colours
 // unlimited, and recolouring keeps the models from memorising colour-image pairs.
+// With `max_shift` > 0 every image also moves by up to that many pixels in x and y (a roll: the
+// canvas' margins are background, so nothing of the object wraps around for shifts within them).
 ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
-                          bool fresh_colours = true);
+                          bool fresh_colours = true, int max_shift = 0);
 // Samples [begin, end) of a data set, in order.
 ImageBatch dataset_range(const ColorDataset& dataset, std::size_t begin, std::size_t end);
 

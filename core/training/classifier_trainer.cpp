@@ -33,13 +33,15 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
+    if (options.max_shift > 0) config["training"]["max_shift"] = options.max_shift;  // older workspaces have none
     TrainingRun run(workspace, options.model_name, "classifier", config, *model, optimizer, control);
 
     model->train();
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, options.model_name,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size, true,
+                                                    options.max_shift);
             return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels);
         },
         [&] {

@@ -1,0 +1,85 @@
+#include "ui/attack_panel.h"
+
+#include "core/analysis/epsilon_units.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace inv {
+
+AttackPanel::AttackPanel(Post post) : m_post(std::move(post)) {}
+
+void AttackPanel::request() {
+    if (m_workspace.empty()) return;
+    m_request.workspace = m_workspace;
+    m_request.method = m_method == 0 ? "fgsm" : "pgd";
+    m_request.epsilon = epsilon_from_255(m_epsilon_255);
+    m_post(m_request);
+}
+
+void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
+    if (workspace != m_workspace) {
+        m_workspace = workspace;
+        request();
+    }
+    const LayerAttack* attack = snapshot.attack.get();
+    if (attack && snapshot.attack_version != m_uploaded_version) {
+        m_texture.upload(attack->figure);
+        m_uploaded_version = snapshot.attack_version;
+    }
+    ImGui::SetNextWindowPos(ImVec2(640, 465), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(630, 305), ImGuiCond_FirstUseEver);
+    if (!ImGui::Begin(title)) {
+        ImGui::End();
+        return;
+    }
+    if (m_workspace.empty()) {
+        ImGui::TextWrapped("Open a workspace with trained t's to see what each layer makes of an attacked image.");
+        ImGui::End();
+        return;
+    }
+    bool changed = false;
+    const char* methods[] = {"FGSM", "PGD (10 steps)"};
+    ImGui::SetNextItemWidth(130);
+    changed |= ImGui::Combo("Method", &m_method, methods, 2);
+    ImGui::SameLine();
+    int index = static_cast<int>(m_request.index);
+    ImGui::SetNextItemWidth(110);
+    if (ImGui::InputInt("Image##attack", &index)) {
+        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, 1999));
+        changed = true;
+    }
+    ImGui::SetNextItemWidth(260);
+    changed |= ImGui::SliderFloat("epsilon (1/255)", &m_epsilon_255, 0.0f, 32.0f, "%.2f");
+    ImGui::SameLine();
+    ImGui::Text("= %.4f in [-1, 1] units", epsilon_from_255(m_epsilon_255));
+    if (changed) request();
+    ImGui::Separator();
+    if (attack && m_texture.valid()) {
+        std::string predictions = "predictions:";
+        for (const AttackRow& row : attack->rows) {
+            char text[96];
+            std::snprintf(text, sizeof text, "  %s %d (%.1f %%)", row.name.c_str(), row.prediction, 100 * row.probability);
+            predictions += text;
+        }
+        ImGui::TextUnformatted(predictions.c_str());
+        ImGui::TextUnformatted("variance of z_bar explained by v:");
+        for (std::size_t l = 0; l < attack->layers.size(); ++l) {
+            ImGui::SameLine();
+            ImGui::Text("%s %.0f%%", attack->layers[l].c_str(), 100 * attack->explained_by_v[l].mean);
+        }
+        ImGui::SetNextItemWidth(120);
+        ImGui::SliderFloat("Zoom##attack", &m_zoom, 0.5f, 4.0f, "%.1fx");
+        ImGui::BeginChild("attack-figure", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+        m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, false);
+        ImGui::EndChild();
+    } else {
+        ImGui::TextDisabled("Attacking...");
+    }
+    ImGui::End();
+}
+
+}  // namespace inv

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/engine/commands.h"
+#include "core/engine/snapshot.h"
+#include "ui/gl_texture.h"
+#include "ui/image_view_program.h"
+
+#include <filesystem>
+#include <functional>
+
+namespace inv {
+
+// The attack panel: method, ε (in 1/255 steps and in [-1, 1] units) and image; shows the rows
+// none / random-sign control / attack with the perturbation, the input and each layer's decode
+// under the clean image's v, both predictions with probabilities, and the variance of z̄ explained
+// by v per layer. Moving the ε slider re-runs the attack live (stale requests are dropped).
+class AttackPanel {
+public:
+    using Post = std::function<void(Command)>;
+    explicit AttackPanel(Post post);
+
+    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
+
+private:
+    void request();
+
+    Post m_post;
+    std::filesystem::path m_workspace;
+    AttackImage m_request;
+    int m_method = 0;              // 0 FGSM, 1 PGD
+    float m_epsilon_255 = 2.55f;   // 0.02 image units
+    GlTexture m_texture;
+    ImageViewProgram m_view;
+    std::uint64_t m_uploaded_version = 0;
+    float m_zoom = 1.5f;
+};
+
+}  // namespace inv

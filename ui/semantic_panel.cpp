@@ -1,0 +1,112 @@
+#include "ui/semantic_panel.h"
+
+#include <imgui.h>
+
+#include <string>
+
+namespace inv {
+namespace {
+
+constexpr std::size_t kTestImages = 2000;  // the fixed ColorMNIST / ColorFashion test split
+
+void show(const GlTexture& texture, float zoom, const char* caption) {
+    ImGui::BeginGroup();
+    if (texture.valid()) {
+        ImGui::Image(texture.imgui_id(), ImVec2(static_cast<float>(texture.width()) * zoom, static_cast<float>(texture.height()) * zoom));
+    }
+    ImGui::TextUnformatted(caption);
+    ImGui::EndGroup();
+}
+
+}  // namespace
+
+SemanticPanel::SemanticPanel(Post post) : m_post(std::move(post)) {}
+
+void SemanticPanel::request() {
+    if (m_workspace.empty()) return;
+    m_request.workspace = m_workspace;
+    m_request.amounts.assign(m_amounts.begin(), m_amounts.end());
+    m_post(m_request);
+}
+
+void SemanticPanel::step_image(int delta) {
+    if (m_workspace.empty()) return;
+    m_request.index = (m_request.index + kTestImages + static_cast<std::size_t>(delta + static_cast<int>(kTestImages))) % kTestImages;
+    request();
+}
+
+void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
+    if (workspace != m_workspace) {
+        m_workspace = workspace;
+        m_amounts.clear();
+        request();
+    }
+    const FactorBlend* blend = snapshot.edit.get();
+    if (blend && snapshot.edit_version != m_uploaded_version) {
+        m_textures[0].upload(blend->image);
+        m_textures[1].upload(blend->reconstruction);
+        m_textures[2].upload(blend->edited);
+        m_textures[3].upload(blend->donor);
+        m_uploaded_version = snapshot.edit_version;
+        if (m_amounts.size() != blend->factors.size()) m_amounts.assign(blend->factors.size(), 0.0f);
+    }
+    ImGui::SetNextWindowPos(ImVec2(10, 475), ImGuiCond_FirstUseEver);
+    ImGui::SetNextWindowSize(ImVec2(620, 295), ImGuiCond_FirstUseEver);
+    if (!ImGui::Begin(title)) {
+        ImGui::End();
+        return;
+    }
+    if (m_workspace.empty()) {
+        ImGui::TextWrapped("Open a workspace with a trained e (invariances-cli train factors) to edit images along its factors.");
+        ImGui::End();
+        return;
+    }
+    bool changed = false;
+    int index = static_cast<int>(m_request.index);
+    int donor = static_cast<int>(m_request.donor);
+    ImGui::SetNextItemWidth(110);
+    if (ImGui::InputInt("Image", &index)) {
+        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(kTestImages) - 1));
+        changed = true;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110);
+    if (ImGui::InputInt("Donor image", &donor)) {
+        m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(kTestImages) - 1));
+        changed = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Reset")) {
+        std::fill(m_amounts.begin(), m_amounts.end(), 0.0f);
+        changed = true;
+    }
+    if (blend) {
+        for (std::size_t f = 0; f < m_amounts.size(); ++f) {
+            ImGui::PushID(static_cast<int>(f));
+            ImGui::SetNextItemWidth(260);
+            changed |= ImGui::SliderFloat(blend->factors[f].c_str(), &m_amounts[f], -1.0f, 2.0f, "%.2f");
+            ImGui::SameLine();
+            if (ImGui::SmallButton("take from donor")) {
+                m_amounts[f] = 1.0f;
+                changed = true;
+            }
+            ImGui::PopID();
+        }
+        ImGui::Separator();
+        const std::string edited = "edited: class " + std::to_string(blend->edited_prediction) + " (" +
+                                   std::to_string(static_cast<int>(100 * blend->edited_probability + 0.5)) + " %)";
+        show(m_textures[0], m_zoom, ("x: class " + std::to_string(blend->image_prediction)).c_str());
+        ImGui::SameLine();
+        show(m_textures[1], m_zoom, "D(E(x))");
+        ImGui::SameLine();
+        show(m_textures[2], m_zoom, edited.c_str());
+        ImGui::SameLine();
+        show(m_textures[3], m_zoom, ("donor: class " + std::to_string(blend->donor_prediction)).c_str());
+    } else {
+        ImGui::TextDisabled("Loading the factors of e...");
+    }
+    if (changed) request();
+    ImGui::End();
+}
+
+}  // namespace inv

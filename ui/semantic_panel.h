@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/engine/commands.h"
+#include "core/engine/snapshot.h"
+#include "ui/gl_texture.h"
+
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+namespace inv {
+
+// The semantic sliders: one slider per factor of e (the residual too), each starting at the image's
+// own value (0) and reaching the donor image's value at 1; the edited image follows while dragging.
+class SemanticPanel {
+public:
+    using Post = std::function<void(Command)>;
+    explicit SemanticPanel(Post post);
+
+    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
+    void step_image(int delta);
+
+private:
+    void request();
+
+    Post m_post;
+    std::filesystem::path m_workspace;
+    EditFactors m_request;
+    std::vector<float> m_amounts;
+    std::array<GlTexture, 4> m_textures;  // image, reconstruction, edited, donor
+    std::uint64_t m_uploaded_version = 0;
+    float m_zoom = 4.0f;
+};
+
+}  // namespace inv
