@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--screenshot", options.screenshot,
                    "Save the window as PNG and exit, after the start-up work is done and --frames frames");
+    cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"log", "mixing", "analysis"}));
     cli.add_option("--frames", options.screenshot_frames, "Frames to render before the screenshot")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();

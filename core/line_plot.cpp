@@ -95,7 +95,7 @@ RgbaImage render_line_plot(const LinePlot& plot) {
     right_range.settle();
 
     cv::Mat canvas(plot.height, plot.width, CV_8UC4, cv::Scalar(255, 255, 255, 255));
-    const int left = 70, top = 40, right = plot.width - (has_secondary ? 70 : 20), bottom = plot.height - 95;
+    const int left = 70, top = 58, right = plot.width - (has_secondary ? 70 : 20), bottom = plot.height - 95;
     auto to_px = [&](double x, double y, const Range& y_range) {
         const double xv = plot.log_x ? std::log10(x) : x;
         return cv::Point(static_cast<int>(std::lround(left + (xv - x_range.low) / (x_range.high - x_range.low) * (right - left))),
@@ -153,10 +153,12 @@ RgbaImage render_line_plot(const LinePlot& plot) {
     }
 
     // Labels and legend (below the x label, one row).
-    text(canvas, plot.title, {left, top - 14}, 0.55);
+    text(canvas, plot.title, {left, 24}, 0.55);
     text(canvas, plot.x_label, {(left + right) / 2 - text_width(plot.x_label) / 2, bottom + 40});
-    text(canvas, plot.y_label, {6, top - 14 + 0}, 0.38);
-    if (has_secondary) text(canvas, plot.secondary_y_label, {right - text_width(plot.secondary_y_label, 0.38), top - 2}, 0.38);
+    text(canvas, plot.y_label, {6, top - 10}, 0.38);
+    if (has_secondary) {
+        text(canvas, plot.secondary_y_label, {plot.width - 6 - text_width(plot.secondary_y_label, 0.38), top - 10}, 0.38);
+    }
     int legend_x = left;
     int legend_y = bottom + 64;
     for (std::size_t i = 0; i < plot.series.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "ui/attack_panel.h"
 
 #include "core/analysis/epsilon_units.h"
+#include "ui/figure_export.h"
 
 #include <imgui.h>
 
@@ -73,6 +74,14 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         }
         ImGui::SetNextItemWidth(120);
         ImGui::SliderFloat("Zoom##attack", &m_zoom, 0.5f, 4.0f, "%.1fx");
+        ImGui::SameLine();
+        if (ImGui::Button("Export PNG + JSON##attack")) {
+            m_export_message = export_figure(m_workspace / "exports", "attack-" + m_request.method, attack->figure, to_json(*attack));
+        }
+        if (!m_export_message.empty()) {
+            ImGui::SameLine();
+            ImGui::TextUnformatted(m_export_message.c_str());
+        }
         ImGui::BeginChild("attack-figure", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
         m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, false);
         ImGui::EndChild();

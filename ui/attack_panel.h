@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace inv {
 
@@ -33,6 +34,7 @@ private:
     ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 1.5f;
+    std::string m_export_message;
 };
 
 }  // namespace inv

@@ -12,7 +12,15 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_invariances(options.workspace, options.data_root, [&engine](Command command) { engine.post(std::move(command)); }),
       m_semantic([&engine](Command command) { engine.post(std::move(command)); }),
       m_attack([&engine](Command command) { engine.post(std::move(command)); }),
-      m_status([&engine] { engine.cancel(); }) {}
+      m_mixing([&engine](Command command) { engine.post(std::move(command)); }),
+      m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
+      m_status([&engine] { engine.cancel(); }) {
+    for (const std::string& panel : options.open_panels) {
+        if (panel == "log") m_show_log = true;
+        if (panel == "mixing") m_show_mixing = true;
+        if (panel == "analysis") m_show_analysis = true;
+    }
+}
 
 void GuiApp::start() {
     m_samples.start();
@@ -33,6 +41,8 @@ bool GuiApp::frame() {
     const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();
     m_semantic.draw("Semantic sliders", *m_snapshot, workspace);
     m_attack.draw("Attack", *m_snapshot, workspace);
+    m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, workspace, m_invariances.layers());
+    m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, workspace);
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
@@ -59,6 +69,8 @@ void GuiApp::draw_menu() {
     }
     if (ImGui::BeginMenu("View")) {
         ImGui::MenuItem("Log", nullptr, &m_show_log);
+        ImGui::MenuItem("Mixing", nullptr, &m_show_mixing);
+        ImGui::MenuItem("Analysis (explained variance)", nullptr, &m_show_analysis);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Debug")) {

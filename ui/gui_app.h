@@ -2,8 +2,10 @@
 
 #include "core/engine/engine.h"
 #include "ui/gui_options.h"
+#include "ui/analysis_panel.h"
 #include "ui/attack_panel.h"
 #include "ui/invariance_panel.h"
+#include "ui/mixing_panel.h"
 #include "ui/sample_grid_panel.h"
 #include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
@@ -31,6 +33,10 @@ private:
     InvariancePanel m_invariances;
     SemanticPanel m_semantic;
     AttackPanel m_attack;
+    MixingPanel m_mixing;
+    AnalysisPanel m_analysis;
+    bool m_show_mixing = false;
+    bool m_show_analysis = false;
     StatusPanel m_status;
     bool m_show_log = false;  // View > Log; the status bar shows the latest line
     bool m_show_imgui_demo = false;

@@ -3,6 +3,8 @@
 #include "core/engine/commands.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace inv {
 
@@ -15,6 +17,7 @@ struct GuiOptions {
     // window to this PNG and exit.
     std::filesystem::path screenshot;
     int screenshot_frames = 3;
+    std::vector<std::string> open_panels;  // "log", "mixing", "analysis": opened at start
     std::filesystem::path layout_file;  // empty: do not persist the window layout
 };
 

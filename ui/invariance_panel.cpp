@@ -2,6 +2,7 @@
 
 #include "core/data_paths.h"
 #include "core/workspace.h"
+#include "ui/figure_export.h"
 
 #include <imgui.h>
 
@@ -158,6 +159,13 @@ void InvariancePanel::draw_controls() {
 }
 
 void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
+    if (ImGui::Button("Export PNG + JSON##invariances")) {
+        m_export_message = export_figure(m_workspace / "exports", "sample-" + m_request.layer, samples.figure, to_json(samples));
+    }
+    if (!m_export_message.empty()) {
+        ImGui::SameLine();
+        ImGui::TextWrapped("%s", m_export_message.c_str());
+    }
     ImGui::TextWrapped("Rows: inputs x (first column) and samples D(t^-1(v | z)); each column shares one v. "
                        "cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f.",
                        samples.reencoded_cosine.mean, samples.reencoded_cosine.std, samples.random_pair_cosine.mean,

@@ -26,6 +26,7 @@ public:
     void resample();
     // The open workspace (empty: none yet); the other panels work on the same one.
     const std::filesystem::path& workspace() const { return m_workspace; }
+    const std::vector<std::string>& layers() const { return m_layers; }
     bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
 
 private:
@@ -48,6 +49,7 @@ private:
     ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 2.0f;
+    std::string m_export_message;
 };
 
 }  // namespace inv

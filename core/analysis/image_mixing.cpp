@@ -7,8 +7,12 @@
 namespace inv {
 
 ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request) {
-    torch::NoGradGuard no_grad;
     AnalysisModels models(workspace);
+    return mix_images(models, test, request);
+}
+
+ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixRequest& request) {
+    torch::NoGradGuard no_grad;
     models.require_layer(request.layer);
     const torch::Tensor x = test_images(test, {request.index, request.with});
     const torch::Tensor z = models.classifier()->representation(x, request.layer);
@@ -33,7 +37,7 @@ ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const 
                           "v_I, z_J: " + names.at(static_cast<std::size_t>(result.prediction_vi_zj)),
                           "v_J, z_I: " + names.at(static_cast<std::size_t>(result.prediction_vj_zi))};
     result.figure = compose_grid(rgba_from_batch(shown), layout).image;
-    result.provenance = provenance_header("mix", workspace, test);
+    result.provenance = provenance_header("mix", models.workspace(), test);
     result.provenance.update({{"layer", request.layer},
                               {"index", request.index},
                               {"with", request.with},

@@ -27,6 +27,8 @@ struct ImageMix {
 };
 
 ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request);
+class AnalysisModels;
+ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixRequest& request);
 nlohmann::json to_json(const ImageMix& mix);
 
 }  // namespace inv

@@ -8,6 +8,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
+#include <cstdio>
 
 namespace inv {
 namespace {
@@ -95,6 +96,12 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
                               {"seed", request.seed},
                               {"temperature", request.temperature},
                               {"models", models.model_records()}});
+    char temperature[32];
+    std::snprintf(temperature, sizeof temperature, "%g", static_cast<double>(request.temperature));
+    result.provenance["reproduce"] = "invariances-cli sample --workspace " + models.workspace().folder().string() + " --layer " +
+                                     request.layer + " --inputs " + std::to_string(request.inputs) + " --samples " +
+                                     std::to_string(request.samples) + " --seed " + std::to_string(request.seed) +
+                                     " --temperature " + temperature + " --scale " + std::to_string(request.scale) + " --out FIGURE.png";
     return result;
 }
 

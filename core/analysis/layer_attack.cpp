@@ -167,6 +167,16 @@ LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, cons
                               {"explained_inputs", request.explained_inputs},
                               {"repeats", request.repeats},
                               {"models", models.model_records()}});
+    char epsilon[32];
+    std::snprintf(epsilon, sizeof epsilon, "%.17g", request.epsilon);
+    std::string layers;
+    for (const std::string& layer : result.layers) layers += (layers.empty() ? "" : ",") + layer;
+    result.provenance["reproduce"] = "invariances-cli attack --workspace " + models.workspace().folder().string() + " --method " +
+                                     request.method + " --eps " + epsilon + " --index " + std::to_string(request.index) +
+                                     " --layers " + layers + " --seed " + std::to_string(request.seed) + " --explained-inputs " +
+                                     std::to_string(request.explained_inputs) + " --repeats " + std::to_string(request.repeats) +
+                                     " --pgd-steps " + std::to_string(request.pgd_steps) + " --scale " + std::to_string(request.scale) +
+                                     " --out FIGURE.png";
     if (method == AttackMethod::Pgd) {
         result.provenance["pgd_steps"] = request.pgd_steps;
         result.provenance["pgd_step_size"] = request.pgd_step_size > 0 ? request.pgd_step_size : 2.5 * request.epsilon / request.pgd_steps;

@@ -19,6 +19,12 @@ struct Describer {
     std::string operator()(const EditFactors& c) const {
         return "semantic edit of image " + std::to_string(c.index) + " towards image " + std::to_string(c.donor);
     }
+    std::string operator()(const MixImages& c) const {
+        return "mixing images " + std::to_string(c.index) + " and " + std::to_string(c.with) + " at " + c.layer;
+    }
+    std::string operator()(const ShowExplainedVariance& c) const {
+        return "explained variance (" + std::to_string(c.inputs) + " inputs x " + std::to_string(c.repeats) + " repeats)";
+    }
     std::string operator()(const AttackImage& c) const {
         return c.method + " attack on image " + std::to_string(c.index) + " (eps " + std::to_string(c.epsilon) + ")";
     }
@@ -29,7 +35,7 @@ struct Describer {
 bool supersedes(const Command& newer, const Command& older) {
     if (newer.index() != older.index()) return false;
     return std::holds_alternative<ShowInvariances>(newer) || std::holds_alternative<EditFactors>(newer) ||
-           std::holds_alternative<AttackImage>(newer);
+           std::holds_alternative<AttackImage>(newer) || std::holds_alternative<MixImages>(newer);
 }
 
 std::string describe(const Command& command) { return std::visit(Describer{}, command); }

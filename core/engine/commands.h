@@ -54,7 +54,23 @@ struct AttackImage {
     std::size_t index = 0;
 };
 
-using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage>;
+// Image mixing at a layer: the invariances of one image with the representation of another.
+struct MixImages {
+    std::filesystem::path workspace;
+    std::string layer;
+    std::size_t index = 0;
+    std::size_t with = 1;
+};
+
+// Explained variance of e's factors per layer (and over training where t's exist for checkpoints).
+struct ShowExplainedVariance {
+    std::filesystem::path workspace;
+    int inputs = 200;
+    int repeats = 2;
+};
+
+using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
+                             ShowExplainedVariance>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

@@ -204,6 +204,28 @@ private:
         return true;
     }
 
+    bool handle(const MixImages& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        auto mix = std::make_shared<const ImageMix>(mix_images(*open.models, *open.test, {command.layer, command.index, command.with, 3}));
+        if (!unit_done(1.0f)) return false;
+        m_draft.mix = std::move(mix);
+        ++m_draft.mix_version;
+        return true;
+    }
+
+    bool handle(const ShowExplainedVariance& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        ExplainedVarianceRequest request;
+        request.all_checkpoints = true;
+        request.inputs = command.inputs;
+        request.repeats = command.repeats;
+        auto report = std::make_shared<const ExplainedVarianceReport>(explained_variance(*open.workspace, *open.test, request));
+        if (!unit_done(1.0f)) return false;
+        m_draft.explained = std::move(report);
+        ++m_draft.explained_version;
+        return true;
+    }
+
     // The networks of the workspace the front end shows, loaded once and kept until the workspace's
     // manifest changes (a finished training run, a new model).
     struct OpenWorkspace {

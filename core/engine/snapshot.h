@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/analysis/explained_variance.h"
+#include "core/analysis/image_mixing.h"
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/semantic_edit.h"
@@ -43,6 +45,10 @@ struct EngineSnapshot {
     std::uint64_t edit_version = 0;
     std::shared_ptr<const LayerAttack> attack;  // the latest attack panel
     std::uint64_t attack_version = 0;
+    std::shared_ptr<const ImageMix> mix;
+    std::uint64_t mix_version = 0;
+    std::shared_ptr<const ExplainedVarianceReport> explained;
+    std::uint64_t explained_version = 0;
     std::uint64_t superseded = 0;  // commands dropped because a newer one of their kind was waiting
     std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
     std::uint64_t prepared_version = 0;
