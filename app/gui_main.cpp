@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cli.add_option("--screenshot", options.screenshot,
                    "Save the window as PNG and exit, after the start-up work is done and --frames frames");
+    cli.add_option("--script", options.script,
+                   "Run a scripted session (one step per line: layer, slider, attack, export, screenshot, ...; see "
+                   "ui/gui_script.h) and close; exit code 1 if a step or the engine failed")
+        ->check(CLI::ExistingFile);
     cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis")
         ->delimiter(',')
         ->check(CLI::IsMember({"log", "mixing", "analysis"}));

@@ -1,3 +1,4 @@
+#include "core/atomic_file.h"
 #include "core/png_io.h"
 #include "core/training/demo_pipeline.h"
 #include "tests/test_support.h"
@@ -5,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 using namespace inv;
@@ -73,4 +75,51 @@ TEST_CASE("with a workspace the GUI shows the z-by-v grid and the semantic slide
     REQUIRE(capture_gui("--screenshot " + plain.string()).exit_code == 0);
     CHECK(distinct_colours(read_image_rgba(plain), figure_area) < 40);
     CHECK(distinct_colours(read_image_rgba(plain), semantic_area) < 40);
+}
+
+TEST_CASE("a scripted session drives the panels and its exports reproduce from the command line") {
+    test::TempDir dir;
+    REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    const auto before = dir / "before.png";
+    const auto after = dir / "after.png";
+    const auto script = dir / "session.txt";
+    write_file_atomically(script, "layer fire7\nsamples 6\nresample\nscreenshot " + before.string() +
+                                      "\nslider background 1.0\nattack fgsm 8\nexport invariances\nexport attack\nscreenshot " +
+                                      after.string() + "\n");
+    const test::CommandResult result = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+
+    // The edited image (third in the semantic panel) changed when the background slider moved.
+    const RgbaImage first = read_image_rgba(before);
+    const RgbaImage second = read_image_rgba(after);
+    const PixelRect edited{300, 630, 120, 110};
+    std::size_t changed = 0;
+    for (int y = edited.y; y < edited.y + edited.height; ++y) {
+        for (int x = edited.x; x < edited.x + edited.width; ++x) changed += std::memcmp(first.at(x, y), second.at(x, y), 3) != 0;
+    }
+    CHECK(changed > 1000);
+
+    // The exported grid has 4 rows of 6 samples; the attack its three rows with predictions.
+    const auto exports = dir / "demo" / "exports";
+    const nlohmann::json grid = nlohmann::json::parse(read_file(exports / "sample-fire7-1.json"));
+    REQUIRE(grid["sample_predictions"].size() == 4);
+    CHECK(grid["sample_predictions"][0].size() == 6);
+    const nlohmann::json attack = nlohmann::json::parse(read_file(exports / "attack-fgsm-1.json"));
+    REQUIRE(attack["rows"].size() == 3);
+    CHECK(attack["rows"][0].contains("prediction"));
+    CHECK(attack["rows"][2]["probability"].get<double>() > 0.0);
+
+    // The provenance's command remakes the exported figure byte for byte.
+    std::string reproduce = grid["provenance"]["reproduce"].get<std::string>();
+    const std::string out = (exports / "sample-fire7-1.png").string();
+    reproduce.replace(reproduce.find(out), out.size(), (dir / "again.png").string());
+    reproduce.replace(0, std::string("invariances-cli").size(), INVARIANCES_CLI_PATH);
+    REQUIRE(test::run_command(reproduce).exit_code == 0);
+    CHECK(read_file(dir / "again.png") == read_file(exports / "sample-fire7-1.png"));
+
+    // A script with a step the window does not know names the line.
+    write_file_atomically(script, "layer fire7\nzoom 3\n");
+    const test::CommandResult bad = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.output.find(":2: unknown step 'zoom'") != std::string::npos);
 }

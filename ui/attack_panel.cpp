@@ -1,6 +1,7 @@
 #include "ui/attack_panel.h"
 
 #include "core/analysis/epsilon_units.h"
+#include "core/errors.h"
 #include "ui/figure_export.h"
 
 #include <imgui.h>
@@ -19,6 +20,24 @@ void AttackPanel::request() {
     m_request.method = m_method == 0 ? "fgsm" : "pgd";
     m_request.epsilon = epsilon_from_255(m_epsilon_255);
     m_post(m_request);
+}
+
+void AttackPanel::set_attack(const std::string& method, float epsilon_255) {
+    if (method != "fgsm" && method != "pgd") throw UserError("unknown attack '" + method + "'; use fgsm or pgd.");
+    m_method = method == "fgsm" ? 0 : 1;
+    m_epsilon_255 = std::clamp(epsilon_255, 0.0f, 255.0f);
+    request();
+}
+
+void AttackPanel::set_image(std::size_t index) {
+    m_request.index = std::min<std::size_t>(index, 1999);
+    request();
+}
+
+std::string AttackPanel::export_view(const EngineSnapshot& snapshot) {
+    if (!snapshot.attack) return "nothing to export yet";
+    m_export_message = export_figure(m_workspace / "exports", "attack-" + m_request.method, snapshot.attack->figure, to_json(*snapshot.attack));
+    return m_export_message;
 }
 
 void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {

@@ -21,6 +21,10 @@ public:
     explicit AttackPanel(Post post);
 
     void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
+    // For scripted sessions.
+    void set_attack(const std::string& method, float epsilon_255);
+    void set_image(std::size_t index);
+    std::string export_view(const EngineSnapshot& snapshot);
 
 private:
     void request();

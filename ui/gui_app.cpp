@@ -3,6 +3,8 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include "core/errors.h"
+
 namespace inv {
 
 GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
@@ -49,6 +51,42 @@ bool GuiApp::frame() {
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
     return !m_quit;
+}
+
+std::string GuiApp::apply(const ScriptStep& step) {
+    const auto number = [&](std::size_t i) {
+        try {
+            return std::stod(step.arguments.at(i));
+        } catch (const std::exception&) {
+            throw UserError("line " + std::to_string(step.line) + ": '" + step.arguments.at(i) + "' is not a number.");
+        }
+    };
+    const std::string& verb = step.verb;
+    if (verb == "layer") m_invariances.set_layer(step.arguments[0]);
+    else if (verb == "inputs") m_invariances.set_inputs(static_cast<int>(number(0)));
+    else if (verb == "samples") m_invariances.set_samples(static_cast<int>(number(0)));
+    else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
+    else if (verb == "resample") m_invariances.resample();
+    else if (verb == "image") m_semantic.set_image(static_cast<std::size_t>(number(0)));
+    else if (verb == "donor") m_semantic.set_donor(static_cast<std::size_t>(number(0)));
+    else if (verb == "slider") m_semantic.set_amount(step.arguments[0], static_cast<float>(number(1)), *m_engine.snapshot());
+    else if (verb == "attack") m_attack.set_attack(step.arguments[0], static_cast<float>(number(1)));
+    else if (verb == "attack-image") m_attack.set_image(static_cast<std::size_t>(number(0)));
+    else if (verb == "open") {
+        const std::string& panel = step.arguments[0];
+        if (panel == "mixing") m_show_mixing = true;
+        else if (panel == "analysis") m_show_analysis = true;
+        else if (panel == "log") m_show_log = true;
+        else throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use mixing, analysis or log.");
+    } else if (verb == "export") {
+        const std::string& what = step.arguments[0];
+        if (what == "invariances") return m_invariances.export_view(*m_engine.snapshot());
+        if (what == "attack") return m_attack.export_view(*m_engine.snapshot());
+        throw UserError("line " + std::to_string(step.line) + ": cannot export '" + what + "'; use invariances or attack.");
+    } else {
+        throw UserError("line " + std::to_string(step.line) + ": '" + verb + "' is not a step the window runs.");
+    }
+    return verb + " applied";
 }
 
 void GuiApp::handle_shortcuts() {

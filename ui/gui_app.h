@@ -2,6 +2,7 @@
 
 #include "core/engine/engine.h"
 #include "ui/gui_options.h"
+#include "ui/gui_script.h"
 #include "ui/analysis_panel.h"
 #include "ui/attack_panel.h"
 #include "ui/invariance_panel.h"
@@ -22,6 +23,9 @@ public:
     // Returns false when the user asked to quit.
     bool frame();
     bool engine_busy() const;
+    // Runs one step of a scripted session (see ui/gui_script.h) other than `screenshot`; returns a
+    // line for the terminal. Throws UserError for a step that cannot apply.
+    std::string apply(const ScriptStep& step);
 
 private:
     void draw_menu();

@@ -17,6 +17,7 @@ struct GuiOptions {
     // window to this PNG and exit.
     std::filesystem::path screenshot;
     int screenshot_frames = 3;
+    std::filesystem::path script;  // a scripted session (ui/gui_script.h); the window closes at its end
     std::vector<std::string> open_panels;  // "log", "mixing", "analysis": opened at start
     std::filesystem::path layout_file;  // empty: do not persist the window layout
 };

@@ -1,5 +1,7 @@
+#include "core/errors.h"
 #include "core/png_io.h"
 #include "ui/gui_app.h"
+#include "ui/gui_script.h"
 #include "ui/main_window.h"
 
 #include <cstdio>
@@ -10,12 +12,21 @@ namespace {
 // Redraw often while the engine works (progress moves), rarely when idle (input wakes us anyway).
 constexpr double kBusyFrameSeconds = 1.0 / 60.0;
 constexpr double kIdleFrameSeconds = 0.25;
+// Frames drawn between script steps once the engine is idle, so panels upload and lay out results.
+constexpr int kSettleFrames = 2;
+
+void save_window(const MainWindow& window, const std::filesystem::path& path) {
+    write_png(path, window.read_back_buffer());
+    std::fprintf(stderr, "saved screenshot %s\n", path.c_str());
+}
 
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
+    const std::vector<ScriptStep> script = options.script.empty() ? std::vector<ScriptStep>{} : read_gui_script(options.script);
     WindowOptions window_options;
-    window_options.layout_file = options.screenshot.empty() ? options.layout_file : std::filesystem::path();
+    const bool headless = !options.screenshot.empty() || !options.script.empty();
+    window_options.layout_file = headless ? std::filesystem::path() : options.layout_file;
     MainWindow window(window_options);
     std::fprintf(stderr, "OpenGL %s\n", window.gl_description().c_str());
 
@@ -23,22 +34,45 @@ int run_gui(const GuiOptions& options) {
     GuiApp app(engine, options);
     app.start();
 
-    const bool capturing = !options.screenshot.empty();
-    int frames_after_startup = 0;
+    std::size_t next_step = 0;
+    int settled_frames = 0;
+    std::uint64_t errors_seen = 0;
+    int exit_code = 0;
     while (!window.should_close()) {
-        window.wait_events(capturing ? 0.0 : (app.engine_busy() ? kBusyFrameSeconds : kIdleFrameSeconds));
+        window.wait_events(headless ? 0.0 : (app.engine_busy() ? kBusyFrameSeconds : kIdleFrameSeconds));
         window.begin_frame();
         if (!app.frame()) window.request_close();
         window.render();
-        if (capturing && !app.engine_busy() && ++frames_after_startup >= options.screenshot_frames) {
-            write_png(options.screenshot, window.read_back_buffer());
-            std::fprintf(stderr, "saved screenshot %s\n", options.screenshot.c_str());
+        settled_frames = app.engine_busy() ? 0 : settled_frames + 1;
+        if (!options.script.empty() && settled_frames > kSettleFrames) {
+            const std::uint64_t errors = engine.snapshot()->error_count;
+            if (errors != errors_seen) {
+                std::fprintf(stderr, "engine error: %s\n", engine.snapshot()->last_error.c_str());
+                errors_seen = errors;
+                exit_code = 1;
+            }
+            if (next_step == script.size()) break;
+            const ScriptStep& step = script[next_step++];
+            settled_frames = 0;
+            if (step.verb == "screenshot") {
+                save_window(window, step.arguments[0]);
+            } else {
+                try {
+                    std::fprintf(stderr, "step %d: %s\n", step.line, app.apply(step).c_str());
+                } catch (const UserError& error) {
+                    std::fprintf(stderr, "%s:%d: %s\n", options.script.c_str(), step.line, error.what());
+                    exit_code = 1;
+                    break;
+                }
+            }
+        } else if (options.script.empty() && !options.screenshot.empty() && settled_frames >= options.screenshot_frames) {
+            save_window(window, options.screenshot);
             break;
         }
         window.present();
     }
     engine.shutdown();
-    return 0;
+    return exit_code;
 }
 
 }  // namespace inv

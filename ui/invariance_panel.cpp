@@ -1,6 +1,7 @@
 #include "ui/invariance_panel.h"
 
 #include "core/data_paths.h"
+#include "core/errors.h"
 #include "core/workspace.h"
 #include "ui/figure_export.h"
 
@@ -78,6 +79,39 @@ void InvariancePanel::resample() {
     if (m_layers.empty()) return;
     ++m_request.seed;
     request();
+}
+
+void InvariancePanel::set_layer(const std::string& layer) {
+    const auto found = std::find(m_layers.begin(), m_layers.end(), layer);
+    if (found == m_layers.end()) {
+        std::string known;
+        for (const std::string& name : m_layers) known += (known.empty() ? "" : ", ") + name;
+        throw UserError("layer '" + layer + "' has no trained t in this workspace; these do: " + known + ".");
+    }
+    m_layer = static_cast<int>(found - m_layers.begin());
+    request();
+}
+
+void InvariancePanel::set_inputs(int inputs) {
+    m_request.inputs = std::clamp(inputs, 1, 12);
+    request();
+}
+
+void InvariancePanel::set_samples(int samples) {
+    m_request.samples = std::clamp(samples, 2, 20);
+    request();
+}
+
+void InvariancePanel::set_seed(std::uint64_t seed) {
+    m_request.seed = seed;
+    request();
+}
+
+std::string InvariancePanel::export_view(const EngineSnapshot& snapshot) {
+    if (!snapshot.invariances) return "nothing to export yet";
+    m_export_message = export_figure(m_workspace / "exports", "sample-" + snapshot.invariances_layer, snapshot.invariances->figure,
+                                     to_json(*snapshot.invariances));
+    return m_export_message;
 }
 
 void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {

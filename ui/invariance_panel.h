@@ -24,6 +24,13 @@ public:
     void start();
     void draw(const char* title, const EngineSnapshot& snapshot);
     void resample();
+    // For scripted sessions; each posts the new request. set_layer throws UserError for a layer
+    // without a trained t, naming those that have one.
+    void set_layer(const std::string& layer);
+    void set_inputs(int inputs);
+    void set_samples(int samples);
+    void set_seed(std::uint64_t seed);
+    std::string export_view(const EngineSnapshot& snapshot);
     // The open workspace (empty: none yet); the other panels work on the same one.
     const std::filesystem::path& workspace() const { return m_workspace; }
     const std::vector<std::string>& layers() const { return m_layers; }

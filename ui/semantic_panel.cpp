@@ -1,6 +1,10 @@
 #include "ui/semantic_panel.h"
 
+#include "core/errors.h"
+
 #include <imgui.h>
+
+#include <algorithm>
 
 #include <string>
 
@@ -32,6 +36,29 @@ void SemanticPanel::request() {
 void SemanticPanel::step_image(int delta) {
     if (m_workspace.empty()) return;
     m_request.index = (m_request.index + kTestImages + static_cast<std::size_t>(delta + static_cast<int>(kTestImages))) % kTestImages;
+    request();
+}
+
+void SemanticPanel::set_image(std::size_t index) {
+    m_request.index = std::min(index, kTestImages - 1);
+    request();
+}
+
+void SemanticPanel::set_donor(std::size_t index) {
+    m_request.donor = std::min(index, kTestImages - 1);
+    request();
+}
+
+void SemanticPanel::set_amount(const std::string& factor, float amount, const EngineSnapshot& snapshot) {
+    const std::vector<std::string> factors = snapshot.edit ? snapshot.edit->factors : std::vector<std::string>{};
+    const auto found = std::find(factors.begin(), factors.end(), factor);
+    if (found == factors.end()) {
+        std::string known;
+        for (const std::string& name : factors) known += (known.empty() ? "" : ", ") + name;
+        throw UserError("unknown factor '" + factor + "'; e's factors are: " + (known.empty() ? "(none loaded)" : known) + ".");
+    }
+    m_amounts.resize(factors.size(), 0.0f);
+    m_amounts[static_cast<std::size_t>(found - factors.begin())] = amount;
     request();
 }
 

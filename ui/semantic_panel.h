@@ -20,6 +20,10 @@ public:
 
     void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
     void step_image(int delta);
+    // For scripted sessions. set_amount throws UserError for an unknown factor, naming e's factors.
+    void set_image(std::size_t index);
+    void set_donor(std::size_t index);
+    void set_amount(const std::string& factor, float amount, const EngineSnapshot& snapshot);
 
 private:
     void request();

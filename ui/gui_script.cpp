@@ -1,0 +1,42 @@
+#include "ui/gui_script.h"
+
+#include "core/atomic_file.h"
+#include "core/errors.h"
+
+#include <map>
+#include <sstream>
+
+namespace inv {
+
+std::vector<ScriptStep> read_gui_script(const std::filesystem::path& path) {
+    if (!std::filesystem::exists(path)) throw UserError("GUI script " + path.string() + " does not exist.");
+    // Verb -> number of arguments.
+    static const std::map<std::string, std::size_t> verbs{
+        {"layer", 1}, {"inputs", 1}, {"samples", 1}, {"seed", 1}, {"resample", 0}, {"image", 1},       {"donor", 1},
+        {"slider", 2}, {"attack", 2}, {"attack-image", 1}, {"open", 1}, {"export", 1}, {"screenshot", 1}};
+    std::istringstream text(read_file(path));
+    std::vector<ScriptStep> steps;
+    std::string line;
+    for (int number = 1; std::getline(text, line); ++number) {
+        line = line.substr(0, line.find('#'));
+        std::istringstream words(line);
+        ScriptStep step;
+        step.line = number;
+        if (!(words >> step.verb)) continue;
+        for (std::string word; words >> word;) step.arguments.push_back(word);
+        const auto found = verbs.find(step.verb);
+        if (found == verbs.end()) {
+            std::string known;
+            for (const auto& [verb, count] : verbs) known += (known.empty() ? "" : ", ") + verb;
+            throw UserError(path.string() + ":" + std::to_string(number) + ": unknown step '" + step.verb + "'; known: " + known + ".");
+        }
+        if (step.arguments.size() != found->second) {
+            throw UserError(path.string() + ":" + std::to_string(number) + ": '" + step.verb + "' takes " +
+                            std::to_string(found->second) + " argument(s), got " + std::to_string(step.arguments.size()) + ".");
+        }
+        steps.push_back(std::move(step));
+    }
+    return steps;
+}
+
+}  // namespace inv

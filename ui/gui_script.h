@@ -1,0 +1,26 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace inv {
+
+// A scripted GUI session, for tests and for preparing talks: one step per line, run in order, each
+// once the engine has finished the previous one's work. `#` starts a comment.
+//   layer NAME | inputs N | samples N | seed N | resample        (the Invariances panel)
+//   image N | donor N | slider FACTOR VALUE                       (the semantic sliders)
+//   attack fgsm|pgd EPS_IN_255THS | attack-image N                (the attack panel)
+//   open mixing|analysis|log                                      (windows)
+//   export invariances|attack                                     (PNG + JSON into <workspace>/exports)
+//   screenshot FILE.png                                           (the whole window)
+struct ScriptStep {
+    int line = 0;
+    std::string verb;
+    std::vector<std::string> arguments;
+};
+
+// Throws UserError naming the file and line of an unknown verb or a wrong number of arguments.
+std::vector<ScriptStep> read_gui_script(const std::filesystem::path& path);
+
+}  // namespace inv
