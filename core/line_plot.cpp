@@ -17,9 +17,10 @@ const cv::Scalar kGrid(225, 225, 225, 255);
 
 // A palette that stays distinguishable in print (RGBA order, as the canvas is RGBA).
 cv::Scalar colour(std::size_t i) {
-    static const int palette[][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {255, 127, 14},
-                                     {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127}};
-    const int* c = palette[i % 8];
+    static const int palette[][3] = {{31, 119, 180}, {214, 39, 40},  {44, 160, 44},   {255, 127, 14},
+                                     {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
+                                     {188, 189, 34},  {23, 190, 207}, {40, 40, 40},    {255, 187, 120}};
+    const int* c = palette[i % 12];
     return cv::Scalar(c[0], c[1], c[2], 255);
 }
 

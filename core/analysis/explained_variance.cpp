@@ -82,7 +82,7 @@ PlotSeries factor_series(const std::vector<const LayerShares*>& rows, std::size_
 
 RgbaImage layer_figure(const std::vector<const LayerShares*>& rows, const std::string& dataset) {
     LinePlot plot;
-    plot.title = "variance of each factor explained by z, per layer (" + dataset + ", classifier step " +
+    plot.title = "variance explained by z per layer (" + dataset + ", classifier step " +
                  std::to_string(rows.front()->classifier_step) + ")";
     plot.x_label = "layer";
     plot.y_label = "explained variance (%)";

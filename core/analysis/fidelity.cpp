@@ -117,7 +117,7 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset&
     }
 
     LinePlot plot;
-    plot.title = "Frechet distance to held-out images, evaluation-network features (not Inception FID)";
+    plot.title = "Frechet distance, own evaluation-net features (not Inception)";
     plot.x_label = "layer";
     plot.y_label = "Frechet distance";
     PlotSeries ours{"ours: D(t^-1(v|z))", {}, {}, {}, {}, false};
