@@ -102,11 +102,9 @@ void run_factor_dims(const FactorDimsOptions& options, const GlobalOptions& glob
     const auto test = workspace_test_set(workspace, global);
     const FactorDimsReport report = estimate_layer_factor_dims(workspace, test, options.request);
     const nlohmann::json json = to_json(report);
-    if (!options.out.empty()) write_file_atomically(options.out, json.dump(2) + "\n");
-    if (global.json) {
-        std::printf("%s\n", json.dump(2).c_str());
-        return;
-    }
+    if (!options.out.empty()) write_figure(options.out, report.figure, json, global);
+    else if (global.json) std::printf("%s\n", json.dump(2).c_str());
+    if (global.json) return;
     std::printf("factor scores of z per layer over %d pairs (score = share of z's variance shared by pairs with that factor; "
                 "dims = softmax(scores) x size of z)\n", options.request.pairs);
     for (const LayerFactorDims& layer : report.layers) {
@@ -233,7 +231,7 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
     fd->add_option("--layers", dims->request.layers, "Layers (default: every layer)")->delimiter(',');
     fd->add_option("--pairs", dims->request.pairs, "Test pairs sharing one factor")->check(CLI::Range(10, 100000))->capture_default_str();
     fd->add_option("--seed", dims->request.seed, "Draws the pairs")->capture_default_str();
-    fd->add_option("--out", dims->out, "Also write the JSON (numbers and provenance) to this file");
+    fd->add_option("--out", dims->out, "PNG of the scores per layer; the JSON (numbers and provenance) goes beside it");
     fd->callback([dims, &global] { run_factor_dims(*dims, global); });
 
     auto report = std::make_shared<ReportOptions>();

@@ -198,7 +198,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             rows.push_back(cells);
         }
         page.table(header, rows);
-        write_file_atomically(request.out / "factor-dims.json", to_json(dims).dump(2) + "\n");
+        page.figure("factor-dims", dims.figure, to_json(dims), "factor scores of z per layer");
     } catch (const UserError& error) {
         page.missing(error);
     }

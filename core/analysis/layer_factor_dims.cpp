@@ -3,6 +3,7 @@
 #include "core/analysis/analysis_models.h"
 #include "core/errors.h"
 #include "core/flow/flow_losses.h"
+#include "core/line_plot.h"
 #include "core/pair_sampler.h"
 #include "core/tensor_image.h"
 
@@ -39,6 +40,20 @@ FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::sha
         for (const FactorSpec& spec : test->factors()) entry.factors.push_back(spec.name);
         report.layers.push_back(std::move(entry));
     }
+    LinePlot plot;
+    plot.title = "factor scores of z per layer (" + test->name() + ")";
+    plot.x_label = "layer";
+    plot.y_label = "score: share of z's variance that pairs sharing the factor have in common";
+    for (const LayerFactorDims& layer : report.layers) plot.x_ticks.push_back(layer.layer);
+    for (std::size_t f = 1; f < report.layers.front().factors.size(); ++f) {
+        PlotSeries series{report.layers.front().factors[f], {}, {}, {}, {}, false};
+        for (std::size_t l = 0; l < report.layers.size(); ++l) {
+            series.x.push_back(static_cast<double>(l));
+            series.y.push_back(report.layers[l].scores[f]);
+        }
+        plot.series.push_back(series);
+    }
+    report.figure = render_line_plot(plot);
     report.provenance = provenance_header("analyze factor-dims", workspace, *test);
     report.provenance.update({{"pairs", request.pairs}, {"seed", request.seed}, {"models", models.model_records()}});
     return report;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/rgba_image.h"
 #include "core/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ struct LayerFactorDims {
 
 struct FactorDimsReport {
     std::vector<LayerFactorDims> layers;
+    RgbaImage figure;  // the scores per layer
     nlohmann::json provenance;
 };
 
