@@ -1,5 +1,6 @@
 #include "core/atomic_file.h"
 #include "core/png_io.h"
+#include "core/workspace.h"
 #include "core/training/demo_pipeline.h"
 #include "tests/test_support.h"
 
@@ -85,7 +86,7 @@ TEST_CASE("a scripted session drives the panels and its exports reproduce from t
     const auto script = dir / "session.txt";
     write_file_atomically(script, "layer fire7\nsamples 6\nresample\nscreenshot " + before.string() +
                                       "\nslider background 1.0\nattack fgsm 8\nexport invariances\nexport attack\nscreenshot " +
-                                      after.string() + "\n");
+                                      after.string() + "\nlayer conv1\ntrain-layer\n");
     const test::CommandResult result = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
 
@@ -98,6 +99,9 @@ TEST_CASE("a scripted session drives the panels and its exports reproduce from t
         for (int x = edited.x; x < edited.x + edited.width; ++x) changed += std::memcmp(first.at(x, y), second.at(x, y), 3) != 0;
     }
     CHECK(changed > 1000);
+
+    // A layer without t was trained from the layer selector.
+    CHECK(Workspace::open(dir / "demo").manifest().models.count("cinn-conv1") == 1);
 
     // The exported grid has 4 rows of 6 samples; the attack its three rows with predictions.
     const auto exports = dir / "demo" / "exports";

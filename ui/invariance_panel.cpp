@@ -67,10 +67,50 @@ void InvariancePanel::load_layers() {
 }
 
 void InvariancePanel::start() {
-    if (!m_layers.empty()) request();
+    if (m_layers.empty()) return;
+    request();
+    m_post(DescribeWorkspace{m_workspace});
+}
+
+// The engine describes every layer of the classifier (with the shape of z); those without t are
+// listed after the trained ones and can be trained from here.
+void InvariancePanel::sync_layers(const EngineSnapshot& snapshot) {
+    if (snapshot.trained_version != m_trained_version) {
+        m_trained_version = snapshot.trained_version;
+        const std::string current = m_layer < static_cast<int>(m_labels.size()) && m_layer >= static_cast<int>(m_layers.size())
+                                        ? m_untrained.at(static_cast<std::size_t>(m_layer) - m_layers.size())
+                                        : std::string();
+        load_layers();
+        m_layers_version = 0;  // relabel below
+        const auto found = std::find(m_layers.begin(), m_layers.end(), current);
+        if (found != m_layers.end()) m_layer = static_cast<int>(found - m_layers.begin());
+        if (!m_layers.empty()) request();
+    }
+    if (snapshot.layers_version == m_layers_version || snapshot.layers_workspace != m_workspace) return;
+    m_layers_version = snapshot.layers_version;
+    m_untrained.clear();
+    m_labels.clear();
+    std::vector<std::string> ordered;
+    for (const LayerInfo& layer : snapshot.layers) {
+        if (std::find(m_layers.begin(), m_layers.end(), layer.name) != m_layers.end()) ordered.push_back(layer.name);
+        else m_untrained.push_back(layer.name);
+    }
+    const std::string selected = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
+    if (ordered.size() == m_layers.size()) m_layers = ordered;  // the network's order
+    const auto found = std::find(m_layers.begin(), m_layers.end(), selected);
+    if (found != m_layers.end()) m_layer = static_cast<int>(found - m_layers.begin());
+    auto shape_of = [&](const std::string& name) {
+        for (const LayerInfo& layer : snapshot.layers) {
+            if (layer.name == name) return describe(layer);
+        }
+        return name;
+    };
+    for (const std::string& name : m_layers) m_labels.push_back(shape_of(name));
+    for (const std::string& name : m_untrained) m_labels.push_back("(no t) " + shape_of(name));
 }
 
 void InvariancePanel::request() {
+    if (m_layer >= static_cast<int>(m_layers.size())) return;  // a layer without t: nothing to sample
     m_request.layer = m_layers.at(static_cast<std::size_t>(m_layer));
     m_post(m_request);
 }
@@ -82,6 +122,11 @@ void InvariancePanel::resample() {
 }
 
 void InvariancePanel::set_layer(const std::string& layer) {
+    const auto untrained = std::find(m_untrained.begin(), m_untrained.end(), layer);
+    if (untrained != m_untrained.end()) {
+        m_layer = static_cast<int>(m_layers.size() + static_cast<std::size_t>(untrained - m_untrained.begin()));
+        return;
+    }
     const auto found = std::find(m_layers.begin(), m_layers.end(), layer);
     if (found == m_layers.end()) {
         std::string known;
@@ -107,6 +152,11 @@ void InvariancePanel::set_seed(std::uint64_t seed) {
     request();
 }
 
+void InvariancePanel::train_selected_layer() {
+    if (m_layer < static_cast<int>(m_layers.size())) throw UserError("the selected layer already has a trained t.");
+    m_post(TrainLayer{m_workspace, m_untrained.at(static_cast<std::size_t>(m_layer) - m_layers.size())});
+}
+
 std::string InvariancePanel::export_view(const EngineSnapshot& snapshot) {
     if (!snapshot.invariances) return "nothing to export yet";
     m_export_message = export_figure(m_workspace / "exports", "sample-" + snapshot.invariances_layer, snapshot.invariances->figure,
@@ -125,6 +175,7 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         ImGui::End();
         return;
     }
+    sync_layers(snapshot);
     if (snapshot.prepared_version != m_prepared_version) {
         m_prepared_version = snapshot.prepared_version;
         m_workspace = snapshot.prepared_workspace;
@@ -137,7 +188,9 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
     } else {
         draw_controls();
         ImGui::Separator();
-        if (snapshot.invariances && m_texture.valid()) {
+        if (m_layer >= static_cast<int>(m_layers.size())) {
+            draw_untrained(m_untrained.at(static_cast<std::size_t>(m_layer) - m_layers.size()), snapshot);
+        } else if (snapshot.invariances && m_texture.valid()) {
             draw_figure(*snapshot.invariances);
         } else {
             ImGui::TextDisabled("Sampling...");
@@ -165,12 +218,30 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     }
 }
 
+void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnapshot& snapshot) {
+    ImGui::TextWrapped("Layer %s has no trained t yet, so its invariances cannot be sampled.", layer.c_str());
+    const bool busy = snapshot.state == JobState::Running;
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button(("Train t for " + layer).c_str())) m_post(TrainLayer{m_workspace, layer});
+    ImGui::EndDisabled();
+    if (busy && snapshot.job.rfind("training t for", 0) == 0) {
+        ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
+        ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
+    }
+}
+
 void InvariancePanel::draw_controls() {
     bool changed = false;
     std::vector<const char*> names;
-    for (const std::string& layer : m_layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(120);
-    changed |= ImGui::Combo("Layer", &m_layer, names.data(), static_cast<int>(names.size()));
+    if (m_labels.size() == m_layers.size() + m_untrained.size() && !m_labels.empty()) {
+        for (const std::string& label : m_labels) names.push_back(label.c_str());
+    } else {
+        for (const std::string& layer : m_layers) names.push_back(layer.c_str());
+    }
+    ImGui::SetNextItemWidth(220);
+    const int before = m_layer;
+    ImGui::Combo("Layer", &m_layer, names.data(), static_cast<int>(names.size()));
+    changed |= m_layer != before && m_layer < static_cast<int>(m_layers.size());
     ImGui::SameLine();
     if (ImGui::Button("Resample (S)")) {
         ++m_request.seed;

@@ -24,13 +24,14 @@ public:
     void start();
     void draw(const char* title, const EngineSnapshot& snapshot);
     void resample();
-    // For scripted sessions; each posts the new request. set_layer throws UserError for a layer
-    // without a trained t, naming those that have one.
+    // For scripted sessions; each posts the new request. set_layer selects any layer of the
+    // classifier (one without t shows the offer to train it); throws UserError naming the layers.
     void set_layer(const std::string& layer);
     void set_inputs(int inputs);
     void set_samples(int samples);
     void set_seed(std::uint64_t seed);
     std::string export_view(const EngineSnapshot& snapshot);
+    void train_selected_layer();  // throws UserError when the selected layer already has t
     // The open workspace (empty: none yet); the other panels work on the same one.
     const std::filesystem::path& workspace() const { return m_workspace; }
     const std::vector<std::string>& layers() const { return m_layers; }
@@ -42,13 +43,19 @@ private:
     void draw_build_offer(const EngineSnapshot& snapshot);
     void draw_controls();
     void draw_figure(const InvarianceSamples& samples);
+    void draw_untrained(const std::string& layer, const EngineSnapshot& snapshot);
+    void sync_layers(const EngineSnapshot& snapshot);
 
     std::filesystem::path m_workspace;
     std::filesystem::path m_demo_workspace;
     bool m_offer_demo = false;
     std::uint64_t m_prepared_version = 0;
     Post m_post;
-    std::vector<std::string> m_layers;
+    std::vector<std::string> m_layers;      // layers with a trained t, in the network's order
+    std::vector<std::string> m_untrained;   // the classifier's other layers (from the engine)
+    std::vector<std::string> m_labels;      // combo entries: "fire7  [128x4x4]", "(no t) conv1 …"
+    std::uint64_t m_layers_version = 0;
+    std::uint64_t m_trained_version = 0;
     std::string m_problem;  // why there is nothing to show, for people
     int m_layer = 0;
     ShowInvariances m_request;

@@ -25,6 +25,8 @@ struct Describer {
     std::string operator()(const ShowExplainedVariance& c) const {
         return "explained variance (" + std::to_string(c.inputs) + " inputs x " + std::to_string(c.repeats) + " repeats)";
     }
+    std::string operator()(const DescribeWorkspace& c) const { return "reading the layers of " + c.workspace.string(); }
+    std::string operator()(const TrainLayer& c) const { return "training t for " + c.layer; }
     std::string operator()(const AttackImage& c) const {
         return c.method + " attack on image " + std::to_string(c.index) + " (eps " + std::to_string(c.epsilon) + ")";
     }

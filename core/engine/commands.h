@@ -69,8 +69,20 @@ struct ShowExplainedVariance {
     int repeats = 2;
 };
 
+// Publishes every layer of the workspace's classifier with the shape of z there.
+struct DescribeWorkspace {
+    std::filesystem::path workspace;
+};
+
+// Trains t for one more layer with the settings of the workspace's demo budget (progress, cancel,
+// resume as for any training).
+struct TrainLayer {
+    std::filesystem::path workspace;
+    std::string layer;
+};
+
 using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
-                             ShowExplainedVariance>;
+                             ShowExplainedVariance, DescribeWorkspace, TrainLayer>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/errors.h"
+#include "core/training/cinn_trainer.h"
 #include "core/training/demo_pipeline.h"
 #include "core/workspace.h"
 
@@ -223,6 +224,37 @@ private:
         if (!unit_done(1.0f)) return false;
         m_draft.explained = std::move(report);
         ++m_draft.explained_version;
+        return true;
+    }
+
+    bool handle(const DescribeWorkspace& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        m_draft.layers = open.models->classifier()->layers();
+        m_draft.layers_workspace = command.workspace;
+        ++m_draft.layers_version;
+        return unit_done(1.0f);
+    }
+
+    bool handle(const TrainLayer& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        open.models->require_layer(command.layer);
+        const nlohmann::json& settings = open.workspace->manifest().dataset.settings;
+        const bool tiny = settings.is_object() && settings.value("demo_budget", std::string()) == "tiny";
+        CinnTrainingOptions options = demo_plan(tiny ? DemoBudget::Tiny : DemoBudget::Full).cinn;
+        options.layer = command.layer;
+        const std::optional<DatasetKind> kind = parse_dataset_kind(open.workspace->manifest().dataset.kind);
+        const auto train = make_color_dataset(source_images(*kind), Split::Train, open.workspace->manifest().dataset.colour_seed);
+        Workspace workspace = Workspace::open(command.workspace);
+        TrainingControl control;
+        control.stop_requested = [this] { return cancelled(); };
+        control.on_progress = [&](const TrainingProgress& p) {
+            if (!p.message.empty()) log(p.model + ": " + p.message);
+            m_draft.job = "training t for " + command.layer + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
+            unit_done(static_cast<float>(p.step) / static_cast<float>(std::max<std::int64_t>(1, p.total)));
+        };
+        const CinnTrainingResult result = train_cinn(workspace, *train, *open.test, options, control);
+        if (!result.completed) return false;
+        ++m_draft.trained_version;
         return true;
     }
 

@@ -5,6 +5,7 @@
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/semantic_edit.h"
+#include "core/models/classifier_config.h"
 #include "core/sample_grid.h"
 
 #include <cstdint>
@@ -49,6 +50,10 @@ struct EngineSnapshot {
     std::uint64_t mix_version = 0;
     std::shared_ptr<const ExplainedVarianceReport> explained;
     std::uint64_t explained_version = 0;
+    std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
+    std::filesystem::path layers_workspace;
+    std::uint64_t layers_version = 0;
+    std::uint64_t trained_version = 0;      // increases when TrainLayer finishes a t
     std::uint64_t superseded = 0;  // commands dropped because a newer one of their kind was waiting
     std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
     std::uint64_t prepared_version = 0;
