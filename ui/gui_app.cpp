@@ -68,6 +68,7 @@ std::string GuiApp::apply(const ScriptStep& step) {
     else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
     else if (verb == "resample") m_invariances.resample();
     else if (verb == "train-layer") m_invariances.train_selected_layer();
+    else if (verb == "checkpoint") m_invariances.set_checkpoint(static_cast<std::int64_t>(number(0)));
     else if (verb == "image") m_semantic.set_image(static_cast<std::size_t>(number(0)));
     else if (verb == "donor") m_semantic.set_donor(static_cast<std::size_t>(number(0)));
     else if (verb == "slider") m_semantic.set_amount(step.arguments[0], static_cast<float>(number(1)), *m_engine.snapshot());

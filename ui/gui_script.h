@@ -9,7 +9,7 @@ namespace inv {
 // A scripted GUI session, for tests and for preparing talks: one step per line, run in order, each
 // once the engine has finished the previous one's work. `#` starts a comment.
 //   layer NAME | inputs N | samples N | seed N | resample        (the Invariances panel)
-//   train-layer                                                   (train t for the selected layer)
+//   train-layer | checkpoint STEP                                 (train t here; classifier checkpoint)
 //   image N | donor N | slider FACTOR VALUE                       (the semantic sliders)
 //   attack fgsm|pgd EPS_IN_255THS | attack-image N                (the attack panel)
 //   open mixing|analysis|log                                      (windows)

@@ -47,12 +47,22 @@ void InvariancePanel::load_layers() {
         m_problem = "No workspace open. Build the demo workspace below, or start with --workspace DIR.";
         return;
     }
+    m_steps.clear();
     try {
         const Workspace workspace = Workspace::open(m_workspace);
         for (const auto& [name, model] : workspace.manifest().models) {
-            const bool per_checkpoint = name.find('@') != std::string::npos;
-            if (name.rfind(kModelPrefix, 0) == 0 && !per_checkpoint && !model.checkpoints.empty()) {
-                m_layers.push_back(name.substr(std::string(kModelPrefix).size()));
+            if (name.rfind(kModelPrefix, 0) != 0 || model.checkpoints.empty()) continue;
+            const std::size_t at = name.find('@');
+            const std::string layer = name.substr(std::string(kModelPrefix).size(), at == std::string::npos ? std::string::npos
+                                                                                                      : at - std::string(kModelPrefix).size());
+            if (at == std::string::npos) m_layers.push_back(layer);
+            else m_steps[layer].push_back(std::stoll(name.substr(at + 1)));
+        }
+        const auto classifier = workspace.manifest().models.find("classifier");
+        for (auto& [layer, steps] : m_steps) {
+            std::sort(steps.begin(), steps.end());
+            if (classifier != workspace.manifest().models.end() && !classifier->second.checkpoints.empty()) {
+                steps.push_back(classifier->second.checkpoints.back().step);
             }
         }
     } catch (const std::exception& error) {
@@ -112,6 +122,10 @@ void InvariancePanel::sync_layers(const EngineSnapshot& snapshot) {
 void InvariancePanel::request() {
     if (m_layer >= static_cast<int>(m_layers.size())) return;  // a layer without t: nothing to sample
     m_request.layer = m_layers.at(static_cast<std::size_t>(m_layer));
+    const auto steps = m_steps.find(m_request.layer);
+    m_request.classifier_step = steps != m_steps.end() && m_step_index >= 0 && m_step_index + 1 < static_cast<int>(steps->second.size())
+                                    ? steps->second[static_cast<std::size_t>(m_step_index)]
+                                    : -1;
     m_post(m_request);
 }
 
@@ -150,6 +164,24 @@ void InvariancePanel::set_samples(int samples) {
 void InvariancePanel::set_seed(std::uint64_t seed) {
     m_request.seed = seed;
     request();
+}
+
+void InvariancePanel::set_checkpoint(std::int64_t step) {
+    const std::string layer = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
+    const auto steps = m_steps.find(layer);
+    std::string known;
+    if (steps != m_steps.end()) {
+        for (std::size_t i = 0; i < steps->second.size(); ++i) {
+            if (steps->second[i] == step) {
+                m_step_index = i + 1 == steps->second.size() ? -1 : static_cast<int>(i);
+                request();
+                return;
+            }
+            known += (known.empty() ? "" : ", ") + std::to_string(steps->second[i]);
+        }
+    }
+    throw UserError("layer " + layer + " has no t for classifier step " + std::to_string(step) +
+                    (known.empty() ? "; it has one for the last checkpoint only." : "; it has them for steps " + known + "."));
 }
 
 void InvariancePanel::train_selected_layer() {
@@ -260,6 +292,22 @@ void InvariancePanel::draw_controls() {
     changed |= ImGui::SliderFloat("Temperature", &m_request.temperature, 0.0f, 2.0f, "%.2f");
     ImGui::SetNextItemWidth(120);
     ImGui::SliderFloat("Zoom##invariances", &m_zoom, 1.0f, 8.0f, "%.1fx");
+    // Scrubbing the classifier's training: only where t was trained for its checkpoints.
+    const std::string layer = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
+    const auto steps = m_steps.find(layer);
+    if (steps != m_steps.end() && steps->second.size() > 1) {
+        const int last = static_cast<int>(steps->second.size()) - 1;
+        int index = m_step_index < 0 ? last : std::min(m_step_index, last);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(200);
+        const std::string label = "step " + std::to_string(steps->second[static_cast<std::size_t>(index)]);
+        if (ImGui::SliderInt("Classifier checkpoint", &index, 0, last, label.c_str())) {
+            m_step_index = index == last ? -1 : index;
+            changed = true;
+        }
+    } else {
+        m_step_index = -1;
+    }
     if (changed) request();
 }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,10 @@ public:
     void set_samples(int samples);
     void set_seed(std::uint64_t seed);
     std::string export_view(const EngineSnapshot& snapshot);
-    void train_selected_layer();  // throws UserError when the selected layer already has t
+    void train_selected_layer();
+    // Selects the classifier checkpoint at `step` for the current layer; throws UserError naming
+    // the steps that have a t for it.
+    void set_checkpoint(std::int64_t step);  // throws UserError when the selected layer already has t
     // The open workspace (empty: none yet); the other panels work on the same one.
     const std::filesystem::path& workspace() const { return m_workspace; }
     const std::vector<std::string>& layers() const { return m_layers; }
@@ -56,6 +60,9 @@ private:
     std::vector<std::string> m_labels;      // combo entries: "fire7  [128x4x4]", "(no t) conv1 …"
     std::uint64_t m_layers_version = 0;
     std::uint64_t m_trained_version = 0;
+    // Per layer, the classifier steps with a t of their own (the last checkpoint last).
+    std::map<std::string, std::vector<std::int64_t>> m_steps;
+    int m_step_index = -1;  // into m_steps[layer]; -1: the last checkpoint
     std::string m_problem;  // why there is nothing to show, for people
     int m_layer = 0;
     ShowInvariances m_request;

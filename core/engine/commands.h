@@ -29,6 +29,7 @@ struct ShowInvariances {
     int samples = 8;
     std::uint64_t seed = 0;
     float temperature = 1.0f;
+    std::int64_t classifier_step = -1;  // a classifier checkpoint with its own t; -1: the last
 };
 
 // Builds (or finishes) the demo workspace; progress and cancellation as for any command.

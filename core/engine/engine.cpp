@@ -172,7 +172,8 @@ private:
         request.seed = command.seed;
         request.temperature = command.temperature;
         request.scale = 1;
-        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(*open.models, *open.test, request));
+        AnalysisModels& models = command.classifier_step < 0 ? *open.models : open.at_step(command.classifier_step);
+        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(models, *open.test, request));
         if (!unit_done(1.0f)) return false;
         m_draft.invariances = std::move(samples);
         m_draft.invariances_layer = command.layer;
@@ -266,6 +267,13 @@ private:
         std::unique_ptr<Workspace> workspace;
         std::shared_ptr<const ColorDataset> test;
         std::unique_ptr<AnalysisModels> models;
+        std::map<std::int64_t, std::unique_ptr<AnalysisModels>> earlier;  // other classifier checkpoints
+
+        AnalysisModels& at_step(std::int64_t step) {
+            auto found = earlier.find(step);
+            if (found == earlier.end()) found = earlier.emplace(step, std::make_unique<AnalysisModels>(*workspace, step)).first;
+            return *found->second;
+        }
     };
 
     OpenWorkspace& open_workspace(const std::filesystem::path& folder) {
