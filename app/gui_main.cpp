@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     inv::GuiOptions options;
     options.data_root = inv::default_data_root();
     options.layout_file = default_layout_file();
+    options.recent_file = options.layout_file.parent_path() / "recent-workspaces.json";
     std::string dataset = "colormnist";
     cli.add_option("--data", options.data_root, "Folder with the offline data sets")->capture_default_str();
     cli.add_option("--dataset", dataset, "Data set shown at start: colormnist or colorfashion")

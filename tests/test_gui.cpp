@@ -71,6 +71,13 @@ TEST_CASE("with a workspace the GUI shows the z-by-v grid and the semantic slide
     CHECK(distinct_colours(image, semantic_area) > 30);
     CHECK(distinct_colours(image, attack_area) > 30);
 
+    // Opening the workspace from inside the window shows the same.
+    const auto script = dir / "open.txt";
+    const auto opened = dir / "opened.png";
+    write_file_atomically(script, "workspace " + (dir / "demo").string() + "\nscreenshot " + opened.string() + "\n");
+    REQUIRE(capture_gui("--script " + script.string()).exit_code == 0);
+    CHECK(distinct_colours(read_image_rgba(opened), figure_area) > 60);
+
     // Without a workspace the same area only shows the hint.
     const auto plain = dir / "plain.png";
     REQUIRE(capture_gui("--screenshot " + plain.string()).exit_code == 0);

@@ -16,7 +16,9 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_attack([&engine](Command command) { engine.post(std::move(command)); }),
       m_mixing([&engine](Command command) { engine.post(std::move(command)); }),
       m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
-      m_status([&engine] { engine.cancel(); }) {
+      m_status([&engine] { engine.cancel(); }),
+      m_recent(options.recent_file) {
+    if (!options.workspace.empty()) m_recent.remember(options.workspace);
     for (const std::string& panel : options.open_panels) {
         if (panel == "log") m_show_log = true;
         if (panel == "mixing") m_show_mixing = true;
@@ -48,6 +50,7 @@ bool GuiApp::frame() {
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
+    draw_open_dialog();
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
     return !m_quit;
@@ -62,7 +65,10 @@ std::string GuiApp::apply(const ScriptStep& step) {
         }
     };
     const std::string& verb = step.verb;
-    if (verb == "layer") m_invariances.set_layer(step.arguments[0]);
+    if (verb == "workspace") {
+        open_workspace(step.arguments[0]);
+        if (!m_invariances.ready()) throw UserError("cannot show " + step.arguments[0] + ": see the Invariances panel.");
+    } else if (verb == "layer") m_invariances.set_layer(step.arguments[0]);
     else if (verb == "inputs") m_invariances.set_inputs(static_cast<int>(number(0)));
     else if (verb == "samples") m_invariances.set_samples(static_cast<int>(number(0)));
     else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
@@ -91,6 +97,41 @@ std::string GuiApp::apply(const ScriptStep& step) {
     return verb + " applied";
 }
 
+void GuiApp::open_workspace(const std::filesystem::path& folder) {
+    m_invariances.open(folder);
+    if (m_invariances.ready()) m_recent.remember(folder);
+}
+
+void GuiApp::draw_open_dialog() {
+    if (m_open_dialog) {
+        ImGui::OpenPopup("Open workspace");
+        m_open_dialog = false;
+    }
+    ImGui::SetNextWindowSize(ImVec2(620, 0), ImGuiCond_Appearing);
+    if (!ImGui::BeginPopupModal("Open workspace", nullptr)) return;
+    ImGui::TextWrapped("A workspace folder holds workspace.json and the models trained into it "
+                       "(invariances-cli demo prepare or train ...).");
+    ImGui::SetNextItemWidth(-1);
+    const bool entered = ImGui::InputText("##folder", m_path_input.data(), m_path_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (entered || ImGui::Button("Open")) {
+        open_workspace(std::filesystem::path(m_path_input.data()));
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (!m_recent.list().empty()) {
+        ImGui::Separator();
+        ImGui::TextUnformatted("Recent");
+        for (const auto& folder : m_recent.list()) {
+            if (ImGui::Selectable(folder.c_str())) {
+                open_workspace(folder);
+                ImGui::CloseCurrentPopup();
+            }
+        }
+    }
+    ImGui::EndPopup();
+}
+
 void GuiApp::handle_shortcuts() {
     if (ImGui::GetIO().WantTextInput) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_R)) m_samples.resample();
@@ -104,6 +145,14 @@ void GuiApp::handle_shortcuts() {
 void GuiApp::draw_menu() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open workspace...", "Ctrl+O")) m_open_dialog = true;
+        if (ImGui::BeginMenu("Recent workspaces", !m_recent.list().empty())) {
+            for (const auto& folder : m_recent.list()) {
+                if (ImGui::MenuItem(folder.c_str())) open_workspace(folder);
+            }
+            ImGui::EndMenu();
+        }
+        ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q")) m_quit = true;
         ImGui::EndMenu();
     }
@@ -121,6 +170,7 @@ void GuiApp::draw_menu() {
     ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit");
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) m_open_dialog = true;
 }
 
 }  // namespace inv

@@ -7,6 +7,9 @@
 #include "ui/attack_panel.h"
 #include "ui/invariance_panel.h"
 #include "ui/mixing_panel.h"
+#include "ui/recent_workspaces.h"
+
+#include <array>
 #include "ui/sample_grid_panel.h"
 #include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
@@ -30,6 +33,8 @@ public:
 private:
     void draw_menu();
     void handle_shortcuts();
+    void draw_open_dialog();
+    void open_workspace(const std::filesystem::path& folder);
 
     Engine& m_engine;
     std::shared_ptr<const EngineSnapshot> m_snapshot;
@@ -46,6 +51,9 @@ private:
     bool m_show_imgui_demo = false;
     bool m_show_metrics = false;
     bool m_quit = false;
+    RecentWorkspaces m_recent;
+    bool m_open_dialog = false;
+    std::array<char, 1024> m_path_input{};
 };
 
 }  // namespace inv

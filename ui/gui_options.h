@@ -20,6 +20,7 @@ struct GuiOptions {
     std::filesystem::path script;  // a scripted session (ui/gui_script.h); the window closes at its end
     std::vector<std::string> open_panels;  // "log", "mixing", "analysis": opened at start
     std::filesystem::path layout_file;  // empty: do not persist the window layout
+    std::filesystem::path recent_file;  // the list of recently opened workspaces; empty: none kept
 };
 
 // Runs the application until its window closes; returns the process exit code.

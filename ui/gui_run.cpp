@@ -31,7 +31,9 @@ int run_gui(const GuiOptions& options) {
     std::fprintf(stderr, "OpenGL %s\n", window.gl_description().c_str());
 
     Engine engine(EngineConfig{options.data_root, {}});
-    GuiApp app(engine, options);
+    GuiOptions app_options = options;
+    if (headless) app_options.recent_file.clear();  // tests and captures leave the user's list alone
+    GuiApp app(engine, app_options);
     app.start();
 
     std::size_t next_step = 0;

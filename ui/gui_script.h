@@ -8,6 +8,7 @@ namespace inv {
 
 // A scripted GUI session, for tests and for preparing talks: one step per line, run in order, each
 // once the engine has finished the previous one's work. `#` starts a comment.
+//   workspace DIR                                                 (open another workspace)
 //   layer NAME | inputs N | samples N | seed N | resample        (the Invariances panel)
 //   train-layer | checkpoint STEP                                 (train t here; classifier checkpoint)
 //   image N | donor N | slider FACTOR VALUE                       (the semantic sliders)

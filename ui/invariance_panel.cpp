@@ -76,6 +76,18 @@ void InvariancePanel::load_layers() {
     m_layer = deep == m_layers.end() ? 0 : static_cast<int>(deep - m_layers.begin());
 }
 
+void InvariancePanel::open(const std::filesystem::path& workspace) {
+    m_workspace = workspace;
+    m_offer_demo = false;
+    m_layer = 0;
+    m_step_index = -1;
+    m_untrained.clear();
+    m_labels.clear();
+    m_layers_version = 0;
+    load_layers();
+    start();
+}
+
 void InvariancePanel::start() {
     if (m_layers.empty()) return;
     request();

@@ -23,6 +23,8 @@ public:
     InvariancePanel(std::filesystem::path workspace, const std::filesystem::path& data_root, Post post);
 
     void start();
+    // Switches to another workspace folder; its problems show in the panel.
+    void open(const std::filesystem::path& workspace);
     void draw(const char* title, const EngineSnapshot& snapshot);
     void resample();
     // For scripted sessions; each posts the new request. set_layer selects any layer of the
