@@ -16,6 +16,11 @@ AttackPanel::AttackPanel(Post post) : m_post(std::move(post)) {}
 
 void AttackPanel::request() {
     if (m_workspace.empty()) return;
+    m_request.layers.clear();
+    for (std::size_t l = 0; l < m_known_layers.size(); ++l) {
+        if (m_layer_on[l]) m_request.layers.push_back(m_known_layers[l]);
+    }
+    if (m_request.layers.size() == m_known_layers.size()) m_request.layers.clear();  // all of them
     m_request.workspace = m_workspace;
     m_request.method = m_method == 0 ? "fgsm" : "pgd";
     m_request.epsilon = epsilon_from_255(m_epsilon_255);
@@ -40,7 +45,12 @@ std::string AttackPanel::export_view(const EngineSnapshot& snapshot) {
     return m_export_message;
 }
 
-void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
+void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
+                       const std::vector<std::string>& layers) {
+    if (layers != m_known_layers) {
+        m_known_layers = layers;
+        m_layer_on.assign(layers.size(), 1);
+    }
     if (workspace != m_workspace) {
         m_workspace = workspace;
         request();
@@ -76,6 +86,16 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
     changed |= ImGui::SliderFloat("epsilon (1/255)", &m_epsilon_255, 0.0f, 32.0f, "%.2f");
     ImGui::SameLine();
     ImGui::Text("= %.4f in [-1, 1] units", epsilon_from_255(m_epsilon_255));
+    ImGui::TextUnformatted("Layers:");
+    for (std::size_t l = 0; l < m_known_layers.size(); ++l) {
+        ImGui::SameLine();
+        bool on = m_layer_on[l] != 0;
+        if (ImGui::Checkbox(m_known_layers[l].c_str(), &on)) {
+            m_layer_on[l] = on ? 1 : 0;
+            if (std::none_of(m_layer_on.begin(), m_layer_on.end(), [](char c) { return c != 0; })) m_layer_on[l] = 1;  // keep one
+            changed = true;
+        }
+    }
     if (changed) request();
     ImGui::Separator();
     if (attack && m_texture.valid()) {

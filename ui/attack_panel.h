@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace inv {
 
@@ -20,7 +21,8 @@ public:
     using Post = std::function<void(Command)>;
     explicit AttackPanel(Post post);
 
-    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
+    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
+              const std::vector<std::string>& layers);
     // For scripted sessions.
     void set_attack(const std::string& method, float epsilon_255);
     void set_image(std::size_t index);
@@ -39,6 +41,8 @@ private:
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 1.5f;
     std::string m_export_message;
+    std::vector<std::string> m_known_layers;
+    std::vector<char> m_layer_on;  // per known layer: decoded in the panel
 };
 
 }  // namespace inv

@@ -44,7 +44,7 @@ bool GuiApp::frame() {
     // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
     const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();
     m_semantic.draw("Semantic sliders", *m_snapshot, workspace);
-    m_attack.draw("Attack", *m_snapshot, workspace);
+    m_attack.draw("Attack", *m_snapshot, workspace, m_invariances.layers());
     m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, workspace, m_invariances.layers());
     m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, workspace);
     m_status.draw_log("Log", &m_show_log, *m_snapshot);

@@ -53,6 +53,7 @@ struct AttackImage {
     std::string method = "fgsm";  // fgsm | pgd
     double epsilon = 0.02;        // [-1, 1] units
     std::size_t index = 0;
+    std::vector<std::string> layers;  // decoded layers; empty: every layer with a trained t
 };
 
 // Image mixing at a layer: the invariances of one image with the representation of another.

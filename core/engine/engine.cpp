@@ -196,6 +196,7 @@ private:
         request.method = command.method;
         request.epsilon = command.epsilon;
         request.index = command.index;
+        request.layers = command.layers;
         request.explained_inputs = 100;
         request.repeats = 2;
         request.scale = 2;
