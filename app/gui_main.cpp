@@ -47,6 +47,8 @@ int main(int argc, char** argv) {
                    "Run a scripted session (one step per line: layer, slider, attack, export, screenshot, ...; see "
                    "ui/gui_script.h) and close; exit code 1 if a step or the engine failed")
         ->check(CLI::ExistingFile);
+    cli.add_option("--frame-times", options.frame_times,
+                   "Write the UI thread's time per frame (ms) with p50/p99 to this JSON file at exit (a benchmark)");
     cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis")
         ->delimiter(',')
         ->check(CLI::IsMember({"log", "mixing", "analysis"}));

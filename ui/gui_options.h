@@ -18,6 +18,7 @@ struct GuiOptions {
     std::filesystem::path screenshot;
     int screenshot_frames = 3;
     std::filesystem::path script;  // a scripted session (ui/gui_script.h); the window closes at its end
+    std::filesystem::path frame_times;  // write the UI thread's frame times (ms) and their percentiles here
     std::vector<std::string> open_panels;  // "log", "mixing", "analysis": opened at start
     std::filesystem::path layout_file;  // empty: do not persist the window layout
     std::filesystem::path recent_file;  // the list of recently opened workspaces; empty: none kept

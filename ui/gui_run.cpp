@@ -1,10 +1,16 @@
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/png_io.h"
 #include "ui/gui_app.h"
 #include "ui/gui_script.h"
 #include "ui/main_window.h"
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <vector>
 
 namespace inv {
 namespace {
@@ -18,6 +24,21 @@ constexpr int kSettleFrames = 2;
 void save_window(const MainWindow& window, const std::filesystem::path& path) {
     write_png(path, window.read_back_buffer());
     std::fprintf(stderr, "saved screenshot %s\n", path.c_str());
+}
+
+// The UI thread's time per frame: building, rendering and presenting it (not waiting for events).
+void write_frame_times(const std::filesystem::path& path, std::vector<double> ms) {
+    nlohmann::json report{{"frames", ms.size()}, {"frame_ms", ms}};
+    if (!ms.empty()) {
+        std::vector<double> sorted = ms;
+        std::sort(sorted.begin(), sorted.end());
+        auto at = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5))]; };
+        report["p50_ms"] = at(0.5);
+        report["p99_ms"] = at(0.99);
+        report["max_ms"] = sorted.back();
+        std::fprintf(stderr, "frame times: %zu frames, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", sorted.size(), at(0.5), at(0.99), sorted.back());
+    }
+    write_file_atomically(path, report.dump(1) + "\n");
 }
 
 }  // namespace
@@ -36,15 +57,18 @@ int run_gui(const GuiOptions& options) {
     GuiApp app(engine, app_options);
     app.start();
 
+    std::vector<double> frame_ms;
     std::size_t next_step = 0;
     int settled_frames = 0;
     std::uint64_t errors_seen = 0;
     int exit_code = 0;
     while (!window.should_close()) {
         window.wait_events(headless ? 0.0 : (app.engine_busy() ? kBusyFrameSeconds : kIdleFrameSeconds));
+        const auto frame_start = std::chrono::steady_clock::now();
         window.begin_frame();
         if (!app.frame()) window.request_close();
         window.render();
+
         settled_frames = app.engine_busy() ? 0 : settled_frames + 1;
         if (!options.script.empty() && settled_frames > kSettleFrames) {
             const std::uint64_t errors = engine.snapshot()->error_count;
@@ -72,8 +96,12 @@ int run_gui(const GuiOptions& options) {
             break;
         }
         window.present();
+        if (!options.frame_times.empty()) {
+            frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+        }
     }
     engine.shutdown();
+    if (!options.frame_times.empty()) write_frame_times(options.frame_times, frame_ms);
     return exit_code;
 }
 
