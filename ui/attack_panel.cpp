@@ -35,7 +35,7 @@ void AttackPanel::set_attack(const std::string& method, float epsilon_255) {
 }
 
 void AttackPanel::set_image(std::size_t index) {
-    m_request.index = std::min<std::size_t>(index, 1999);
+    m_request.index = std::min<std::size_t>(index, m_test_size - 1);
     request();
 }
 
@@ -47,6 +47,7 @@ std::string AttackPanel::export_view(const EngineSnapshot& snapshot) {
 
 void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
                        const std::vector<std::string>& layers) {
+    if (snapshot.test_size > 0) m_test_size = snapshot.test_size;
     if (layers != m_known_layers) {
         m_known_layers = layers;
         m_layer_on.assign(layers.size(), 1);
@@ -79,7 +80,7 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
     int index = static_cast<int>(m_request.index);
     ImGui::SetNextItemWidth(110);
     if (ImGui::InputInt("Image##attack", &index)) {
-        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, 1999));
+        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }
     ImGui::SetNextItemWidth(260);

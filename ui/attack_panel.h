@@ -41,6 +41,7 @@ private:
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 1.5f;
     std::string m_export_message;
+    std::size_t m_test_size = 2000;  // of the open workspace's test split, once the engine says
     std::vector<std::string> m_known_layers;
     std::vector<char> m_layer_on;  // per known layer: decoded in the panel
 };

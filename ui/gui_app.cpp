@@ -40,6 +40,10 @@ bool GuiApp::frame() {
     handle_shortcuts();
     draw_menu();
     m_samples.draw("Data set", *m_snapshot);
+    if (const std::optional<std::size_t> picked = m_samples.take_picked()) {
+        m_semantic.set_image(*picked);
+        m_attack.set_image(*picked);
+    }
     m_invariances.draw("Invariances", *m_snapshot);
     // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
     const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();

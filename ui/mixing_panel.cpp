@@ -31,6 +31,7 @@ void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snap
     for (const std::string& layer : layers) names.push_back(layer.c_str());
     ImGui::SetNextItemWidth(120);
     changed |= ImGui::Combo("Layer##mix", &m_layer, names.data(), static_cast<int>(names.size()));
+    const int last = static_cast<int>(std::max<std::size_t>(snapshot.test_size, 2)) - 1;
     int index = static_cast<int>(m_request.index);
     int with = static_cast<int>(m_request.with);
     ImGui::SetNextItemWidth(110);
@@ -38,8 +39,8 @@ void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snap
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110);
     if (ImGui::InputInt("Image J", &with)) changed = true;
-    m_request.index = static_cast<std::size_t>(std::clamp(index, 0, 1999));
-    m_request.with = static_cast<std::size_t>(std::clamp(with, 0, 1999));
+    m_request.index = static_cast<std::size_t>(std::clamp(index, 0, last));
+    m_request.with = static_cast<std::size_t>(std::clamp(with, 0, last));
     if (changed) {
         m_request.workspace = workspace;
         m_request.layer = layers[static_cast<std::size_t>(m_layer)];

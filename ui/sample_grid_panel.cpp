@@ -98,7 +98,7 @@ void SampleGridPanel::draw_controls() {
 }
 
 void SampleGridPanel::draw_grid(const SampleGrid& grid) {
-    ImGui::TextDisabled("%s: %d x %d samples, seed %llu. Hover a sample for its factors.",
+    ImGui::TextDisabled("%s: %d x %d samples, seed %llu. Hover a sample for its factors; click a test sample to edit and attack it.",
                         grid.dataset_name.c_str(), grid.request.rows, grid.request.columns,
                         static_cast<unsigned long long>(grid.request.seed));
     ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
@@ -110,9 +110,22 @@ void SampleGridPanel::draw_grid(const SampleGrid& grid) {
         const int y = static_cast<int>((mouse.y - origin.y) / m_zoom);
         const auto hovered = std::find_if(grid.cells.begin(), grid.cells.end(),
                                           [&](const SampleGridCell& cell) { return cell.rect.contains(x, y); });
-        if (hovered != grid.cells.end()) draw_tooltip(grid, *hovered);
+        if (hovered != grid.cells.end()) {
+            draw_tooltip(grid, *hovered);
+            // Test images are the examples the other panels work on: a click picks one.
+            if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && grid.request.seed == m_request.sample_seed &&
+                m_request.split == Split::Test) {
+                m_picked = hovered->dataset_index;
+            }
+        }
     }
     ImGui::EndChild();
+}
+
+std::optional<std::size_t> SampleGridPanel::take_picked() {
+    std::optional<std::size_t> picked = m_picked;
+    m_picked.reset();
+    return picked;
 }
 
 void SampleGridPanel::draw_tooltip(const SampleGrid& grid, const SampleGridCell& cell) const {

@@ -6,6 +6,7 @@
 #include "ui/image_view_program.h"
 
 #include <functional>
+#include <optional>
 
 namespace inv {
 
@@ -23,6 +24,8 @@ public:
     // Keyboard shortcut actions.
     void resample();
     void step_seed(int delta);
+    // The test-split index of a sample the user clicked (the example for the other panels), once.
+    std::optional<std::size_t> take_picked();
 
 private:
     void draw_controls();
@@ -31,6 +34,7 @@ private:
     void request();
 
     ShowSampleGrid m_request;
+    std::optional<std::size_t> m_picked;  // a test sample clicked since the last take_picked()
     Post m_post;
     GlTexture m_texture;
     ImageViewProgram m_view;

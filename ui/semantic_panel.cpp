@@ -11,7 +11,6 @@
 namespace inv {
 namespace {
 
-constexpr std::size_t kTestImages = 2000;  // the fixed ColorMNIST / ColorFashion test split
 
 void show(const GlTexture& texture, float zoom, const char* caption) {
     ImGui::BeginGroup();
@@ -35,17 +34,17 @@ void SemanticPanel::request() {
 
 void SemanticPanel::step_image(int delta) {
     if (m_workspace.empty()) return;
-    m_request.index = (m_request.index + kTestImages + static_cast<std::size_t>(delta + static_cast<int>(kTestImages))) % kTestImages;
+    m_request.index = (m_request.index + m_test_size + static_cast<std::size_t>(delta + static_cast<int>(m_test_size))) % m_test_size;
     request();
 }
 
 void SemanticPanel::set_image(std::size_t index) {
-    m_request.index = std::min(index, kTestImages - 1);
+    m_request.index = std::min(index, m_test_size - 1);
     request();
 }
 
 void SemanticPanel::set_donor(std::size_t index) {
-    m_request.donor = std::min(index, kTestImages - 1);
+    m_request.donor = std::min(index, m_test_size - 1);
     request();
 }
 
@@ -63,6 +62,7 @@ void SemanticPanel::set_amount(const std::string& factor, float amount, const En
 }
 
 void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
+    if (snapshot.test_size > 0) m_test_size = snapshot.test_size;
     if (workspace != m_workspace) {
         m_workspace = workspace;
         m_amounts.clear();
@@ -93,13 +93,13 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     int donor = static_cast<int>(m_request.donor);
     ImGui::SetNextItemWidth(110);
     if (ImGui::InputInt("Image", &index)) {
-        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(kTestImages) - 1));
+        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110);
     if (ImGui::InputInt("Donor image", &donor)) {
-        m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(kTestImages) - 1));
+        m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }
     ImGui::SameLine();

@@ -292,6 +292,7 @@ private:
         open->test = make_color_dataset(source_images(*kind), Split::Test, open->workspace->manifest().dataset.colour_seed);
         open->models = std::make_unique<AnalysisModels>(*open->workspace);
         log("opened " + folder.string());
+        m_draft.test_size = open->test->size();
         m_open = std::move(open);
         return *m_open;
     }

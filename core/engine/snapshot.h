@@ -50,6 +50,7 @@ struct EngineSnapshot {
     std::uint64_t mix_version = 0;
     std::shared_ptr<const ExplainedVarianceReport> explained;
     std::uint64_t explained_version = 0;
+    std::size_t test_size = 0;              // images in the open workspace's test split (0: none open)
     std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
     std::filesystem::path layers_workspace;
     std::uint64_t layers_version = 0;
