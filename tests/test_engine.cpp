@@ -167,6 +167,9 @@ TEST_CASE("the engine builds the demo workspace and a cancelled build resumes") 
     CHECK(snapshot->prepared_version == 1);
     CHECK(snapshot->prepared_workspace == dir / "demo");
     CHECK(std::filesystem::exists(dir / "demo" / "factors"));
+    // The live loss curve follows the model being trained (the last stage: e).
+    CHECK(snapshot->training_model == "factors");
+    CHECK(snapshot->training_loss.size() > 1);
 }
 
 TEST_CASE("rapid slider updates coalesce and the newest value is the one shown") {

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 
 namespace inv {
 namespace {
@@ -21,6 +22,14 @@ int layer_rank(const std::string& name) {
     if (name == "logits") return 2;
     if (name == "softmax") return 3;
     return 1;
+}
+
+// The loss of the model being trained, as it comes.
+void draw_loss_curve(const EngineSnapshot& snapshot) {
+    if (snapshot.training_loss.size() < 2) return;
+    const std::string label = snapshot.training_model + " loss (every " + std::to_string(snapshot.training_loss_stride) + " steps)";
+    ImGui::PlotLines("##loss", snapshot.training_loss.data(), static_cast<int>(snapshot.training_loss.size()), 0, label.c_str(),
+                     FLT_MAX, FLT_MAX, ImVec2(-1, 90));
 }
 
 }  // namespace
@@ -259,6 +268,7 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     if (busy && snapshot.job.rfind("demo workspace", 0) == 0) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
         ImGui::TextWrapped("%s", snapshot.job.c_str());
+        draw_loss_curve(snapshot);
     }
 }
 
@@ -271,6 +281,7 @@ void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnaps
     if (busy && snapshot.job.rfind("training t for", 0) == 0) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
         ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
+        draw_loss_curve(snapshot);
     }
 }
 

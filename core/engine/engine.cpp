@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -251,6 +252,7 @@ private:
         control.stop_requested = [this] { return cancelled(); };
         control.on_progress = [&](const TrainingProgress& p) {
             if (!p.message.empty()) log(p.model + ": " + p.message);
+            record_loss(p);
             m_draft.job = "training t for " + command.layer + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(p.step) / static_cast<float>(std::max<std::int64_t>(1, p.total)));
         };
@@ -310,6 +312,7 @@ private:
         control.stop_requested = [this] { return cancelled(); };
         control.on_progress = [&](const TrainingProgress& p) {
             if (!p.message.empty()) log(p.model + ": " + p.message);
+            record_loss(p);
             m_draft.job = "demo workspace: " + stage_name + " step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(done_before_stage + std::min(p.step, stage_steps)) / static_cast<float>(total));
         };
@@ -323,6 +326,23 @@ private:
         m_draft.prepared_workspace = command.workspace;
         ++m_draft.prepared_version;
         return true;
+    }
+
+    // The live loss curve: one point per `stride` steps, thinned by half whenever it grows past 1000.
+    void record_loss(const TrainingProgress& p) {
+        if (p.model != m_draft.training_model) {
+            m_draft.training_model = p.model;
+            m_draft.training_loss.clear();
+            m_draft.training_loss_stride = 1;
+        }
+        if (p.step % m_draft.training_loss_stride != 0 || !std::isfinite(p.loss)) return;
+        m_draft.training_loss.push_back(static_cast<float>(p.loss));
+        if (m_draft.training_loss.size() > 1000) {
+            std::vector<float> thinned;
+            for (std::size_t i = 0; i < m_draft.training_loss.size(); i += 2) thinned.push_back(m_draft.training_loss[i]);
+            m_draft.training_loss = std::move(thinned);
+            m_draft.training_loss_stride *= 2;
+        }
     }
 
     const SourceImages& source_images(DatasetKind kind) {

@@ -50,6 +50,9 @@ struct EngineSnapshot {
     std::uint64_t mix_version = 0;
     std::shared_ptr<const ExplainedVarianceReport> explained;
     std::uint64_t explained_version = 0;
+    std::string training_model;           // the model being trained now (or last), for the loss curve
+    std::vector<float> training_loss;     // its loss per step (thinned to at most 1000 points)
+    std::int64_t training_loss_stride = 1;  // steps per point of training_loss
     std::size_t test_size = 0;              // images in the open workspace's test split (0: none open)
     std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
     std::filesystem::path layers_workspace;
