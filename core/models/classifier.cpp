@@ -142,7 +142,17 @@ torch::Tensor ClassifierImpl::forward(const torch::Tensor& x) {
     return y;
 }
 
+const LayerInfo& ClassifierImpl::layer(const std::string& name) const {
+    for (const LayerInfo& info : m_layers) {
+        if (info.name == name) return info;
+    }
+    std::string known;
+    for (const LayerInfo& info : m_layers) known += (known.empty() ? "" : ", ") + info.name;
+    throw UserError("unknown layer \"" + name + "\"; this " + to_string(m_config.architecture) + " has: " + known + ".");
+}
+
 torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::string& layer) {
+    this->layer(layer);  // an unknown name fails before any work
     if (layer == "input") return x;
     if (layer == "softmax") return torch::softmax(forward(x), 1);
     torch::Tensor y = x;
@@ -150,9 +160,7 @@ torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::
         y = stage->forward(y);
         if (name == layer) return y;
     }
-    std::string known;
-    for (const LayerInfo& info : m_layers) known += (known.empty() ? "" : ", ") + info.name;
-    throw UserError("unknown layer \"" + layer + "\"; this " + to_string(m_config.architecture) + " has: " + known + ".");
+    return y;  // not reached: every named layer other than input and softmax is a stage
 }
 
 }  // namespace inv

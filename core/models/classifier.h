@@ -21,6 +21,8 @@ public:
     torch::Tensor representation(const torch::Tensor& x, const std::string& layer);
     // Every layer in order, input first, softmax last, with the shape of one sample's z.
     const std::vector<LayerInfo>& layers() const { return m_layers; }
+    // One layer by name; throws UserError naming the known layers.
+    const LayerInfo& layer(const std::string& name) const;
     const ClassifierConfig& config() const { return m_config; }
 
 private:

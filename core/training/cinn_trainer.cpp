@@ -90,13 +90,7 @@ std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t
 CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control) {
     FrozenModels frozen = load_frozen(workspace, options.classifier_step);
-    const auto& layers = frozen.classifier->layers();
-    const auto layer = std::find_if(layers.begin(), layers.end(), [&](const LayerInfo& l) { return l.name == options.layer; });
-    if (layer == layers.end()) {
-        std::string known;
-        for (const LayerInfo& l : layers) known += (known.empty() ? "" : ", ") + l.name;
-        throw UserError("unknown layer \"" + options.layer + "\"; the classifier has: " + known + ".");
-    }
+    const LayerInfo* layer = &frozen.classifier->layer(options.layer);
 
     torch::manual_seed(options.schedule.seed);
     ConditionalFlowConfig config;

@@ -31,13 +31,7 @@ InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset
                                         const InversionTrainingOptions& options, const TrainingControl& control) {
     LoadedClassifier classifier = load_classifier(workspace);
     const Autoencoder autoencoder = load_autoencoder(workspace);
-    const std::vector<LayerInfo>& layers = classifier.model->layers();
-    const auto layer = std::find_if(layers.begin(), layers.end(), [&](const LayerInfo& l) { return l.name == options.layer; });
-    if (layer == layers.end()) {
-        std::string known;
-        for (const LayerInfo& l : layers) known += (known.empty() ? "" : ", ") + l.name;
-        throw UserError("unknown layer \"" + options.layer + "\"; the classifier has: " + known + ".");
-    }
+    const LayerInfo* layer = &classifier.model->layer(options.layer);
 
     torch::manual_seed(options.schedule.seed);
     const InversionDecoderConfig config{{layer->shape.begin(), layer->shape.end()}, autoencoder->config()};
