@@ -49,28 +49,10 @@ struct FactorDimsOptions {
     std::filesystem::path out;
 };
 
-std::vector<std::int64_t> parse_steps(const std::string& text) {
-    std::vector<std::int64_t> steps;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find(',', start), text.size());
-        const std::string item = text.substr(start, end - start);
-        try {
-            std::size_t used = 0;
-            steps.push_back(std::stoll(item, &used));
-            if (used != item.size()) throw std::invalid_argument(item);
-        } catch (const std::exception&) {
-            throw UserError("--checkpoints takes `all` or classifier steps separated by commas (e.g. 0,200,2000); got '" + text + "'.");
-        }
-        start = end + 1;
-    }
-    return steps;
-}
-
 void run_explained(ExplainedOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     if (options.checkpoints == "all") options.request.all_checkpoints = true;
-    else if (!options.checkpoints.empty()) options.request.classifier_steps = parse_steps(options.checkpoints);
+    else if (!options.checkpoints.empty()) options.request.classifier_steps = parse_step_list(options.checkpoints, "--checkpoints");
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
     const ExplainedVarianceReport report = explained_variance(workspace, *test, options.request);
@@ -164,6 +146,21 @@ void run_sample(const SampleOptions& options, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+std::vector<std::int64_t> parse_step_list(const std::string& text, const std::string& option) {
+    std::vector<std::int64_t> steps;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, end - start);
+        if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos) {
+            throw UserError(option + " takes `all` or classifier steps separated by commas (e.g. 0,200,2000); got '" + text + "'.");
+        }
+        steps.push_back(std::stoll(item));
+        start = end + 1;
+    }
+    return steps;
+}
 
 std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global) {
     const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);

@@ -171,19 +171,13 @@ std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspac
     if (asked == "all") {
         for (const CheckpointEntry& c : checkpoints) steps.push_back(c.step);
     } else {
-        std::size_t start = 0;
-        while (start <= asked.size()) {
-            const std::size_t end = std::min(asked.find(',', start), asked.size());
-            const std::string item = asked.substr(start, end - start);
-            const bool numeric = !item.empty() && item.find_first_not_of("0123456789") == std::string::npos;
-            const std::int64_t step = numeric ? std::stoll(item) : -1;
+        for (std::int64_t step : parse_step_list(asked, "--classifier-steps")) {
             if (std::none_of(checkpoints.begin(), checkpoints.end(), [&](const CheckpointEntry& c) { return c.step == step; })) {
-                std::string known;
-                for (const CheckpointEntry& c : checkpoints) known += (known.empty() ? "" : ", ") + std::to_string(c.step);
-                throw UserError("the classifier has no checkpoint \"" + item + "\"; it has steps " + known + " (or say all).");
+                throw UserError("the classifier has no checkpoint at step " + std::to_string(step) + "; it has steps " +
+                                joined(checkpoints, [](const CheckpointEntry& c) { return std::to_string(c.step); }) +
+                                " (or say all).");
             }
             steps.push_back(step);
-            start = end + 1;
         }
     }
     std::vector<std::optional<std::int64_t>> resolved;

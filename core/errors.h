@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace inv {
 
@@ -12,5 +13,17 @@ class UserError : public std::runtime_error {
 public:
     explicit UserError(const std::string& message) : std::runtime_error(message) {}
 };
+
+// "a, b, c": the valid values an error message lists.
+template <typename Range, typename Name>
+std::string joined(const Range& items, Name name) {
+    std::string text;
+    for (const auto& item : items) text += (text.empty() ? "" : ", ") + name(item);
+    return text;
+}
+
+inline std::string joined(const std::vector<std::string>& names) {
+    return joined(names, [](const std::string& n) { return n; });
+}
 
 }  // namespace inv

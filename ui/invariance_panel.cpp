@@ -164,9 +164,7 @@ void InvariancePanel::set_layer(const std::string& layer) {
     }
     const auto found = std::find(m_layers.begin(), m_layers.end(), layer);
     if (found == m_layers.end()) {
-        std::string known;
-        for (const std::string& name : m_layers) known += (known.empty() ? "" : ", ") + name;
-        throw UserError("layer '" + layer + "' has no trained t in this workspace; these do: " + known + ".");
+        throw UserError("layer '" + layer + "' has no trained t in this workspace; these do: " + joined(m_layers) + ".");
     }
     m_layer = static_cast<int>(found - m_layers.begin());
     request();

@@ -52,9 +52,7 @@ void SemanticPanel::set_amount(const std::string& factor, float amount, const En
     const std::vector<std::string> factors = snapshot.edit ? snapshot.edit->factors : std::vector<std::string>{};
     const auto found = std::find(factors.begin(), factors.end(), factor);
     if (found == factors.end()) {
-        std::string known;
-        for (const std::string& name : factors) known += (known.empty() ? "" : ", ") + name;
-        throw UserError("unknown factor '" + factor + "'; e's factors are: " + (known.empty() ? "(none loaded)" : known) + ".");
+        throw UserError("unknown factor '" + factor + "'; e's factors are: " + (factors.empty() ? "(none loaded)" : joined(factors)) + ".");
     }
     m_amounts.resize(factors.size(), 0.0f);
     m_amounts[static_cast<std::size_t>(found - factors.begin())] = amount;

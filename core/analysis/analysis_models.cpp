@@ -1,8 +1,6 @@
 #include "core/analysis/analysis_models.h"
 
-#include "core/atomic_file.h"
 #include "core/errors.h"
-#include "core/flow/flow_checkpoint.h"
 #include "core/tensor_image.h"
 #include "core/training/cinn_trainer.h"
 
@@ -10,17 +8,6 @@
 
 namespace inv {
 namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-    std::string text;
-    for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
-    return text;
-}
-
-nlohmann::json file_record(const Workspace& workspace, const std::string& relative) {
-    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
-    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
-}
 
 const std::string& last_file(const Workspace& workspace, const std::string& model) {
     return workspace.manifest().models.at(model).checkpoints.back().file;
@@ -35,14 +22,14 @@ AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::in
     if (m_requested_step && *m_requested_step == checkpoints.back().step) m_requested_step.reset();
     const auto found = std::find_if(checkpoints.begin(), checkpoints.end(),
                                     [&](const CheckpointEntry& c) { return c.step == m_classifier.step; });
-    m_records["classifier"] = file_record(workspace, found->file);
+    m_records["classifier"] = model_file_record(workspace, found->file);
     m_records["classifier"]["step"] = m_classifier.step;
 }
 
 Autoencoder& AnalysisModels::autoencoder() {
     if (!m_autoencoder) {
         m_autoencoder = load_autoencoder(m_workspace);
-        m_records["autoencoder"] = file_record(m_workspace, last_file(m_workspace, "autoencoder"));
+        m_records["autoencoder"] = model_file_record(m_workspace, last_file(m_workspace, "autoencoder"));
     }
     return *m_autoencoder;
 }
@@ -52,7 +39,7 @@ ConditionalFlow& AnalysisModels::t(const std::string& layer) {
     auto found = m_t.find(layer);
     if (found == m_t.end()) {
         LoadedConditionalFlow loaded = load_cinn(m_workspace, layer, m_requested_step);
-        m_records["t/" + layer] = file_record(m_workspace, loaded.file);
+        m_records["t/" + layer] = model_file_record(m_workspace, loaded.file);
         found = m_t.emplace(layer, loaded.flow).first;
     }
     return found->second;
@@ -61,7 +48,7 @@ ConditionalFlow& AnalysisModels::t(const std::string& layer) {
 FactorFlow& AnalysisModels::e() {
     if (!m_e) {
         LoadedFactorFlow loaded = load_factor_network(m_workspace);
-        m_records["e"] = file_record(m_workspace, loaded.file);
+        m_records["e"] = model_file_record(m_workspace, loaded.file);
         m_e = loaded.flow;
     }
     return *m_e;

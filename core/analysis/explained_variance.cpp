@@ -1,6 +1,7 @@
 #include "core/analysis/explained_variance.h"
 
 #include "core/analysis/analysis_models.h"
+#include "core/analysis/mean_std.h"
 #include "core/analysis/explained_variance_statistic.h"
 #include "core/errors.h"
 #include "core/line_plot.h"
@@ -61,9 +62,8 @@ LayerShares analyse_layer(AnalysisModels& models, const ColorDataset& test, cons
     }
     LayerShares result{layer, models.classifier_step(), checkpoint_accuracy(models.workspace(), models.classifier_step()), {}};
     for (std::size_t f = 0; f < shares.size(); ++f) {
-        const torch::Tensor values = torch::tensor(shares[f], torch::kDouble);
-        result.factors.push_back({e->config().factors[f].name, values.mean().item<double>(),
-                                  values.numel() > 1 ? values.std().item<double>() : 0.0});
+        const MeanStd share = mean_std(shares[f]);
+        result.factors.push_back({e->config().factors[f].name, share.mean, share.std});
     }
     return result;
 }

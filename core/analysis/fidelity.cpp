@@ -2,11 +2,8 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/frechet_distance.h"
-#include "core/atomic_file.h"
 #include "core/errors.h"
-#include "core/flow/flow_checkpoint.h"
 #include "core/line_plot.h"
-#include "core/models/inversion_decoder.h"
 #include "core/sample_grid.h"
 #include "core/training/inversion_trainer.h"
 
@@ -16,20 +13,6 @@ namespace inv {
 namespace {
 
 constexpr std::int64_t kBatch = 250;
-
-nlohmann::json record(const Workspace& workspace, const std::string& relative) {
-    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
-    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
-}
-
-const ModelEntry& required(const Workspace& workspace, const std::string& name, const std::string& command) {
-    const auto found = workspace.manifest().models.find(name);
-    if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
-        throw UserError(workspace.folder().string() + " has no trained " + name + "; run `invariances-cli " + command +
-                        " --workspace " + workspace.folder().string() + "` first.");
-    }
-    return found->second;
-}
 
 // Global averages of every stage of the evaluation network, concatenated.
 torch::Tensor features(Classifier& evaluator, const torch::Tensor& images) {
@@ -64,10 +47,8 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset&
     }
     torch::NoGradGuard no_grad;
     AnalysisModels models(workspace);
-    const ModelEntry& evaluator_entry = required(workspace, "evaluator", "train evaluator");
-    Classifier evaluator(classifier_config_from_json(evaluator_entry.config));
-    load_module(*evaluator, evaluator_entry.config, workspace.resolve(evaluator_entry.checkpoints.back().file), torch::kCPU);
-    evaluator->eval();
+    const LoadedEvaluator loaded_evaluator = load_evaluator(workspace);
+    Classifier evaluator = loaded_evaluator.model;
 
     std::vector<std::string> layers = request.layers;
     if (layers.empty()) {
@@ -93,15 +74,13 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset&
         features(evaluator, batched(inputs, [&](const torch::Tensor& x) { return models.autoencoder()->decode(models.autoencoder()->encode(x).mean); })),
         reference);
     nlohmann::json files = models.model_records();
-    files["evaluator"] = record(workspace, evaluator_entry.checkpoints.back().file);
+    files["evaluator"] = model_file_record(workspace, loaded_evaluator.file);
     torch::Generator generator = at::detail::createCPUGenerator(request.seed);
     for (const std::string& layer : layers) {
         models.require_layer(layer);
-        const ModelEntry& entry = required(workspace, inversion_model_name(layer), "train inversion --layer " + layer);
-        InversionDecoder baseline(inversion_decoder_config_from_json(entry.config));
-        load_module(*baseline, entry.config, workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
-        baseline->eval();
-        files["inversion/" + layer] = record(workspace, entry.checkpoints.back().file);
+        const LoadedInversion loaded = load_inversion(workspace, layer);
+        InversionDecoder baseline = loaded.decoder;
+        files["inversion/" + layer] = model_file_record(workspace, loaded.file);
 
         ConditionalFlow& t = models.t(layer);
         const torch::Tensor v = torch::randn({inputs.size(0), t->config().flow.dim}, generator, torch::kFloat);

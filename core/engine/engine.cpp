@@ -247,7 +247,6 @@ private:
         options.layer = command.layer;
         const std::optional<DatasetKind> kind = parse_dataset_kind(open.workspace->manifest().dataset.kind);
         const auto train = make_color_dataset(source_images(*kind), Split::Train, open.workspace->manifest().dataset.colour_seed);
-        Workspace workspace = Workspace::open(command.workspace);
         TrainingControl control;
         control.stop_requested = [this] { return cancelled(); };
         control.on_progress = [&](const TrainingProgress& p) {
@@ -256,7 +255,8 @@ private:
             m_draft.job = "training t for " + command.layer + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(p.step) / static_cast<float>(std::max<std::int64_t>(1, p.total)));
         };
-        const CinnTrainingResult result = train_cinn(workspace, *train, *open.test, options, control);
+        // The manifest changes on disk; the next command sees the new time stamp and reloads.
+        const CinnTrainingResult result = train_cinn(*open.workspace, *train, *open.test, options, control);
         if (!result.completed) return false;
         ++m_draft.trained_version;
         return true;

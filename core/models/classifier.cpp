@@ -146,9 +146,8 @@ const LayerInfo& ClassifierImpl::layer(const std::string& name) const {
     for (const LayerInfo& info : m_layers) {
         if (info.name == name) return info;
     }
-    std::string known;
-    for (const LayerInfo& info : m_layers) known += (known.empty() ? "" : ", ") + info.name;
-    throw UserError("unknown layer \"" + name + "\"; this " + to_string(m_config.architecture) + " has: " + known + ".");
+    throw UserError("unknown layer \"" + name + "\"; this " + to_string(m_config.architecture) +
+                    " has: " + joined(m_layers, [](const LayerInfo& info) { return info.name; }) + ".");
 }
 
 torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::string& layer) {

@@ -2,7 +2,9 @@
 
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/atomic_file.h"
 #include "core/training/cinn_trainer.h"
+#include "core/training/inversion_trainer.h"
 
 namespace inv {
 namespace {
@@ -64,6 +66,27 @@ LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& l
                                  entry.checkpoints.back().file};
     loaded.flow->eval();
     return loaded;
+}
+
+LoadedEvaluator load_evaluator(const Workspace& workspace) {
+    const ModelEntry& entry = trained_model(workspace, "evaluator", "train evaluator");
+    LoadedEvaluator loaded{Classifier(classifier_config_from_json(entry.config)), entry.checkpoints.back().file};
+    load_module(*loaded.model, entry.config, workspace.resolve(loaded.file), torch::kCPU);
+    loaded.model->eval();
+    return loaded;
+}
+
+LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer) {
+    const ModelEntry& entry = trained_model(workspace, inversion_model_name(layer), "train inversion --layer " + layer);
+    LoadedInversion loaded{InversionDecoder(inversion_decoder_config_from_json(entry.config)), entry.checkpoints.back().file};
+    load_module(*loaded.decoder, entry.config, workspace.resolve(loaded.file), torch::kCPU);
+    loaded.decoder->eval();
+    return loaded;
+}
+
+nlohmann::json model_file_record(const Workspace& workspace, const std::string& relative) {
+    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
+    return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
 }
 
 LoadedFactorFlow load_factor_network(const Workspace& workspace) {

@@ -5,6 +5,7 @@
 #include "core/flow/flows.h"
 #include "core/models/autoencoder.h"
 #include "core/models/classifier.h"
+#include "core/models/inversion_decoder.h"
 #include "core/workspace.h"
 
 #include <optional>
@@ -35,6 +36,22 @@ struct LoadedFactorFlow {
 };
 LoadedFactorFlow load_factor_network(const Workspace& workspace);
 bool has_trained(const Workspace& workspace, const std::string& model_name);
+
+// The evaluation network of `evaluate` (`train evaluator`) and the inversion baseline of a layer
+// (`train inversion`), with the files they came from.
+struct LoadedEvaluator {
+    Classifier model{nullptr};
+    std::string file;
+};
+LoadedEvaluator load_evaluator(const Workspace& workspace);
+struct LoadedInversion {
+    InversionDecoder decoder{nullptr};
+    std::string file;
+};
+LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer);
+
+// {"file", "fnv1a64"} of a model file (relative to the workspace), from its side-car, for provenance.
+nlohmann::json model_file_record(const Workspace& workspace, const std::string& relative);
 
 // Mean absolute colour error in [0, 1] between `truth` and the mean colour of the pixels of
 // `image` ([3, H, W] in [-1, 1]) that are pure foreground (coverage ≥ 0.9) or pure background
