@@ -21,6 +21,7 @@ namespace {
 struct SampleOptions {
     std::filesystem::path workspace;
     InvarianceSampleRequest request;
+    std::vector<std::filesystem::path> images;
     std::filesystem::path out;
 };
 
@@ -55,7 +56,7 @@ void run_explained(ExplainedOptions options, const GlobalOptions& global) {
     else if (!options.checkpoints.empty()) options.request.classifier_steps = parse_step_list(options.checkpoints, "--checkpoints");
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const ExplainedVarianceReport report = explained_variance(workspace, *test, options.request);
+    const ExplainedVarianceReport report = explained_variance(workspace, *test, options.request, global.compute_device());
     const nlohmann::json json = to_json(report);
     if (!options.out.empty()) {
         write_figure(options.out, report.layer_figure, json, global);
@@ -82,7 +83,7 @@ void run_factor_dims(const FactorDimsOptions& options, const GlobalOptions& glob
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const FactorDimsReport report = estimate_layer_factor_dims(workspace, test, options.request);
+    const FactorDimsReport report = estimate_layer_factor_dims(workspace, test, options.request, global.compute_device());
     const nlohmann::json json = to_json(report);
     if (!options.out.empty()) write_figure(options.out, report.figure, json, global);
     else if (global.json) std::printf("%s\n", json.dump(2).c_str());
@@ -102,7 +103,7 @@ void run_evaluate(const EvaluateOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const FidelityReport report = evaluate_fidelity(workspace, *test, options.request);
+    const FidelityReport report = evaluate_fidelity(workspace, *test, options.request, global.compute_device());
     const nlohmann::json json = to_json(report);
     if (!options.out.empty()) write_figure(options.out, report.figure, json, global);
     else if (global.json) std::printf("%s\n", json.dump(2).c_str());
@@ -124,18 +125,21 @@ void run_report(ReportOptions options, const GlobalOptions& global) {
     if (options.epsilon_255 >= 0) options.request.epsilon = epsilon_from_255(options.epsilon_255);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const std::filesystem::path index = write_atlas(workspace, test, options.request, [&](const std::string& section, int done, int total) {
+    AtlasRequest request = options.request;
+    request.device = global.compute_device();
+    const std::filesystem::path index = write_atlas(workspace, test, request, [&](const std::string& section, int done, int total) {
         std::fprintf(stderr, "atlas [%d/%d] %s\n", done, total, section.c_str());
     });
     if (global.json) std::printf("%s\n", nlohmann::json{{"index", index.string()}}.dump(2).c_str());
     else std::printf("invariance atlas: %s (open it in a browser; it works offline)\n", index.c_str());
 }
 
-void run_sample(const SampleOptions& options, const GlobalOptions& global) {
+void run_sample(SampleOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const InvarianceSamples samples = sample_invariances(workspace, *test, options.request);
+    options.request.extra_inputs = read_user_images(options.images, *test);
+    const InvarianceSamples samples = sample_invariances(workspace, *test, options.request, global.compute_device());
     const std::filesystem::path json_path = write_figure(options.out, samples.figure, to_json(samples), global);
     if (global.json) return;
     std::printf("layer %s: %d inputs x %d samples -> %s (numbers and provenance in %s)\n", options.request.layer.c_str(),
@@ -169,14 +173,23 @@ std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspac
     return make_color_dataset(source, Split::Test, workspace.manifest().dataset.colour_seed);
 }
 
+std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ColorDataset& test) {
+    std::vector<NamedImage> images;
+    for (const std::filesystem::path& file : files) images.push_back({read_model_input(file, test.shape().width), file.string()});
+    return images;
+}
+
 std::filesystem::path write_figure(const std::filesystem::path& png, const RgbaImage& figure, const nlohmann::json& numbers,
                                    const GlobalOptions& global) {
     if (png.extension() != ".png") throw UserError("--out must name a .png file; got " + png.string() + ".");
     std::filesystem::path json_path = png;
     json_path.replace_extension(".json");
     write_png(png, figure);
-    write_file_atomically(json_path, numbers.dump(2) + "\n");
-    if (global.json) std::printf("%s\n", numbers.dump(2).c_str());
+    nlohmann::json recorded = numbers;
+    // The same seeds give the same figure on one device; across devices float rounding may differ.
+    if (recorded.contains("provenance")) recorded["provenance"]["device"] = device_name(global.compute_device());
+    write_file_atomically(json_path, recorded.dump(2) + "\n");
+    if (global.json) std::printf("%s\n", recorded.dump(2).c_str());
     return json_path;
 }
 
@@ -187,7 +200,13 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
                   "(the same v in every row), x_bar = D(t^-1(v | z)); writes FILE.png and FILE.json");
     sample->add_option("--workspace", options->workspace, "Workspace folder")->required();
     sample->add_option("--layer", options->request.layer, "Layer (see `invariances-cli layers`)")->required();
-    sample->add_option("--inputs", options->request.inputs, "Rows: test images")->check(CLI::Range(1, 64))->capture_default_str();
+    sample->add_option("--inputs", options->request.inputs, "Rows: test images (0 with --image)")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
+    sample->add_option("--image", options->images,
+                       "An image file of your own (PNG, JPEG, ...; centre-cropped and resized to the model's input) "
+                       "as a further row; repeatable")
+        ->check(CLI::ExistingFile);
     sample->add_option("--samples", options->request.samples, "Columns: invariance samples v")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();

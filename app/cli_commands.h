@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/compute_device.h"
+#include "core/image_fit.h"
+
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -11,6 +14,9 @@ namespace inv {
 struct GlobalOptions {
     std::filesystem::path data_root;
     bool json = false;
+    std::string device = "auto";  // cpu, cuda or auto; parsed when a command needs it
+
+    ComputeDevice compute_device() const { return parse_compute_device(device); }
 };
 
 void add_data_commands(CLI::App& app, const GlobalOptions& global);
@@ -35,6 +41,8 @@ struct RgbaImage;
 // "0,200,2000" -> steps; throws UserError quoting `option` and the text for anything else.
 std::vector<std::int64_t> parse_step_list(const std::string& text, const std::string& option);
 std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global);
+// The user's image files (--image), centre-cropped and resized to the data set's size, named as given.
+std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ColorDataset& test);
 // Writes the figure to `png` and the numbers beside it (same name, .json), atomically; with
 // --json also prints the numbers. Returns the JSON path.
 std::filesystem::path write_figure(const std::filesystem::path& png, const RgbaImage& figure, const nlohmann::json& numbers,

@@ -26,6 +26,7 @@ void run_prepare(const PrepareOptions& options, const GlobalOptions& global) {
     std::FILE* lines = global.json ? stderr : stdout;
 
     TrainingControl control;
+    control.device = global.compute_device();
     control.stop_requested = [] { return stop_signal_received(); };
     control.on_progress = [&](const TrainingProgress& p) {
         if (!p.message.empty()) {

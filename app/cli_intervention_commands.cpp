@@ -17,7 +17,9 @@ namespace {
 struct EditOptions {
     std::filesystem::path workspace;
     SemanticEditRequest request;
+    long long index = -1;
     long long from_index = -1;
+    std::filesystem::path image;
     std::filesystem::path out;
 };
 
@@ -30,6 +32,7 @@ struct MixOptions {
 struct AttackOptions {
     std::filesystem::path workspace;
     LayerAttackRequest request;
+    std::filesystem::path image;
     double epsilon = -1;
     double epsilon_255 = -1;
     bool sweep = false;
@@ -41,13 +44,17 @@ struct AttackOptions {
 void run_edit(EditOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     if (options.from_index >= 0) options.request.from_index = static_cast<std::size_t>(options.from_index);
+    if ((options.index >= 0) == !options.image.empty()) throw UserError("give the image to edit: --index N (a test image) or --image FILE.");
+    if (options.index >= 0) options.request.index = static_cast<std::size_t>(options.index);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const SemanticEdit edit = edit_semantics(workspace, *test, options.request);
+    if (!options.image.empty()) options.request.image = read_user_images({options.image}, *test).front();
+    const SemanticEdit edit = edit_semantics(workspace, *test, options.request, global.compute_device());
     write_figure(options.out, edit.figure, to_json(edit), global);
     if (global.json) return;
     const auto& names = test->class_names();
-    std::printf("image %zu (%s): factor %s edited -> classified %s; mean pixel change %.3f; figure %s\n", options.request.index,
+    const std::string target = options.image.empty() ? "image " + std::to_string(options.request.index) : options.image.string();
+    std::printf("%s (%s): factor %s edited -> classified %s; mean pixel change %.3f; figure %s\n", target.c_str(),
                 names.at(static_cast<std::size_t>(edit.original_prediction)).c_str(), options.request.factor.c_str(),
                 names.at(static_cast<std::size_t>(edit.edited_prediction)).c_str(), edit.mean_pixel_change, options.out.c_str());
 }
@@ -56,7 +63,7 @@ void run_mix(const MixOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
-    const ImageMix mix = mix_images(workspace, *test, options.request);
+    const ImageMix mix = mix_images(workspace, *test, options.request, global.compute_device());
     write_figure(options.out, mix.figure, to_json(mix), global);
     if (global.json) return;
     const auto& names = test->class_names();
@@ -74,11 +81,15 @@ void run_attack(AttackOptions options, const GlobalOptions& global) {
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
     const auto& names = test->class_names();
+    if (!options.image.empty()) {
+        if (options.sweep) throw UserError("--sweep runs over test images; it takes no --image.");
+        options.request.image = read_user_images({options.image}, *test).front();
+    }
     if (options.sweep) {
         AttackSweepRequest sweep_request{options.request.method, {}, options.request.pgd_steps, options.request.pgd_step_size,
                                          options.sweep_inputs, options.request.layers, options.request.seed};
         for (double k : options.sweep_epsilons_255) sweep_request.epsilons.push_back(epsilon_from_255(k));
-        const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request);
+        const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request, global.compute_device());
         write_figure(options.out, sweep.figure, to_json(sweep), global);
         if (global.json) return;
         std::printf("%s sweep over %d test images (decode distance: mean |D(t^-1(v|z')) - D(t^-1(v|z))|)\n",
@@ -94,11 +105,12 @@ void run_attack(AttackOptions options, const GlobalOptions& global) {
         std::printf("figure: %s\n", options.out.c_str());
         return;
     }
-    const LayerAttack attack = attack_layers(workspace, *test, options.request);
+    const LayerAttack attack = attack_layers(workspace, *test, options.request, global.compute_device());
     write_figure(options.out, attack.figure, to_json(attack), global);
     if (global.json) return;
-    std::printf("%s on test image %zu, eps %.4g (%.2f/255):\n", options.request.method.c_str(), options.request.index,
-                options.request.epsilon, epsilon_to_255(options.request.epsilon));
+    const std::string target = options.image.empty() ? "test image " + std::to_string(options.request.index) : options.image.string();
+    std::printf("%s on %s, eps %.4g (%.2f/255):\n", options.request.method.c_str(), target.c_str(), options.request.epsilon,
+                epsilon_to_255(options.request.epsilon));
     for (const AttackRow& row : attack.rows) {
         std::printf("  %-12s prediction %s (%.1f %%), |x'-x|inf %.4f; decodes:", row.name.c_str(),
                     names.at(static_cast<std::size_t>(row.prediction)).c_str(), 100 * row.probability, row.linf);
@@ -122,7 +134,9 @@ void add_intervention_commands(CLI::App& app, const GlobalOptions& global) {
         "edit", "Semantic modification through e: replace one factor of an image (from another image, or by value), "
                 "keep the others, decode; writes FILE.png and FILE.json");
     e->add_option("--workspace", edit->workspace, "Workspace folder")->required();
-    e->add_option("--index", edit->request.index, "Test image to edit")->required();
+    e->add_option("--index", edit->index, "Test image to edit (or --image)");
+    e->add_option("--image", edit->image, "An image file of your own to edit instead (resized to the model's input)")
+        ->check(CLI::ExistingFile);
     e->add_option("--factor", edit->request.factor, "Factor of e: residual, digit (or garment), foreground, background")->required();
     e->add_option("--from-index", edit->from_index, "Take the factor from this test image");
     e->add_option("--amount", edit->request.amount, "How far towards the other image's factor (0: none, 1: all of it)")
@@ -156,6 +170,8 @@ void add_intervention_commands(CLI::App& app, const GlobalOptions& global) {
     a->add_option("--eps-255", attack->epsilon_255, "Epsilon in 1/255 steps of the 8-bit range (2/255 image units each)")
         ->check(CLI::Range(0.0, 255.0));
     a->add_option("--index", attack->request.index, "Test image to attack")->capture_default_str();
+    a->add_option("--image", attack->image, "An image file of your own to attack instead (resized to the model's input)")
+        ->check(CLI::ExistingFile);
     a->add_option("--layers", attack->request.layers, "Layers (default: every layer with a trained t)")->delimiter(',');
     a->add_option("--pgd-steps", attack->request.pgd_steps, "PGD iterations")->check(CLI::Range(1, 1000))->capture_default_str();
     a->add_option("--pgd-step-size", attack->request.pgd_step_size, "PGD step in image units (0: 2.5 eps / steps)")

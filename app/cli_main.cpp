@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
                    "~/.local/share/invariances; scripts/setup.sh fills it)")
         ->capture_default_str();
     app.add_flag("--json", global.json, "Print machine-readable JSON on stdout instead of text");
+    app.add_option("--device", global.device,
+                   "Where the networks train and run: cpu, cuda, or auto (CUDA where this LibTorch and machine have "
+                   "it, else the CPU). Random draws are made on the CPU either way; float rounding differs.")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
 
     inv::add_data_commands(app, global);
     inv::add_workspace_commands(app, global);

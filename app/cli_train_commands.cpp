@@ -86,6 +86,7 @@ nlohmann::json run_with_progress(Workspace& workspace, const std::string& label,
     TerminalProgress bar(label, steps);
     std::FILE* lines = global.json ? stderr : stdout;
     TrainingControl control;
+    control.device = global.compute_device();
     control.stop_requested = [] { return stop_signal_received(); };
     control.on_progress = [&bar, lines](const TrainingProgress& p) {
         if (!p.message.empty()) {

@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
     cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis")
         ->delimiter(',')
         ->check(CLI::IsMember({"log", "mixing", "analysis"}));
+    cli.add_option("--device", options.device,
+                   "Where the networks run: cpu, cuda, or auto (CUDA where this build and machine have it, else "
+                   "the CPU); the Device menu switches while running")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+        ->capture_default_str();
     cli.add_option("--frames", options.screenshot_frames, "Frames to render before the screenshot")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();

@@ -4,6 +4,7 @@
 // command-line path that loads every network from disk per request.
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/semantic_edit.h"
+#include "core/compute_device.h"
 #include "core/dataset_catalog.h"
 #include "core/data_paths.h"
 #include "core/engine/engine.h"
@@ -55,11 +56,16 @@ int main(int argc, char** argv) {
     app.add_option("--workspace", workspace_folder, "A trained workspace (the full demo for the recorded numbers)")->required();
     app.add_option("--layer", layer, "Layer of the grid")->capture_default_str();
     app.add_option("--runs", runs, "Requests per measurement")->capture_default_str();
+    std::string device = "cpu";
+    app.add_option("--device", device, "cpu or cuda: where the engine's networks run")
+        ->check(CLI::IsMember({"cpu", "cuda"}))
+        ->capture_default_str();
     CLI11_PARSE(app, argc, argv);
 
     // The GUI's profile: one core stays with the window.
     inv::apply_thread_profile(inv::ThreadProfile::Interactive);
-    inv::Engine engine(inv::EngineConfig{inv::default_data_root(), {}});
+    const inv::ComputeDevice compute_device = inv::parse_compute_device(device);
+    inv::Engine engine(inv::EngineConfig{inv::default_data_root(), {}, compute_device});
     auto edit_version = [](const inv::EngineSnapshot& s) { return s.edit_version; };
     auto grid_version = [](const inv::EngineSnapshot& s) { return s.invariances_version; };
 
@@ -96,10 +102,11 @@ int main(int argc, char** argv) {
     for (int i = 0; i < std::max(5, runs / 4); ++i) {
         inv::InvarianceSampleRequest request{layer, 8, 8, static_cast<std::uint64_t>(i), 1.0f, 1};
         const auto start = Clock::now();
-        inv::sample_invariances(workspace, *test, request);
+        inv::sample_invariances(workspace, *test, request, compute_device);
         uncached.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
 
+    std::printf("device: %s\n", inv::describe_device(compute_device).c_str());
     report("semantic slider -> edited image (32x32)", slider);
     report(("8x8 z-by-v grid at " + layer + ", engine").c_str(), grids);
     report(("8x8 z-by-v grid at " + layer + ", reloading models").c_str(), uncached);

@@ -36,6 +36,12 @@ void AttackPanel::set_attack(const std::string& method, float epsilon_255) {
 
 void AttackPanel::set_image(std::size_t index) {
     m_request.index = std::min<std::size_t>(index, m_test_size - 1);
+    m_request.image.reset();
+    request();
+}
+
+void AttackPanel::set_user_image(const NamedImage& image) {
+    m_request.image = image;
     request();
 }
 
@@ -79,7 +85,14 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
     ImGui::SameLine();
     int index = static_cast<int>(m_request.index);
     ImGui::SetNextItemWidth(110);
-    if (ImGui::InputInt("Image##attack", &index)) {
+    if (m_request.image) {
+        ImGui::Text("Image: yours (%s)", m_request.image->name.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("use a test image##attack")) {
+            m_request.image.reset();
+            changed = true;
+        }
+    } else if (ImGui::InputInt("Image##attack", &index)) {
         m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }

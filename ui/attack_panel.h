@@ -26,6 +26,8 @@ public:
     // For scripted sessions.
     void set_attack(const std::string& method, float epsilon_255);
     void set_image(std::size_t index);
+    // The user's own image (File > Open image) in place of a test image, until a test image is picked.
+    void set_user_image(const NamedImage& image);
     std::string export_view(const EngineSnapshot& snapshot);
 
 private:

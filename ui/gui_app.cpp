@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include "core/errors.h"
+#include "core/image_fit.h"
 
 namespace inv {
 
@@ -17,7 +18,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_mixing([&engine](Command command) { engine.post(std::move(command)); }),
       m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }),
-      m_recent(options.recent_file) {
+      m_recent(options.recent_file),
+      m_start_device(options.device) {
     if (!options.workspace.empty()) m_recent.remember(options.workspace);
     for (const std::string& panel : options.open_panels) {
         if (panel == "log") m_show_log = true;
@@ -27,6 +29,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
 }
 
 void GuiApp::start() {
+    // First in the queue, so that the workspace's networks load once, on the chosen device.
+    m_engine.post(SetDevice{m_start_device});
     m_samples.start();
     m_invariances.start();
 }
@@ -55,6 +59,7 @@ bool GuiApp::frame() {
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
     draw_open_dialog();
+    draw_open_image_dialog();
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
     return !m_quit;
@@ -84,6 +89,9 @@ std::string GuiApp::apply(const ScriptStep& step) {
     else if (verb == "slider") m_semantic.set_amount(step.arguments[0], static_cast<float>(number(1)), *m_engine.snapshot());
     else if (verb == "attack") m_attack.set_attack(step.arguments[0], static_cast<float>(number(1)));
     else if (verb == "attack-image") m_attack.set_image(static_cast<std::size_t>(number(0)));
+    else if (verb == "open-image") open_image(step.arguments[0]);
+    else if (verb == "device") m_engine.post(SetDevice{step.arguments[0]});
+    else if (verb == "pin-sample") m_invariances.pin_sample(static_cast<int>(number(0)), static_cast<int>(number(1)));
     else if (verb == "open") {
         const std::string& panel = step.arguments[0];
         if (panel == "mixing") m_show_mixing = true;
@@ -136,6 +144,47 @@ void GuiApp::draw_open_dialog() {
     ImGui::EndPopup();
 }
 
+int GuiApp::model_input_size() const {
+    for (const LayerInfo& layer : m_snapshot->layers) {
+        if (layer.name == "input" && layer.shape.size() == 3) return static_cast<int>(layer.shape[2]);
+    }
+    return 32;  // the ColorMNIST and ColorFashion workspaces
+}
+
+void GuiApp::open_image(const std::filesystem::path& file) {
+    const NamedImage image{read_model_input(file, model_input_size()), file.string()};
+    m_semantic.set_user_image(image);
+    m_attack.set_user_image(image);
+    m_invariances.pin(image);
+}
+
+void GuiApp::draw_open_image_dialog() {
+    if (m_open_image_dialog) {
+        ImGui::OpenPopup("Open image");
+        m_open_image_dialog = false;
+        m_image_error.clear();
+    }
+    ImGui::SetNextWindowSize(ImVec2(620, 0), ImGuiCond_Appearing);
+    if (!ImGui::BeginPopupModal("Open image", nullptr)) return;
+    ImGui::TextWrapped("An image of your own (PNG, JPEG, BMP, ...): its centred square is resized to the model's "
+                       "input (%dx%d). It becomes the image the sliders and the attack work on, and an input row of "
+                       "the invariance grid.", model_input_size(), model_input_size());
+    ImGui::SetNextItemWidth(-1);
+    const bool entered = ImGui::InputText("##image", m_image_input.data(), m_image_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (entered || ImGui::Button("Open")) {
+        try {
+            open_image(std::filesystem::path(m_image_input.data()));
+            ImGui::CloseCurrentPopup();
+        } catch (const std::exception& error) {
+            m_image_error = error.what();
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    if (!m_image_error.empty()) ImGui::TextColored(ImVec4(0.9f, 0.3f, 0.3f, 1.0f), "%s", m_image_error.c_str());
+    ImGui::EndPopup();
+}
+
 void GuiApp::handle_shortcuts() {
     if (ImGui::GetIO().WantTextInput) return;
     if (ImGui::IsKeyPressed(GLFW_KEY_R)) m_samples.resample();
@@ -150,6 +199,7 @@ void GuiApp::draw_menu() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("File")) {
         if (ImGui::MenuItem("Open workspace...", "Ctrl+O")) m_open_dialog = true;
+        if (ImGui::MenuItem("Open image...", "Ctrl+I")) m_open_image_dialog = true;
         if (ImGui::BeginMenu("Recent workspaces", !m_recent.list().empty())) {
             for (const auto& folder : m_recent.list()) {
                 if (ImGui::MenuItem(folder.c_str())) open_workspace(folder);
@@ -166,6 +216,13 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("Analysis (explained variance)", nullptr, &m_show_analysis);
         ImGui::EndMenu();
     }
+    if (ImGui::BeginMenu("Device")) {
+        const bool on_cuda = m_snapshot->device == "cuda";
+        if (ImGui::MenuItem("CPU", nullptr, !on_cuda) && on_cuda) m_engine.post(SetDevice{"cpu"});
+        if (ImGui::MenuItem("CUDA", nullptr, on_cuda, m_snapshot->cuda_available) && !on_cuda) m_engine.post(SetDevice{"cuda"});
+        if (!m_snapshot->cuda_available) ImGui::TextDisabled("CUDA: not available in this build or on this machine");
+        ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("Debug")) {
         ImGui::MenuItem("ImGui demo window", nullptr, &m_show_imgui_demo);
         ImGui::MenuItem("ImGui metrics", nullptr, &m_show_metrics);
@@ -175,6 +232,7 @@ void GuiApp::draw_menu() {
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) m_open_dialog = true;
+    if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_I)) m_open_image_dialog = true;
 }
 
 }  // namespace inv

@@ -35,6 +35,11 @@ private:
     void handle_shortcuts();
     void draw_open_dialog();
     void open_workspace(const std::filesystem::path& folder);
+    void draw_open_image_dialog();
+    // The user's image file as the example of the sliders and the attack, and as an input row of
+    // the grid; throws UserError naming the file when it cannot be read.
+    void open_image(const std::filesystem::path& file);
+    int model_input_size() const;
 
     Engine& m_engine;
     std::shared_ptr<const EngineSnapshot> m_snapshot;
@@ -54,6 +59,10 @@ private:
     RecentWorkspaces m_recent;
     bool m_open_dialog = false;
     std::array<char, 1024> m_path_input{};
+    bool m_open_image_dialog = false;
+    std::array<char, 1024> m_image_input{};
+    std::string m_image_error;
+    std::string m_start_device;  // --device, applied by start()
 };
 
 }  // namespace inv

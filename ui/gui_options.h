@@ -22,6 +22,7 @@ struct GuiOptions {
     std::vector<std::string> open_panels;  // "log", "mixing", "analysis": opened at start
     std::filesystem::path layout_file;  // empty: do not persist the window layout
     std::filesystem::path recent_file;  // the list of recently opened workspaces; empty: none kept
+    std::string device = "auto";         // cpu, cuda or auto (CUDA where available); Device menu changes it
 };
 
 // Runs the application until its window closes; returns the process exit code.

@@ -11,6 +11,8 @@ namespace inv {
 //   workspace DIR                                                 (open another workspace)
 //   layer NAME | inputs N | samples N | seed N | resample        (the Invariances panel)
 //   train-layer | checkpoint STEP                                 (train t here; classifier checkpoint)
+//   open-image FILE | pin-sample ROW COLUMN                      (your image; a grid sample as an input row)
+//   device cpu|cuda|auto                                          (where the networks run)
 //   image N | donor N | slider FACTOR VALUE                       (the semantic sliders)
 //   attack fgsm|pgd EPS_IN_255THS | attack-image N                (the attack panel)
 //   open mixing|analysis|log                                      (windows)

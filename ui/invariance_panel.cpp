@@ -2,6 +2,7 @@
 
 #include "core/data_paths.h"
 #include "core/errors.h"
+#include "core/png_io.h"
 #include "core/workspace.h"
 #include "ui/figure_export.h"
 
@@ -203,6 +204,49 @@ void InvariancePanel::set_checkpoint(std::int64_t step) {
                     (known.empty() ? "; it has one for the last checkpoint only." : "; it has them for steps " + known + "."));
 }
 
+void InvariancePanel::pin(const NamedImage& image) {
+    constexpr std::size_t kMostPinned = 12;
+    if (m_request.extra_inputs.size() >= kMostPinned) m_request.extra_inputs.erase(m_request.extra_inputs.begin());
+    m_request.extra_inputs.push_back(image);
+    if (!m_layers.empty()) request();
+}
+
+void InvariancePanel::pin_sample(int row, int column) {
+    if (!m_shown || row < 0 || column < 0 || row >= static_cast<int>(m_shown->sample_predictions.size()) ||
+        column >= static_cast<int>(m_shown->sample_predictions[static_cast<std::size_t>(row)].size())) {
+        throw UserError("there is no sample at row " + std::to_string(row) + ", column " + std::to_string(column) +
+                        " of the grid shown.");
+    }
+    const std::size_t columns = m_shown->sample_predictions[static_cast<std::size_t>(row)].size();
+    const RgbaImage& image = m_shown->sample_images.at(static_cast<std::size_t>(row) * columns + static_cast<std::size_t>(column));
+    const std::filesystem::path file = m_workspace / "exports" / "pinned" /
+                                       (m_shown->provenance.value("layer", std::string("layer")) + "-seed" +
+                                        std::to_string(m_shown->provenance.value("seed", 0ull)) + "-row" + std::to_string(row) +
+                                        "-sample" + std::to_string(column) + ".png");
+    std::filesystem::create_directories(file.parent_path());
+    write_png(file, image);
+    pin({image, file.string()});
+}
+
+void InvariancePanel::draw_pinned() {
+    if (m_request.extra_inputs.empty()) {
+        ImGui::TextDisabled("Click a sample to make it an input row; File > Open image adds your own.");
+        return;
+    }
+    ImGui::TextUnformatted("Your rows:");
+    for (std::size_t i = 0; i < m_request.extra_inputs.size(); ++i) {
+        ImGui::SameLine();
+        const std::string label = std::filesystem::path(m_request.extra_inputs[i].name).filename().string() + " x##pinned" +
+                                  std::to_string(i);
+        if (ImGui::SmallButton(label.c_str())) {
+            m_request.extra_inputs.erase(m_request.extra_inputs.begin() + static_cast<std::ptrdiff_t>(i));
+            request();
+            break;
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s (click to remove)", m_request.extra_inputs[i].name.c_str());
+    }
+}
+
 void InvariancePanel::train_selected_layer() {
     if (m_layer < static_cast<int>(m_layers.size())) throw UserError("the selected layer already has a trained t.");
     m_post(TrainLayer{m_workspace, m_untrained.at(static_cast<std::size_t>(m_layer) - m_layers.size())});
@@ -219,6 +263,7 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
     if (snapshot.invariances && snapshot.invariances_version != m_uploaded_version) {
         m_texture.upload(snapshot.invariances->figure);
         m_uploaded_version = snapshot.invariances_version;
+        m_shown = snapshot.invariances;
     }
     ImGui::SetNextWindowPos(ImVec2(640, 30), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(630, 430), ImGuiCond_FirstUseEver);
@@ -344,8 +389,39 @@ void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
                        "cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f.",
                        samples.reencoded_cosine.mean, samples.reencoded_cosine.std, samples.random_pair_cosine.mean,
                        samples.random_pair_cosine.std);
+    draw_pinned();
     ImGui::BeginChild("figure", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
     m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, true);
+    if (ImGui::IsItemHovered() && !samples.sample_predictions.empty()) {
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        const int x = static_cast<int>((mouse.x - origin.x) / m_zoom);
+        const int y = static_cast<int>((mouse.y - origin.y) / m_zoom);
+        const auto hovered = std::find_if(samples.cells.begin(), samples.cells.end(), [&](const PixelRect& r) { return r.contains(x, y); });
+        const int per_row = static_cast<int>(samples.sample_predictions.front().size()) + 1;
+        if (hovered != samples.cells.end()) {
+            const int cell = static_cast<int>(hovered - samples.cells.begin());
+            const int row = cell / per_row;
+            const int column = cell % per_row - 1;  // -1: the input
+            const int predicted = column < 0 ? samples.input_predictions.at(static_cast<std::size_t>(row))
+                                             : samples.sample_predictions.at(static_cast<std::size_t>(row)).at(static_cast<std::size_t>(column));
+            const std::string name = predicted >= 0 && predicted < static_cast<int>(samples.class_names.size())
+                                         ? samples.class_names[static_cast<std::size_t>(predicted)]
+                                         : std::to_string(predicted);
+            if (column < 0) {
+                ImGui::SetTooltip("input of row %d: classified %s", row, name.c_str());
+            } else {
+                ImGui::SetTooltip("row %d, sample %d: classified %s\nclick to make it an input row", row, column, name.c_str());
+                if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+                    try {
+                        pin_sample(row, column);
+                    } catch (const std::exception& error) {
+                        m_export_message = error.what();
+                    }
+                }
+            }
+        }
+    }
     ImGui::EndChild();
 }
 

@@ -35,6 +35,12 @@ public:
     void set_seed(std::uint64_t seed);
     std::string export_view(const EngineSnapshot& snapshot);
     void train_selected_layer();
+    // Adds the user's image as a further input row (its file is named in the export's provenance).
+    void pin(const NamedImage& image);
+    // Makes sample (row, column) of the grid shown an input row: written to the workspace's
+    // exports/pinned/ folder first, so that an export of the grid can be made again from files.
+    // Throws UserError when there is no such sample.
+    void pin_sample(int row, int column);
     // Selects the classifier checkpoint at `step` for the current layer; throws UserError naming
     // the steps that have a t for it.
     void set_checkpoint(std::int64_t step);  // throws UserError when the selected layer already has t
@@ -49,6 +55,7 @@ private:
     void draw_build_offer(const EngineSnapshot& snapshot);
     void draw_controls();
     void draw_figure(const InvarianceSamples& samples);
+    void draw_pinned();
     void draw_untrained(const std::string& layer, const EngineSnapshot& snapshot);
     void sync_layers(const EngineSnapshot& snapshot);
 
@@ -73,6 +80,7 @@ private:
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 2.0f;
     std::string m_export_message;
+    std::shared_ptr<const InvarianceSamples> m_shown;  // the grid on screen, for clicks on its samples
 };
 
 }  // namespace inv

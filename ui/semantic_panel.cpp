@@ -35,11 +35,19 @@ void SemanticPanel::request() {
 void SemanticPanel::step_image(int delta) {
     if (m_workspace.empty()) return;
     m_request.index = (m_request.index + m_test_size + static_cast<std::size_t>(delta + static_cast<int>(m_test_size))) % m_test_size;
+    m_request.image.reset();
     request();
 }
 
 void SemanticPanel::set_image(std::size_t index) {
     m_request.index = std::min(index, m_test_size - 1);
+    m_request.image.reset();
+    request();
+}
+
+void SemanticPanel::set_user_image(const NamedImage& image) {
+    m_request.image = image.image;
+    m_user_image_name = image.name;
     request();
 }
 
@@ -90,7 +98,14 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     int index = static_cast<int>(m_request.index);
     int donor = static_cast<int>(m_request.donor);
     ImGui::SetNextItemWidth(110);
-    if (ImGui::InputInt("Image", &index)) {
+    if (m_request.image) {
+        ImGui::Text("Image: yours (%s)", m_user_image_name.c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("use a test image")) {
+            m_request.image.reset();
+            changed = true;
+        }
+    } else if (ImGui::InputInt("Image", &index)) {
         m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }

@@ -22,6 +22,8 @@ public:
     void step_image(int delta);
     // For scripted sessions. set_amount throws UserError for an unknown factor, naming e's factors.
     void set_image(std::size_t index);
+    // The user's own image (File > Open image) in place of a test image, until a test image is picked.
+    void set_user_image(const NamedImage& image);
     void set_donor(std::size_t index);
     void set_amount(const std::string& factor, float amount, const EngineSnapshot& snapshot);
 
@@ -31,6 +33,7 @@ private:
     Post m_post;
     std::filesystem::path m_workspace;
     EditFactors m_request;
+    std::string m_user_image_name;  // shown while m_request.image holds the user's image
     std::vector<float> m_amounts;
     std::array<GlTexture, 4> m_textures;  // image, reconstruction, edited, donor
     std::uint64_t m_uploaded_version = 0;

@@ -44,7 +44,7 @@ torch::Tensor perturb(Classifier& classifier, const torch::Tensor& x, const Atta
     const double eps = settings.epsilon;
     torch::Generator generator = at::detail::createCPUGenerator(settings.seed);
     if (settings.method == AttackMethod::RandomSign) {
-        return (x + eps * torch::randn(x.sizes(), generator, torch::kFloat).sign()).clamp(-1.0, 1.0);
+        return (x + eps * torch::randn(x.sizes(), generator, torch::kFloat).to(x.device()).sign()).clamp(-1.0, 1.0);
     }
     torch::Tensor labels;
     {
@@ -56,7 +56,7 @@ torch::Tensor perturb(Classifier& classifier, const torch::Tensor& x, const Atta
     }
     if (settings.pgd_steps < 1) throw UserError("PGD needs at least one step; got " + std::to_string(settings.pgd_steps) + ".");
     const double step = settings.pgd_step_size > 0 ? settings.pgd_step_size : 2.5 * eps / settings.pgd_steps;
-    torch::Tensor current = project(x + (torch::rand(x.sizes(), generator, torch::kFloat) * 2 - 1) * eps, x, eps);
+    torch::Tensor current = project(x + (torch::rand(x.sizes(), generator, torch::kFloat).to(x.device()) * 2 - 1) * eps, x, eps);
     for (int i = 0; i < settings.pgd_steps; ++i) {
         current = project(current + step * loss_gradient(classifier, current, labels).sign(), x, eps).detach();
     }

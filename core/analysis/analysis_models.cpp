@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/tensor_image.h"
+#include "core/torch_device.h"
 #include "core/training/cinn_trainer.h"
 
 #include <algorithm>
@@ -15,8 +16,12 @@ const std::string& last_file(const Workspace& workspace, const std::string& mode
 
 }  // namespace
 
-AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step)
-    : m_workspace(workspace), m_requested_step(classifier_step), m_classifier(load_classifier(workspace, classifier_step)) {
+AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step,
+                               ComputeDevice device)
+    : m_workspace(workspace),
+      m_device(to_torch_device(device)),
+      m_requested_step(classifier_step),
+      m_classifier(load_classifier(workspace, classifier_step, m_device)) {
     const auto& checkpoints = workspace.manifest().models.at("classifier").checkpoints;
     // The last checkpoint's t is stored without a step suffix; any other checkpoint's with one.
     if (m_requested_step && *m_requested_step == checkpoints.back().step) m_requested_step.reset();
@@ -28,7 +33,7 @@ AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::in
 
 Autoencoder& AnalysisModels::autoencoder() {
     if (!m_autoencoder) {
-        m_autoencoder = load_autoencoder(m_workspace);
+        m_autoencoder = load_autoencoder(m_workspace, m_device);
         m_records["autoencoder"] = model_file_record(m_workspace, last_file(m_workspace, "autoencoder"));
     }
     return *m_autoencoder;
@@ -38,7 +43,7 @@ ConditionalFlow& AnalysisModels::t(const std::string& layer) {
     require_layer(layer);
     auto found = m_t.find(layer);
     if (found == m_t.end()) {
-        LoadedConditionalFlow loaded = load_cinn(m_workspace, layer, m_requested_step);
+        LoadedConditionalFlow loaded = load_cinn(m_workspace, layer, m_requested_step, m_device);
         m_records["t/" + layer] = model_file_record(m_workspace, loaded.file);
         found = m_t.emplace(layer, loaded.flow).first;
     }
@@ -47,7 +52,7 @@ ConditionalFlow& AnalysisModels::t(const std::string& layer) {
 
 FactorFlow& AnalysisModels::e() {
     if (!m_e) {
-        LoadedFactorFlow loaded = load_factor_network(m_workspace);
+        LoadedFactorFlow loaded = load_factor_network(m_workspace, m_device);
         m_records["e"] = model_file_record(m_workspace, loaded.file);
         m_e = loaded.flow;
     }
@@ -98,7 +103,7 @@ nlohmann::json provenance_header(const std::string& command, const Workspace& wo
             {"colour_seed", test.colour_seed()}};
 }
 
-torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices) {
+torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device) {
     std::vector<ImageSample> samples;
     for (std::size_t index : indices) {
         if (index >= test.size()) {
@@ -107,7 +112,21 @@ torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_
         }
         samples.push_back(test.get(index));
     }
-    return tensor_from_samples(samples, test.shape());
+    return tensor_from_samples(samples, test.shape()).to(device);
+}
+
+torch::Tensor user_images(const ColorDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device) {
+    std::vector<torch::Tensor> tensors;
+    for (const RgbaImage& image : images) {
+        if (image.width != test.shape().width || image.height != test.shape().height) {
+            throw UserError("an input image is " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                            "; the models of this workspace take " + std::to_string(test.shape().width) + "x" +
+                            std::to_string(test.shape().height) + " (open files through read_model_input, which fits them).");
+        }
+        tensors.push_back(tensor_from_rgba(image));
+    }
+    if (tensors.empty()) return torch::empty({0, 3, test.shape().height, test.shape().width}, torch::TensorOptions(device));
+    return torch::stack(tensors).to(device);
 }
 
 }  // namespace inv

@@ -2,6 +2,8 @@
 
 // Torch-including: core, tests and benchmarks only.
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
+#include "core/rgba_image.h"
 #include "core/training/workspace_models.h"
 #include "core/workspace.h"
 
@@ -20,9 +22,12 @@ namespace inv {
 // on first use. Every file it loads is recorded with its checksum for the figure's provenance.
 class AnalysisModels {
 public:
-    explicit AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step = std::nullopt);
+    explicit AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step = std::nullopt,
+                            ComputeDevice device = ComputeDevice::Cpu);
 
     const Workspace& workspace() const { return m_workspace; }
+    // Where the networks live; analyses move their inputs here and bring results back to the CPU.
+    const torch::Device& device() const { return m_device; }
     Classifier& classifier() { return m_classifier.model; }
     std::int64_t classifier_step() const { return m_classifier.step; }
     Autoencoder& autoencoder();
@@ -43,6 +48,7 @@ public:
 
 private:
     const Workspace& m_workspace;
+    torch::Device m_device;
     std::optional<std::int64_t> m_requested_step;
     LoadedClassifier m_classifier;
     std::optional<Autoencoder> m_autoencoder;
@@ -54,7 +60,12 @@ private:
 // The fields every analysis writes first: command, version, workspace, data set.
 nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ColorDataset& test);
 
-// Test images by index, as one [N, 3, 32, 32] batch; throws UserError for an index out of range.
-torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices);
+// Test images by index, as one [N, 3, 32, 32] batch on `device`; throws UserError for an index out
+// of range.
+torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device);
+
+// A user's images (see core/image_fit.h) as one batch on `device`; throws UserError for an image
+// whose size is not the data set's.
+torch::Tensor user_images(const ColorDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device);
 
 }  // namespace inv

@@ -140,12 +140,12 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     for (const std::string& layer : layers) {
         try {
             InvarianceSampleRequest sample{layer, 4, 8, request.seed, 1.0f, 2};
-            const InvarianceSamples samples = sample_invariances(workspace, *test, sample);
+            const InvarianceSamples samples = sample_invariances(workspace, *test, sample, request.device);
             page.subheading(layer);
             page.figure("sample-" + layer, samples.figure, to_json(samples), "z-by-v grid at " + layer);
             cosine_rows.push_back({layer, fixed(samples.reencoded_cosine.mean, 3) + " ± " + fixed(samples.reencoded_cosine.std, 3),
                                    fixed(samples.random_pair_cosine.mean, 3) + " ± " + fixed(samples.random_pair_cosine.std, 3)});
-            const ImageMix mix = mix_images(workspace, *test, {layer, request.example, request.partner, 3});
+            const ImageMix mix = mix_images(workspace, *test, {layer, request.example, request.partner, 3}, request.device);
             page.figure("mix-" + layer, mix.figure, to_json(mix), "mixing at " + layer + ": the invariances of one image with the representation of the other");
         } catch (const UserError& error) {
             page.missing(error);
@@ -162,7 +162,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         explained.inputs = request.explained_inputs;
         explained.repeats = request.repeats;
         explained.seed = request.seed;
-        const ExplainedVarianceReport report = explained_variance(workspace, *test, explained);
+        const ExplainedVarianceReport report = explained_variance(workspace, *test, explained, request.device);
         page.figure("explained-variance", report.layer_figure, to_json(report), "explained variance per layer, mean ± std over repeats");
         if (!report.training_figure.empty()) {
             write_png(request.out / "explained-variance-training.png", report.training_figure);
@@ -188,7 +188,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     step("factor sizes");
     page.heading("Factor sizes of z (method.md §4 applied to each layer)", "factor-dims");
     try {
-        const FactorDimsReport dims = estimate_layer_factor_dims(workspace, test, {{}, 1000, request.seed});
+        const FactorDimsReport dims = estimate_layer_factor_dims(workspace, test, {{}, 1000, request.seed}, request.device);
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> header{"layer", "size of z"};
         for (const std::string& f : dims.layers.front().factors) header.push_back(f + " score (dims)");
@@ -214,7 +214,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             edit.factor = factor;
             edit.from_index = request.partner;
             edit.scale = 3;
-            const SemanticEdit result = edit_semantics(workspace, *test, edit);
+            const SemanticEdit result = edit_semantics(workspace, *test, edit, request.device);
             page.figure("edit-" + factor, result.figure, to_json(result),
                         factor + " taken from the other image: classified " + names.at(static_cast<std::size_t>(result.edited_prediction)));
         } catch (const UserError& error) {
@@ -231,7 +231,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         attack.explained_inputs = request.explained_inputs;
         attack.repeats = request.repeats;
         attack.seed = request.seed;
-        const LayerAttack panel = attack_layers(workspace, *test, attack);
+        const LayerAttack panel = attack_layers(workspace, *test, attack, request.device);
         page.figure("attack-fgsm", panel.figure, to_json(panel),
                     "FGSM, eps " + fixed(request.epsilon, 4) + " (" + fixed(epsilon_to_255(request.epsilon)) +
                         "/255): rows none / random-sign control / attack; decodes D(t^-1(v|z')) with the clean image's v");
@@ -244,7 +244,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         AttackSweepRequest sweep_request;
         sweep_request.inputs = request.sweep_inputs;
         sweep_request.seed = request.seed;
-        const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request);
+        const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request, request.device);
         page.figure("attack-sweep", sweep.figure, to_json(sweep), "FGSM sweep over eps: flip rate and distance of each layer's decode from the clean decode");
     } catch (const UserError& error) {
         page.missing(error);
@@ -256,7 +256,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         FidelityRequest fidelity;
         fidelity.images = std::min<int>(request.fidelity_images, static_cast<int>(test->size() / 2));
         fidelity.seed = request.seed;
-        const FidelityReport report = evaluate_fidelity(workspace, *test, fidelity);
+        const FidelityReport report = evaluate_fidelity(workspace, *test, fidelity, request.device);
         page.figure("evaluate", report.figure, to_json(report),
                     "Frechet distance to held-out images in the evaluation network's features (not Inception FID)");
         std::vector<std::vector<std::string>> rows;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
 #include "core/workspace.h"
 
 #include <cstdint>
@@ -26,6 +27,7 @@ struct AtlasRequest {
     int repeats = 3;
     int sweep_inputs = 100;
     int fidelity_images = 500;
+    ComputeDevice device = ComputeDevice::Cpu;
 };
 
 // Called before each section with its title, and how many sections are done and planned.

@@ -50,12 +50,13 @@ LayerShares analyse_layer(AnalysisModels& models, const ColorDataset& test, cons
     std::vector<std::vector<double>> shares(e->config().factors.size());
     for (int repeat = 0; repeat < request.repeats; ++repeat) {
         const std::uint64_t seed = mix64(request.seed, static_cast<std::uint64_t>(repeat));
-        const torch::Tensor x = test_images(test, pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), seed));
+        const torch::Tensor x =
+            test_images(test, pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), seed), models.device());
         const torch::Tensor z = models.classifier()->representation(x, layer);
         torch::Generator generator = at::detail::createCPUGenerator(seed);
         const std::int64_t dim = t->config().flow.dim;
-        const torch::Tensor v_a = torch::randn({request.inputs, dim}, generator, torch::kFloat);
-        const torch::Tensor v_b = torch::randn({request.inputs, dim}, generator, torch::kFloat);
+        const torch::Tensor v_a = torch::randn({request.inputs, dim}, generator, torch::kFloat).to(models.device());
+        const torch::Tensor v_b = torch::randn({request.inputs, dim}, generator, torch::kFloat).to(models.device());
         const auto parts_a = e->split(e->forward(t->inverse(v_a, z)).value);
         const auto parts_b = e->split(e->forward(t->inverse(v_b, z)).value);
         for (std::size_t f = 0; f < parts_a.size(); ++f) shares[f].push_back(explained_fraction(parts_a[f], parts_b[f]));
@@ -120,7 +121,7 @@ double explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 ExplainedVarianceReport explained_variance(const Workspace& workspace, const ColorDataset& test,
-                                           const ExplainedVarianceRequest& request) {
+                                           const ExplainedVarianceRequest& request, ComputeDevice device) {
     if (request.inputs < 2 || request.repeats < 1) {
         throw UserError("explained variance needs at least 2 inputs and 1 repeat; got " + std::to_string(request.inputs) +
                         " and " + std::to_string(request.repeats) + ".");
@@ -135,7 +136,7 @@ ExplainedVarianceReport explained_variance(const Workspace& workspace, const Col
                         "--workspace " + workspace.folder().string() + " --layer NAME --classifier-step STEP`.");
     }
     for (std::int64_t step : steps) {
-        AnalysisModels models(workspace, step);
+        AnalysisModels models(workspace, step, device);
         std::vector<std::string> layers = request.layers;
         if (layers.empty() || request.all_checkpoints) {
             const std::vector<std::string> trained = models.layers_with_t();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
 
@@ -50,7 +51,8 @@ struct ExplainedVarianceReport {
 // Needs the classifier, the autoencoder, e and t for each layer and step; throws UserError naming
 // what to train.
 ExplainedVarianceReport explained_variance(const Workspace& workspace, const ColorDataset& test,
-                                           const ExplainedVarianceRequest& request);
+                                           const ExplainedVarianceRequest& request,
+                                           ComputeDevice device = ComputeDevice::Cpu);
 
 nlohmann::json to_json(const ExplainedVarianceReport& report);
 

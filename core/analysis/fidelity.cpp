@@ -40,14 +40,15 @@ torch::Tensor batched(const torch::Tensor& inputs, const std::function<torch::Te
 
 }  // namespace
 
-FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset& test, const FidelityRequest& request) {
+FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset& test, const FidelityRequest& request,
+                                 ComputeDevice device) {
     if (request.images < 10 || static_cast<std::size_t>(2 * request.images) > test.size()) {
         throw UserError("evaluate needs between 10 and " + std::to_string(test.size() / 2) + " images per set (half the test split); got " +
                         std::to_string(request.images) + ".");
     }
     torch::NoGradGuard no_grad;
-    AnalysisModels models(workspace);
-    const LoadedEvaluator loaded_evaluator = load_evaluator(workspace);
+    AnalysisModels models(workspace, std::nullopt, device);
+    const LoadedEvaluator loaded_evaluator = load_evaluator(workspace, models.device());
     Classifier evaluator = loaded_evaluator.model;
 
     std::vector<std::string> layers = request.layers;
@@ -65,8 +66,8 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset&
     const auto order = pick_sample_indices(test.size(), test.size(), request.seed);
     const std::vector<std::size_t> input_indices(order.begin(), order.begin() + request.images);
     const std::vector<std::size_t> reference_indices(order.begin() + request.images, order.begin() + 2 * request.images);
-    const torch::Tensor inputs = test_images(test, input_indices);
-    const torch::Tensor reference = features(evaluator, test_images(test, reference_indices));
+    const torch::Tensor inputs = test_images(test, input_indices, models.device());
+    const torch::Tensor reference = features(evaluator, test_images(test, reference_indices, models.device()));
 
     FidelityReport report;
     report.real_to_real = frechet_distance(features(evaluator, inputs), reference);
@@ -78,13 +79,13 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset&
     torch::Generator generator = at::detail::createCPUGenerator(request.seed);
     for (const std::string& layer : layers) {
         models.require_layer(layer);
-        const LoadedInversion loaded = load_inversion(workspace, layer);
+        const LoadedInversion loaded = load_inversion(workspace, layer, models.device());
         InversionDecoder baseline = loaded.decoder;
         files["inversion/" + layer] = model_file_record(workspace, loaded.file);
 
         ConditionalFlow& t = models.t(layer);
-        const torch::Tensor v = torch::randn({inputs.size(0), t->config().flow.dim}, generator, torch::kFloat);
-        const torch::Tensor samples = batched(torch::arange(inputs.size(0)), [&](const torch::Tensor& rows) {
+        const torch::Tensor v = torch::randn({inputs.size(0), t->config().flow.dim}, generator, torch::kFloat).to(models.device());
+        const torch::Tensor samples = batched(torch::arange(inputs.size(0), inputs.options().dtype(torch::kLong)), [&](const torch::Tensor& rows) {
             const torch::Tensor x = inputs.index_select(0, rows);
             return models.autoencoder()->decode(t->inverse(v.index_select(0, rows), models.classifier()->representation(x, layer)));
         });

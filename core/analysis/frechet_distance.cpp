@@ -21,8 +21,10 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b) {
     if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(1) || a.size(0) < 2 || b.size(0) < 2) {
         throw UserError("the Frechet distance needs two feature sets [N, D] with the same D and at least 2 rows each.");
     }
-    const torch::Tensor x = a.to(torch::kDouble);
-    const torch::Tensor y = b.to(torch::kDouble);
+    // On the CPU in double precision, whatever device the features come from: the figure must not
+    // depend on which GPU library solved the eigenproblem.
+    const torch::Tensor x = a.to(torch::kCPU, torch::kDouble);
+    const torch::Tensor y = b.to(torch::kCPU, torch::kDouble);
     const torch::Tensor mean_x = x.mean(0);
     const torch::Tensor mean_y = y.mean(0);
     const torch::Tensor cov_x = covariance(x, mean_x);

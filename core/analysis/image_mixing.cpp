@@ -6,15 +6,16 @@
 
 namespace inv {
 
-ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request) {
-    AnalysisModels models(workspace);
+ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request,
+                    ComputeDevice device) {
+    AnalysisModels models(workspace, std::nullopt, device);
     return mix_images(models, test, request);
 }
 
 ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixRequest& request) {
     torch::NoGradGuard no_grad;
     models.require_layer(request.layer);
-    const torch::Tensor x = test_images(test, {request.index, request.with});
+    const torch::Tensor x = test_images(test, {request.index, request.with}, models.device());
     const torch::Tensor z = models.classifier()->representation(x, request.layer);
     ConditionalFlow& t = models.t(request.layer);
     const torch::Tensor v = t->forward(models.autoencoder()->encode(x).mean, z).value;

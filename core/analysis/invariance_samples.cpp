@@ -24,38 +24,46 @@ torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
 }  // namespace
 
 InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
-                                     const InvarianceSampleRequest& request) {
-    AnalysisModels models(workspace);
+                                     const InvarianceSampleRequest& request, ComputeDevice device) {
+    AnalysisModels models(workspace, std::nullopt, device);
     return sample_invariances(models, test, request);
 }
 
 InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request) {
-    if (request.inputs < 1 || request.inputs > 64 || request.samples < 1 || request.samples > 64) {
-        throw UserError("asked for " + std::to_string(request.inputs) + " inputs and " + std::to_string(request.samples) +
+    const int rows_asked = request.inputs + static_cast<int>(request.extra_inputs.size());
+    if (request.inputs < 0 || rows_asked < 1 || rows_asked > 64 || request.samples < 1 || request.samples > 64) {
+        throw UserError("asked for " + std::to_string(rows_asked) + " input rows and " + std::to_string(request.samples) +
                         " samples; each must be between 1 and 64.");
     }
+
     torch::NoGradGuard no_grad;
     Classifier& classifier = models.classifier();
     Autoencoder& autoencoder = models.autoencoder();
     ConditionalFlow& t = models.t(request.layer);
 
     InvarianceSamples result;
-    result.input_indices = pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed);
-    const torch::Tensor x = test_images(test, result.input_indices);
+    if (request.inputs > 0) {
+        result.input_indices = pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed);
+    }
+    std::vector<RgbaImage> own;
+    std::vector<std::string> own_names;
+    for (const NamedImage& image : request.extra_inputs) own.push_back(image.image), own_names.push_back(image.name);
+    const torch::Tensor x =
+        torch::cat({test_images(test, result.input_indices, models.device()), user_images(test, own, models.device())});
     const torch::Tensor z = classifier->representation(x, request.layer);
 
     // The same v for every row: draw M codes once and repeat them per input.
     torch::Generator generator = at::detail::createCPUGenerator(request.seed);
     const std::int64_t dim = t->config().flow.dim;
-    const torch::Tensor v = torch::randn({request.samples, dim}, generator, torch::kFloat) * request.temperature;
-    const std::int64_t rows = request.inputs;
+    const torch::Tensor v = torch::randn({request.samples, dim}, generator, torch::kFloat).to(models.device()) * request.temperature;
+    const std::int64_t rows = rows_asked;
     const std::int64_t columns = request.samples;
     const torch::Tensor v_grid = v.unsqueeze(0).expand({rows, columns, dim}).reshape({rows * columns, dim});
     const torch::Tensor z_grid = z.repeat_interleave(columns, 0);
     const torch::Tensor samples = autoencoder->decode(t->inverse(v_grid, z_grid));
 
-    const torch::Tensor input_predictions = classifier->forward(x).argmax(1);
-    const torch::Tensor sample_predictions = classifier->forward(samples).argmax(1).reshape({rows, columns});
+    const torch::Tensor input_predictions = classifier->forward(x).argmax(1).to(torch::kCPU);
+    const torch::Tensor sample_predictions = classifier->forward(samples).argmax(1).reshape({rows, columns}).to(torch::kCPU);
     result.input_predictions.assign(input_predictions.data_ptr<std::int64_t>(),
                                     input_predictions.data_ptr<std::int64_t>() + rows);
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -67,17 +75,20 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
     if (rows > 1) {
         const torch::Tensor flat = z.flatten(1);
         const torch::Tensor all = cosine(flat.repeat_interleave(rows, 0), flat.repeat({rows, 1})).reshape({rows, rows});
-        result.random_pair_cosine = tensor_mean_std(all.masked_select(~torch::eye(rows, torch::kBool)));
+        result.random_pair_cosine = tensor_mean_std(all.masked_select(~torch::eye(rows, all.options().dtype(torch::kBool))));
     }
 
     std::vector<RgbaImage> cells;
     std::vector<std::string> captions;
     const std::vector<RgbaImage> input_images = rgba_from_batch(x);
-    const std::vector<RgbaImage> sample_images = rgba_from_batch(samples);
+    result.sample_images = rgba_from_batch(samples);
+    const std::vector<RgbaImage>& sample_images = result.sample_images;
     const auto& names = test.class_names();
+    result.class_names = names;
     for (std::int64_t r = 0; r < rows; ++r) {
         cells.push_back(input_images[static_cast<std::size_t>(r)]);
-        captions.push_back("x: " + names.at(static_cast<std::size_t>(result.input_predictions[static_cast<std::size_t>(r)])));
+        const bool yours = r >= request.inputs;
+        captions.push_back((yours ? "yours: " : "x: ") + names.at(static_cast<std::size_t>(result.input_predictions[static_cast<std::size_t>(r)])));
         for (std::int64_t c = 0; c < columns; ++c) {
             cells.push_back(sample_images[static_cast<std::size_t>(r * columns + c)]);
             captions.push_back(names.at(static_cast<std::size_t>(result.sample_predictions[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)])));
@@ -87,7 +98,9 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
     layout.columns = static_cast<int>(columns + 1);
     layout.scale = request.scale;
     layout.cell_labels = captions;
-    result.figure = compose_grid(cells, layout).image;
+    ComposedGrid composed = compose_grid(cells, layout);
+    result.figure = std::move(composed.image);
+    result.cells = std::move(composed.cells);
 
     result.provenance = provenance_header("sample", models.workspace(), test);
     result.provenance.update({{"layer", request.layer},
@@ -95,13 +108,16 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
                               {"samples", request.samples},
                               {"seed", request.seed},
                               {"temperature", request.temperature},
+                              {"extra_inputs", own_names},
                               {"models", models.model_records()}});
     char temperature[32];
     std::snprintf(temperature, sizeof temperature, "%g", static_cast<double>(request.temperature));
-    result.provenance["reproduce"] = "invariances-cli sample --workspace " + models.workspace().folder().string() + " --layer " +
-                                     request.layer + " --inputs " + std::to_string(request.inputs) + " --samples " +
-                                     std::to_string(request.samples) + " --seed " + std::to_string(request.seed) +
-                                     " --temperature " + temperature + " --scale " + std::to_string(request.scale) + " --out FIGURE.png";
+    std::string reproduce = "invariances-cli sample --workspace " + models.workspace().folder().string() + " --layer " +
+                            request.layer + " --inputs " + std::to_string(request.inputs) + " --samples " +
+                            std::to_string(request.samples) + " --seed " + std::to_string(request.seed) +
+                            " --temperature " + temperature + " --scale " + std::to_string(request.scale);
+    for (const std::string& name : own_names) reproduce += " --image " + name;
+    result.provenance["reproduce"] = reproduce + " --out FIGURE.png";
     return result;
 }
 

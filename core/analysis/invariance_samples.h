@@ -2,6 +2,8 @@
 
 #include "core/analysis/mean_std.h"
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
+#include "core/image_fit.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
 
@@ -23,22 +25,27 @@ struct InvarianceSampleRequest {
     std::uint64_t seed = 0;        // picks the inputs (test split) and draws the v's
     float temperature = 1.0f;      // v ~ N(0, temperature² I)
     int scale = 2;                 // magnification of the 32x32 cells in the figure
+    // The user's own images, as further rows after the `inputs` test images (which may then be 0).
+    std::vector<NamedImage> extra_inputs;
 };
 
 struct InvarianceSamples {
     RgbaImage figure;                          // input column, then the samples
-    std::vector<std::size_t> input_indices;    // test-split indices, one per row
+    std::vector<std::size_t> input_indices;    // test-split indices of the first rows (the user's follow)
     std::vector<int> input_predictions;        // f(x)
     std::vector<std::vector<int>> sample_predictions;  // f(x̄), [row][column]
     MeanStd reencoded_cosine;                  // cos(Φ(x̄), z) over all samples
     MeanStd random_pair_cosine;                // cos(z_i, z_j), i ≠ j, the baseline
+    std::vector<RgbaImage> sample_images;      // x̄ at the model's size, [row * samples + column]
+    std::vector<PixelRect> cells;              // where each cell is in the figure: per row the input, then its samples
+    std::vector<std::string> class_names;      // of the predictions
     nlohmann::json provenance;                 // everything needed to make the figure again
 };
 
 // Needs the workspace's classifier, autoencoder and t for the layer; throws UserError naming the
 // command that trains what is missing.
 InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
-                                     const InvarianceSampleRequest& request);
+                                     const InvarianceSampleRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 // The same with networks already loaded (the GUI's engine keeps them between requests).
 class AnalysisModels;
 InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request);

@@ -58,10 +58,11 @@ MeanStd explained_by_v(AnalysisModels& models, const ColorDataset& test, const s
     for (int repeat = 0; repeat < repeats; ++repeat) {
         const std::uint64_t repeat_seed = mix64(seed, static_cast<std::uint64_t>(repeat) + 101);
         const auto indices = pick_sample_indices(test.size(), static_cast<std::size_t>(2 * inputs), repeat_seed);
-        const torch::Tensor x = test_images(test, indices);
+        const torch::Tensor x = test_images(test, indices, models.device());
         const torch::Tensor z = models.classifier()->representation(x, layer);
         torch::Generator generator = at::detail::createCPUGenerator(repeat_seed);
-        const torch::Tensor v = torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat);
+        const torch::Tensor v = torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat)
+                                    .to(models.device());
         const torch::Tensor a = models.t(layer)->inverse(v, z.narrow(0, 0, inputs));
         const torch::Tensor b = models.t(layer)->inverse(v, z.narrow(0, inputs, inputs));
         shares.push_back(explained_fraction(a, b));
@@ -88,8 +89,9 @@ std::vector<double> default_epsilons() {
 
 }  // namespace
 
-LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request) {
-    AnalysisModels models(workspace);
+LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request,
+                          ComputeDevice device) {
+    AnalysisModels models(workspace, std::nullopt, device);
     return attack_layers(models, test, request);
 }
 
@@ -100,7 +102,8 @@ LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, cons
     }
     LayerAttack result;
     result.layers = chosen_layers(models, request.layers);
-    const torch::Tensor x = test_images(test, {request.index});
+    const torch::Tensor x = request.image ? user_images(test, {request.image->image}, models.device())
+                                          : test_images(test, {request.index}, models.device());
 
     const AttackSettings attack = settings_for(method, request.epsilon, request.pgd_steps, request.pgd_step_size, request.seed);
     AttackSettings control = attack;
@@ -161,7 +164,6 @@ LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, cons
     result.provenance.update({{"method", request.method},
                               {"epsilon", request.epsilon},
                               {"epsilon_in_255ths", epsilon_to_255(request.epsilon)},
-                              {"index", request.index},
                               {"layers", result.layers},
                               {"seed", request.seed},
                               {"explained_inputs", request.explained_inputs},
@@ -172,11 +174,14 @@ LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, cons
     std::string layers;
     for (const std::string& layer : result.layers) layers += (layers.empty() ? "" : ",") + layer;
     result.provenance["reproduce"] = "invariances-cli attack --workspace " + models.workspace().folder().string() + " --method " +
-                                     request.method + " --eps " + epsilon + " --index " + std::to_string(request.index) +
+                                     request.method + " --eps " + epsilon +
+                                     (request.image ? " --image " + request.image->name : " --index " + std::to_string(request.index)) +
                                      " --layers " + layers + " --seed " + std::to_string(request.seed) + " --explained-inputs " +
                                      std::to_string(request.explained_inputs) + " --repeats " + std::to_string(request.repeats) +
                                      " --pgd-steps " + std::to_string(request.pgd_steps) + " --scale " + std::to_string(request.scale) +
                                      " --out FIGURE.png";
+    if (request.image) result.provenance["image"] = request.image->name;
+    else result.provenance["index"] = request.index;
     if (method == AttackMethod::Pgd) {
         result.provenance["pgd_steps"] = request.pgd_steps;
         result.provenance["pgd_step_size"] = request.pgd_step_size > 0 ? request.pgd_step_size : 2.5 * request.epsilon / request.pgd_steps;
@@ -202,14 +207,16 @@ nlohmann::json to_json(const LayerAttack& attack) {
     return {{"provenance", attack.provenance}, {"rows", rows}, {"variance_of_code_explained_by_v", explained}};
 }
 
-AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request) {
+AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request,
+                         ComputeDevice device) {
     const AttackMethod method = attack_method(request.method);
     if (request.inputs < 1) throw UserError("the sweep needs at least one input image.");
-    AnalysisModels models(workspace);
+    AnalysisModels models(workspace, std::nullopt, device);
     AttackSweep sweep;
     sweep.layers = chosen_layers(models, request.layers);
     const std::vector<double> epsilons = request.epsilons.empty() ? default_epsilons() : request.epsilons;
-    const torch::Tensor x = test_images(test, pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed));
+    const torch::Tensor x = test_images(
+        test, pick_sample_indices(test.size(), static_cast<std::size_t>(request.inputs), request.seed), models.device());
 
     torch::Tensor clean_predictions;
     std::vector<torch::Tensor> v_per_layer, clean_decodes;

@@ -2,12 +2,15 @@
 
 #include "core/analysis/mean_std.h"
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
+#include "core/image_fit.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +26,8 @@ struct LayerAttackRequest {
     double epsilon = 0.02;                  // [-1, 1] units
     int pgd_steps = 10;
     double pgd_step_size = 0.0;             // 0: 2.5 ε / steps
-    std::size_t index = 0;                  // test-split image
+    std::size_t index = 0;                  // test-split image …
+    std::optional<NamedImage> image;        // … or this image of the user's
     std::vector<std::string> layers;        // empty: every layer with a trained t
     int explained_inputs = 200;             // for the variance of z̄ explained by v
     int repeats = 3;
@@ -47,7 +51,8 @@ struct LayerAttack {
     nlohmann::json provenance;
 };
 
-LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request);
+LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request,
+                          ComputeDevice device = ComputeDevice::Cpu);
 class AnalysisModels;
 LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, const LayerAttackRequest& request);
 nlohmann::json to_json(const LayerAttack& attack);
@@ -79,7 +84,8 @@ struct AttackSweep {
     nlohmann::json provenance;
 };
 
-AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request);
+AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request,
+                         ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const AttackSweep& sweep);
 
 }  // namespace inv

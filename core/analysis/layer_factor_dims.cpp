@@ -10,10 +10,10 @@
 namespace inv {
 
 FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
-                                            const FactorDimsRequest& request) {
+                                            const FactorDimsRequest& request, ComputeDevice device) {
     if (request.pairs < 10) throw UserError("the factor-size estimate needs at least 10 pairs; got " + std::to_string(request.pairs) + ".");
     torch::NoGradGuard no_grad;
-    AnalysisModels models(workspace);
+    AnalysisModels models(workspace, std::nullopt, device);
     const std::vector<std::string> layers = request.layers.empty() ? models.layer_names() : request.layers;
     for (const std::string& layer : layers) models.require_layer(layer);
 
@@ -26,8 +26,8 @@ FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::sha
         b.push_back(std::move(pair.b));
         shared.push_back(static_cast<std::int64_t>(pair.shared_factor) + 1);  // 0 is the residual
     }
-    const torch::Tensor xa = tensor_from_samples(a, test->shape());
-    const torch::Tensor xb = tensor_from_samples(b, test->shape());
+    const torch::Tensor xa = tensor_from_samples(a, test->shape()).to(models.device());
+    const torch::Tensor xb = tensor_from_samples(b, test->shape()).to(models.device());
     const torch::Tensor shared_factor = torch::tensor(shared, torch::kLong);
     const int factor_count = static_cast<int>(test->factors().size());
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
 
@@ -37,7 +38,7 @@ struct FactorDimsReport {
 };
 
 FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
-                                            const FactorDimsRequest& request);
+                                            const FactorDimsRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const FactorDimsReport& report);
 
 }  // namespace inv

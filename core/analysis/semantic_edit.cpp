@@ -7,7 +7,8 @@
 
 namespace inv {
 
-SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request) {
+SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request,
+                            ComputeDevice device) {
     if (!request.from_index && request.values.empty()) {
         throw UserError("say what the factor becomes: take it from another image (--from-index) or give its values (--value).");
     }
@@ -15,7 +16,7 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
         throw UserError("give either --from-index or --value, not both.");
     }
     torch::NoGradGuard no_grad;
-    AnalysisModels models(workspace);
+    AnalysisModels models(workspace, std::nullopt, device);
     const std::size_t factor = models.factor_index(request.factor);
     const int factor_size = models.e()->config().factors[factor].size;
     if (!request.values.empty() && static_cast<int>(request.values.size()) != factor_size) {
@@ -25,7 +26,8 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
 
     std::vector<std::size_t> indices{request.index};
     if (request.from_index) indices.push_back(*request.from_index);
-    const torch::Tensor x = test_images(test, indices);
+    torch::Tensor x = test_images(test, indices, models.device());
+    if (request.image) x[0] = user_images(test, {request.image->image}, models.device())[0];
     const torch::Tensor codes = models.autoencoder()->encode(x).mean;
     std::vector<torch::Tensor> parts = models.e()->split(models.e()->forward(codes).value);
     for (torch::Tensor& part : parts) part = part.clone();
@@ -33,7 +35,7 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
     const torch::Tensor original = parts[factor][0].clone();
     torch::Tensor target;
     if (request.from_index) target = (1.0 - request.amount) * original + request.amount * parts[factor][1];
-    else target = torch::tensor(request.values, torch::kDouble).to(torch::kFloat);
+    else target = torch::tensor(request.values, torch::kDouble).to(models.device(), torch::kFloat);
     for (torch::Tensor& part : parts) part = part.narrow(0, 0, 1).clone();
     parts[factor][0] = target;
 
@@ -47,8 +49,8 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
     result.reconstruction_prediction = static_cast<int>(predictions[1].item<std::int64_t>());
     result.edited_prediction = static_cast<int>(predictions[2].item<std::int64_t>());
     if (request.from_index) result.donor_prediction = static_cast<int>(predictions[3].item<std::int64_t>());
-    const torch::Tensor original_double = original.to(torch::kDouble).contiguous();
-    const torch::Tensor target_double = target.to(torch::kDouble).contiguous();
+    const torch::Tensor original_double = original.to(torch::kCPU, torch::kDouble).contiguous();
+    const torch::Tensor target_double = target.to(torch::kCPU, torch::kDouble).contiguous();
     result.original_values.assign(original_double.data_ptr<double>(), original_double.data_ptr<double>() + factor_size);
     result.edited_values.assign(target_double.data_ptr<double>(), target_double.data_ptr<double>() + factor_size);
     result.mean_pixel_change = (edited - reconstruction).abs().mean().item<double>();
@@ -66,6 +68,7 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
 
     result.provenance = provenance_header("edit", workspace, test);
     result.provenance.update({{"index", request.index}, {"factor", request.factor}, {"models", models.model_records()}});
+    if (request.image) result.provenance["image"] = request.image->name;
     if (request.from_index) {
         result.provenance["from_index"] = *request.from_index;
         result.provenance["amount"] = request.amount;
@@ -81,7 +84,8 @@ FactorBlend blend_factors(AnalysisModels& models, const ColorDataset& test, cons
     if (request.amounts.size() > factors.size()) {
         throw UserError("e has " + std::to_string(factors.size()) + " factors; got " + std::to_string(request.amounts.size()) + " amounts.");
     }
-    const torch::Tensor x = test_images(test, {request.index, request.donor});
+    torch::Tensor x = test_images(test, {request.index, request.donor}, models.device());
+    if (request.image) x[0] = user_images(test, {*request.image}, models.device())[0];
     const torch::Tensor codes = models.autoencoder()->encode(x).mean;
     const std::vector<torch::Tensor> parts = models.e()->split(models.e()->forward(codes).value);
     std::vector<torch::Tensor> edited_parts;

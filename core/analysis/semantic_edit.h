@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/color_dataset.h"
+#include "core/compute_device.h"
+#include "core/image_fit.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
 
@@ -15,7 +17,8 @@ namespace inv {
 // method.md §2.3: replace or set one factor e_i of an image, keep the others, decode:
 // x̄* = D(e⁻¹(e_0, …, e_i*, …, e_K)).
 struct SemanticEditRequest {
-    std::size_t index = 0;                    // test-split image to edit
+    std::size_t index = 0;                    // test-split image to edit …
+    std::optional<NamedImage> image;          // … or this image of the user's
     std::string factor;                       // a factor name of e (see `factor_names`)
     std::optional<std::size_t> from_index;    // take e_i from this image …
     double amount = 1.0;                      // … this far: e_i* = (1 − a) e_i(x) + a e_i(donor)
@@ -37,7 +40,8 @@ struct SemanticEdit {
 
 // Throws UserError for an unknown factor (listing e's factors), an index out of range, or values
 // of the wrong length (naming the factor's size).
-SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request);
+SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request,
+                            ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const SemanticEdit& edit);
 
 // The semantic sliders: every factor of e moved part way towards a donor image's,
@@ -46,6 +50,7 @@ struct FactorBlendRequest {
     std::size_t index = 0;
     std::size_t donor = 1;
     std::vector<double> amounts;  // one per factor of e (residual first); missing ones are 0
+    std::optional<RgbaImage> image;  // the user's image in place of test image `index`
 };
 
 struct FactorBlend {

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "core/dataset_catalog.h"
+#include "core/image_fit.h"
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,6 +32,7 @@ struct ShowInvariances {
     std::uint64_t seed = 0;
     float temperature = 1.0f;
     std::int64_t classifier_step = -1;  // a classifier checkpoint with its own t; -1: the last
+    std::vector<NamedImage> extra_inputs;  // the user's images (opened files, picked samples) as further rows
 };
 
 // Builds (or finishes) the demo workspace; progress and cancellation as for any command.
@@ -45,6 +48,7 @@ struct EditFactors {
     std::size_t index = 0;
     std::size_t donor = 1;
     std::vector<double> amounts;  // one per factor of e, residual first
+    std::optional<RgbaImage> image;  // the user's image in place of test image `index`
 };
 
 // The attack panel: x, a random-sign control and the attack, decoded at every layer with a trained t.
@@ -53,6 +57,7 @@ struct AttackImage {
     std::string method = "fgsm";  // fgsm | pgd
     double epsilon = 0.02;        // [-1, 1] units
     std::size_t index = 0;
+    std::optional<NamedImage> image;  // the user's image in place of test image `index`
     std::vector<std::string> layers;  // decoded layers; empty: every layer with a trained t
 };
 
@@ -83,8 +88,14 @@ struct TrainLayer {
     std::string layer;
 };
 
+// Moves every network to "cpu" or "cuda" ("auto": CUDA where available). The open workspace's
+// networks are reloaded on the new device by the next command that needs them.
+struct SetDevice {
+    std::string device;
+};
+
 using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
-                             ShowExplainedVariance, DescribeWorkspace, TrainLayer>;
+                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, SetDevice>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

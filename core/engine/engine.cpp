@@ -1,5 +1,6 @@
 #include "core/engine/engine.h"
 
+#include "core/engine/training_preview.h"
 #include "core/analysis/analysis_models.h"
 #include "core/errors.h"
 #include "core/training/cinn_trainer.h"
@@ -24,7 +25,8 @@ constexpr std::size_t kLogLines = 200;
 
 class Engine::Worker {
 public:
-    explicit Worker(EngineConfig config) : m_config(std::move(config)) {
+    explicit Worker(EngineConfig config) : m_config(std::move(config)), m_device(m_config.device) {
+        m_draft.device = device_name(m_device);
         m_published = std::make_shared<const EngineSnapshot>();
         m_thread = std::thread([this] { run(); });
     }
@@ -80,6 +82,9 @@ private:
 
     // The worker loop: take everything queued under the lock, run it outside the lock.
     void run() {
+        // Asking CUDA can take a while on a GPU machine: never on the UI thread.
+        m_draft.cuda_available = cuda_available();
+        publish();
         for (;;) {
             std::deque<Queued> batch;
             {
@@ -173,6 +178,7 @@ private:
         request.seed = command.seed;
         request.temperature = command.temperature;
         request.scale = 1;
+        request.extra_inputs = command.extra_inputs;
         AnalysisModels& models = command.classifier_step < 0 ? *open.models : open.at_step(command.classifier_step);
         auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(models, *open.test, request));
         if (!unit_done(1.0f)) return false;
@@ -184,7 +190,7 @@ private:
 
     bool handle(const EditFactors& command) {
         OpenWorkspace& open = open_workspace(command.workspace);
-        auto blend = std::make_shared<const FactorBlend>(blend_factors(*open.models, *open.test, {command.index, command.donor, command.amounts}));
+        auto blend = std::make_shared<const FactorBlend>(blend_factors(*open.models, *open.test, {command.index, command.donor, command.amounts, command.image}));
         if (!unit_done(1.0f)) return false;
         m_draft.edit = std::move(blend);
         ++m_draft.edit_version;
@@ -197,6 +203,7 @@ private:
         request.method = command.method;
         request.epsilon = command.epsilon;
         request.index = command.index;
+        request.image = command.image;
         request.layers = command.layers;
         request.explained_inputs = 100;
         request.repeats = 2;
@@ -223,11 +230,22 @@ private:
         request.all_checkpoints = true;
         request.inputs = command.inputs;
         request.repeats = command.repeats;
-        auto report = std::make_shared<const ExplainedVarianceReport>(explained_variance(*open.workspace, *open.test, request));
+        auto report = std::make_shared<const ExplainedVarianceReport>(explained_variance(*open.workspace, *open.test, request, m_device));
         if (!unit_done(1.0f)) return false;
         m_draft.explained = std::move(report);
         ++m_draft.explained_version;
         return true;
+    }
+
+    bool handle(const SetDevice& command) {
+        const ComputeDevice device = parse_compute_device(command.device);
+        if (device != m_device) {
+            m_device = device;
+            m_open.reset();  // reloaded on the new device by the next command that needs it
+        }
+        m_draft.device = device_name(m_device);
+        log("networks run on " + describe_device(m_device));
+        return unit_done(1.0f);
     }
 
     bool handle(const DescribeWorkspace& command) {
@@ -248,10 +266,12 @@ private:
         const std::optional<DatasetKind> kind = parse_dataset_kind(open.workspace->manifest().dataset.kind);
         const auto train = make_color_dataset(source_images(*kind), Split::Train, open.workspace->manifest().dataset.colour_seed);
         TrainingControl control;
+        control.device = m_device;
         control.stop_requested = [this] { return cancelled(); };
         control.on_progress = [&](const TrainingProgress& p) {
             if (!p.message.empty()) log(p.model + ": " + p.message);
             record_loss(p);
+            preview_checkpoint(command.workspace, p, *open.test);
             m_draft.job = "training t for " + command.layer + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(p.step) / static_cast<float>(std::max<std::int64_t>(1, p.total)));
         };
@@ -271,10 +291,13 @@ private:
         std::shared_ptr<const ColorDataset> test;
         std::unique_ptr<AnalysisModels> models;
         std::map<std::int64_t, std::unique_ptr<AnalysisModels>> earlier;  // other classifier checkpoints
+        ComputeDevice device = ComputeDevice::Cpu;
 
         AnalysisModels& at_step(std::int64_t step) {
             auto found = earlier.find(step);
-            if (found == earlier.end()) found = earlier.emplace(step, std::make_unique<AnalysisModels>(*workspace, step)).first;
+            if (found == earlier.end()) {
+                found = earlier.emplace(step, std::make_unique<AnalysisModels>(*workspace, step, device)).first;
+            }
             return *found->second;
         }
     };
@@ -283,7 +306,9 @@ private:
         const std::filesystem::path manifest = folder / kManifestFileName;
         std::error_code error;
         const auto time = std::filesystem::last_write_time(manifest, error);
-        if (m_open && m_open->folder == folder && !error && m_open->manifest_time == time) return *m_open;
+        if (m_open && m_open->folder == folder && !error && m_open->manifest_time == time && m_open->device == m_device) {
+            return *m_open;
+        }
         m_open.reset();
         auto open = std::make_unique<OpenWorkspace>();
         open->folder = folder;
@@ -292,7 +317,8 @@ private:
         const std::optional<DatasetKind> kind = parse_dataset_kind(open->workspace->manifest().dataset.kind);
         if (!kind) throw UserError("this build shows colormnist or colorfashion workspaces only.");
         open->test = make_color_dataset(source_images(*kind), Split::Test, open->workspace->manifest().dataset.colour_seed);
-        open->models = std::make_unique<AnalysisModels>(*open->workspace);
+        open->device = m_device;
+        open->models = std::make_unique<AnalysisModels>(*open->workspace, std::nullopt, m_device);
         log("opened " + folder.string());
         m_draft.test_size = open->test->size();
         m_open = std::move(open);
@@ -309,10 +335,12 @@ private:
         std::int64_t stage_steps = 0;
         std::string stage_name;
         TrainingControl control;
+        control.device = m_device;
         control.stop_requested = [this] { return cancelled(); };
         control.on_progress = [&](const TrainingProgress& p) {
             if (!p.message.empty()) log(p.model + ": " + p.message);
             record_loss(p);
+            preview_checkpoint(command.workspace, p, demo_test_set());
             m_draft.job = "demo workspace: " + stage_name + " step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(done_before_stage + std::min(p.step, stage_steps)) / static_cast<float>(total));
         };
@@ -342,6 +370,26 @@ private:
             for (std::size_t i = 0; i < m_draft.training_loss.size(); i += 2) thinned.push_back(m_draft.training_loss[i]);
             m_draft.training_loss = std::move(thinned);
             m_draft.training_loss_stride *= 2;
+        }
+    }
+
+    const ColorDataset& demo_test_set() {
+        if (!m_demo_test) m_demo_test = make_color_dataset(source_images(DatasetKind::ColorMnist), Split::Test, 0);
+        return *m_demo_test;
+    }
+
+    // At a checkpoint, the picture of what the model produces now (samples get sharper as t trains).
+    // A failure here never stops the training: it is logged.
+    void preview_checkpoint(const std::filesystem::path& workspace, const TrainingProgress& progress, const ColorDataset& test) {
+        if (progress.message.rfind("checkpoint", 0) != 0) return;
+        try {
+            std::optional<RgbaImage> picture = render_training_preview(workspace, progress.model, test, m_device);
+            if (!picture) return;
+            m_draft.training_preview = std::make_shared<const RgbaImage>(std::move(*picture));
+            m_draft.training_preview_caption = progress.model + " at step " + std::to_string(progress.step);
+            ++m_draft.training_preview_version;
+        } catch (const std::exception& error) {
+            log("no preview of " + progress.model + ": " + error.what());
         }
     }
 
@@ -392,6 +440,7 @@ private:
     }
 
     EngineConfig m_config;
+    ComputeDevice m_device;
 
     mutable std::mutex m_mutex;  // guards the queue and the flags below
     std::condition_variable m_wake;
@@ -410,6 +459,7 @@ private:
     const Queued* m_current = nullptr;
     EngineSnapshot m_draft;
     std::map<DatasetKind, SourceImages> m_sources;
+    std::shared_ptr<const ColorDataset> m_demo_test;  // the demo's test split, for previews while it builds
     std::unique_ptr<OpenWorkspace> m_open;
 
     std::thread m_thread;  // last: starts after everything above exists

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/compute_device.h"
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
 
@@ -23,6 +24,7 @@ struct EngineConfig {
     // Called on the worker thread for every event, before the matching snapshot is published.
     // For tests and the command line; the GUI reads snapshots instead.
     std::function<void(const EngineEvent&)> listener;
+    ComputeDevice device = ComputeDevice::Cpu;  // until a SetDevice command moves the networks
 };
 
 // The worker that owns every tensor. Front ends post commands by value and read immutable

@@ -53,6 +53,10 @@ struct EngineSnapshot {
     std::string training_model;           // the model being trained now (or last), for the loss curve
     std::vector<float> training_loss;     // its loss per step (thinned to at most 1000 points)
     std::int64_t training_loss_stride = 1;  // steps per point of training_loss
+    // What the latest checkpoint of that model produces (samples of t, reconstructions), if anything.
+    std::shared_ptr<const RgbaImage> training_preview;
+    std::string training_preview_caption;
+    std::uint64_t training_preview_version = 0;
     std::size_t test_size = 0;              // images in the open workspace's test split (0: none open)
     std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
     std::filesystem::path layers_workspace;
@@ -61,6 +65,9 @@ struct EngineSnapshot {
     std::uint64_t superseded = 0;  // commands dropped because a newer one of their kind was waiting
     std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
     std::uint64_t prepared_version = 0;
+
+    std::string device = "cpu";        // where the networks run now
+    bool cuda_available = false;       // whether SetDevice{"cuda"} can work here
 
     std::uint64_t error_count = 0;  // increases with every failure; the UI shows each one once
     std::string last_error;

@@ -1,5 +1,6 @@
 #include "core/training/autoencoder_trainer.h"
 
+#include "core/torch_device.h"
 #include "core/training/workspace_models.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
@@ -13,7 +14,8 @@ constexpr const char* kModelName = "autoencoder";
 constexpr std::size_t kEvaluationImages = 1000;
 constexpr std::size_t kEvaluationBatch = 250;
 
-AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::optional<Classifier>& classifier) {
+AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::optional<Classifier>& classifier,
+                            const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
@@ -21,16 +23,17 @@ AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::o
     std::int64_t correct = 0;
     const std::size_t count = std::min(kEvaluationImages, test.size());
     for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch));
+        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch)).to(device);
         const torch::Tensor reconstruction = model->decode(model->encode(batch.images).mean);
         quality.reconstruction_l1 += (reconstruction - batch.images).abs().mean().item<double>() * batch.labels.size(0);
+        const torch::Tensor reconstruction_on_cpu = reconstruction.to(torch::kCPU);
         for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
             const std::size_t index = start + static_cast<std::size_t>(i);
             const std::vector<float> coverage = test.coverage(index);
             quality.foreground_colour_error +=
-                colour_error(reconstruction[i], coverage, test.foreground(index), ColourRegion::Foreground);
+                colour_error(reconstruction_on_cpu[i], coverage, test.foreground(index), ColourRegion::Foreground);
             quality.background_colour_error +=
-                colour_error(reconstruction[i], coverage, test.background(index), ColourRegion::Background);
+                colour_error(reconstruction_on_cpu[i], coverage, test.background(index), ColourRegion::Background);
         }
         if (classifier) correct += ((*classifier)->forward(reconstruction).argmax(1) == batch.labels).sum().item<std::int64_t>();
     }
@@ -81,27 +84,30 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDat
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control) {
     torch::manual_seed(options.schedule.seed);
     Autoencoder model(options.model);
+    const torch::Device device = to_torch_device(control.device);
+    model->to(device);
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
     config["training"]["kl_weight"] = options.kl_weight;
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     std::optional<Classifier> classifier;
-    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace).model;
+    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
 
     model->train();
     AutoencoderQuality last;
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
+            const ImageBatch batch =
+                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor l1 = (reconstruction - batch.images).abs().sum({1, 2, 3}).mean();
             return l1 + options.kl_weight * posterior.kl().mean();
         },
         [&] {
-            last = evaluate(model, test, classifier);
+            last = evaluate(model, test, classifier, device);
             return Evaluation{to_json(last), summary(last)};
         });
     AutoencoderTrainingResult result;

@@ -12,6 +12,9 @@ namespace inv {
 struct ImageBatch {
     torch::Tensor images;  // [N, C, H, W] in [-1, 1]
     torch::Tensor labels;  // [N] class indices
+
+    // Batches are assembled on the CPU (where the data set lives) and moved once per step.
+    ImageBatch to(const torch::Device& device) const { return {images.to(device), labels.to(device)}; }
 };
 
 // The batch of a training step is a pure function of (seed, step), so a resumed run sees exactly

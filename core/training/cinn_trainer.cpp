@@ -3,6 +3,7 @@
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/flow/flow_losses.h"
+#include "core/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 #include "core/training/workspace_models.h"
@@ -21,12 +22,14 @@ struct FrozenModels {
     std::int64_t classifier_step = 0;
 };
 
-FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step) {
-    LoadedClassifier classifier = load_classifier(workspace, classifier_step);
-    return {classifier.model, load_autoencoder(workspace), classifier.step};
+FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step,
+                         const torch::Device& device) {
+    LoadedClassifier classifier = load_classifier(workspace, classifier_step, device);
+    return {classifier.model, load_autoencoder(workspace, device), classifier.step};
 }
 
-CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ColorDataset& test) {
+CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ColorDataset& test,
+                     const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = t->is_training();
     t->eval();
@@ -35,7 +38,7 @@ CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string
     double input_error = 0.0;
     const std::size_t count = std::min(kEvaluationImages, test.size());
     for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch));
+        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch)).to(device);
         const torch::Tensor z = frozen.classifier->representation(batch.images, layer);
         const torch::Tensor code = frozen.autoencoder->encode(batch.images).sample();
         const torch::Tensor v = t->forward(code, z).value;
@@ -89,7 +92,8 @@ std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t
 
 CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control) {
-    FrozenModels frozen = load_frozen(workspace, options.classifier_step);
+    const torch::Device device = to_torch_device(control.device);
+    FrozenModels frozen = load_frozen(workspace, options.classifier_step, device);
     const LayerInfo* layer = &frozen.classifier->layer(options.layer);
 
     torch::manual_seed(options.schedule.seed);
@@ -99,6 +103,7 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, c
     config.condition_shape.assign(layer->shape.begin(), layer->shape.end());
     config.embedding_dim = options.embedding_dim;
     ConditionalFlow t(config);
+    t->to(device);
     FusedAdam optimizer(t->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
     saved_config["layer"] = options.layer;
@@ -111,7 +116,8 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, c
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, name,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
+            const ImageBatch batch =
+                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
             torch::Tensor z;
             torch::Tensor code;
             {
@@ -122,7 +128,7 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, c
             return flow_nll(t->forward(code, z));
         },
         [&] {
-            const CinnQuality quality = evaluate(t, frozen, options.layer, test);
+            const CinnQuality quality = evaluate(t, frozen, options.layer, test, device);
             return Evaluation{to_json(quality), summary(quality)};
         });
     CinnTrainingResult result;

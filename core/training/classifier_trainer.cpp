@@ -1,6 +1,7 @@
 #include "core/training/classifier_trainer.h"
 
 #include "core/models/classifier.h"
+#include "core/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 
@@ -11,13 +12,13 @@ namespace {
 
 constexpr std::size_t kEvaluationBatch = 500;
 
-double test_accuracy(Classifier& model, const ColorDataset& test) {
+double test_accuracy(Classifier& model, const ColorDataset& test, const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
     std::int64_t correct = 0;
     for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch);
+        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch).to(device);
         correct += (model->forward(batch.images).argmax(1) == batch.labels).sum().item<std::int64_t>();
     }
     model->train(was_training);
@@ -30,6 +31,8 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
                                           const ClassifierTrainingOptions& options, const TrainingControl& control) {
     torch::manual_seed(options.schedule.seed);
     Classifier model(options.model);
+    const torch::Device device = to_torch_device(control.device);
+    model->to(device);
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
@@ -41,11 +44,12 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
         run, optimizer, options.schedule, control, options.model_name,
         [&](std::int64_t step) {
             const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size, true,
-                                                    options.max_shift);
+                                                    options.max_shift)
+                                         .to(device);
             return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels);
         },
         [&] {
-            const double accuracy = test_accuracy(model, test);
+            const double accuracy = test_accuracy(model, test, device);
             char text[64];
             std::snprintf(text, sizeof text, "test accuracy %.2f %%", 100.0 * accuracy);
             return Evaluation{{{"test_accuracy", accuracy}}, text};

@@ -6,6 +6,7 @@
 #include "core/pair_sampler.h"
 #include "core/random.h"
 #include "core/tensor_image.h"
+#include "core/torch_device.h"
 #include "core/training/training_run.h"
 #include "core/training/workspace_models.h"
 
@@ -23,6 +24,8 @@ struct PairBatch {
     torch::Tensor a;
     torch::Tensor b;
     torch::Tensor shared;  // [N] in 1..K
+
+    PairBatch to(const torch::Device& device) const { return {a.to(device), b.to(device), shared.to(device)}; }
 };
 
 PairBatch pair_batch(const std::shared_ptr<const ColorDataset>& dataset, std::uint64_t seed, int count) {
@@ -48,7 +51,9 @@ std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, con
     std::vector<int> sizes = options.factor_sizes;
     if (sizes.empty()) {
         torch::NoGradGuard no_grad;
-        const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, 0xE57ull), options.estimation_pairs);
+        const torch::Device device = autoencoder->parameters().front().device();
+        const PairBatch pairs =
+            pair_batch(train_ptr, mix64(options.schedule.seed, 0xE57ull), options.estimation_pairs).to(device);
         const FactorDimEstimate estimate =
             estimate_factor_dims(autoencoder->encode(pairs.a).mean, autoencoder->encode(pairs.b).mean, pairs.shared,
                                  static_cast<int>(names.size()) - 1, dim);
@@ -96,19 +101,21 @@ FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& clas
         receiver_labels.push_back(test.label(receivers[k]));
         donor_labels.push_back(test.label(donors[k]));
     }
-    const torch::Tensor a = tensor_from_samples(receiver_samples, test.shape());
-    const torch::Tensor b = tensor_from_samples(donor_samples, test.shape());
+    const torch::Device device = autoencoder->parameters().front().device();
+    const torch::Tensor a = tensor_from_samples(receiver_samples, test.shape()).to(device);
+    const torch::Tensor b = tensor_from_samples(donor_samples, test.shape()).to(device);
     const torch::Tensor class_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kClassFactor + 1);
     const torch::Tensor background_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kBackgroundFactor + 1);
 
     FactorQuality quality;
     const double n = static_cast<double>(receivers.size());
     quality.class_swap_accuracy =
-        (classifier->forward(class_swapped).argmax(1) == torch::tensor(donor_labels)).to(torch::kDouble).sum().item<double>() / n;
+        (classifier->forward(class_swapped).argmax(1) == torch::tensor(donor_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
     quality.background_swap_class_kept =
-        (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels)).to(torch::kDouble).sum().item<double>() / n;
+        (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
+    const torch::Tensor background_swapped_on_cpu = background_swapped.to(torch::kCPU);
     for (std::size_t k = 0; k < receivers.size(); ++k) {
-        quality.background_swap_error += colour_error(background_swapped[static_cast<std::int64_t>(k)],
+        quality.background_swap_error += colour_error(background_swapped_on_cpu[static_cast<std::int64_t>(k)],
                                                       test.coverage(receivers[k]), test.background(donors[k]),
                                                       ColourRegion::Background);
     }
@@ -135,8 +142,9 @@ std::string summary(const FactorQuality& q) {
 
 FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                                    const FactorTrainingOptions& options, const TrainingControl& control) {
-    Autoencoder autoencoder = load_autoencoder(workspace);
-    LoadedClassifier classifier = load_classifier(workspace);
+    const torch::Device device = to_torch_device(control.device);
+    Autoencoder autoencoder = load_autoencoder(workspace, device);
+    LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);
     // PairSampler shares ownership of its data set; this one outlives the training.
     const auto train_ptr = std::shared_ptr<const ColorDataset>(std::shared_ptr<const ColorDataset>{}, &train);
 
@@ -150,6 +158,7 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
                          : factor_layout(options, train, autoencoder, train_ptr);
     torch::manual_seed(options.schedule.seed);
     FactorFlow e(config);
+    e->to(device);
     FusedAdam optimizer(e->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
     saved_config["training"] = training_settings(options.schedule);
@@ -159,7 +168,8 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size);
+            const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size)
+                                      .to(device);
             torch::Tensor code_a;
             torch::Tensor code_b;
             {

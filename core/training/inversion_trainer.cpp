@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/models/inversion_decoder.h"
+#include "core/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 #include "core/training/workspace_models.h"
@@ -13,11 +14,12 @@ namespace {
 
 constexpr std::size_t kEvaluationImages = 500;
 
-double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::string& layer, const ColorDataset& test) {
+double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::string& layer, const ColorDataset& test,
+                const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = decoder->is_training();
     decoder->eval();
-    const ImageBatch batch = dataset_range(test, 0, std::min(kEvaluationImages, test.size()));
+    const ImageBatch batch = dataset_range(test, 0, std::min(kEvaluationImages, test.size())).to(device);
     const double mse = (decoder->forward(classifier->representation(batch.images, layer)) - batch.images).pow(2).mean().item<double>();
     decoder->train(was_training);
     return mse;
@@ -29,13 +31,15 @@ std::string inversion_model_name(const std::string& layer) { return "inversion-"
 
 InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                                         const InversionTrainingOptions& options, const TrainingControl& control) {
-    LoadedClassifier classifier = load_classifier(workspace);
+    const torch::Device device = to_torch_device(control.device);
+    LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);
     const Autoencoder autoencoder = load_autoencoder(workspace);
     const LayerInfo* layer = &classifier.model->layer(options.layer);
 
     torch::manual_seed(options.schedule.seed);
     const InversionDecoderConfig config{{layer->shape.begin(), layer->shape.end()}, autoencoder->config()};
     InversionDecoder decoder(config);
+    decoder->to(device);
     FusedAdam optimizer(decoder->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     nlohmann::json saved_config = to_json(config);
     saved_config["layer"] = options.layer;
@@ -48,7 +52,8 @@ InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, name,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size);
+            const ImageBatch batch =
+                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
             torch::Tensor z;
             {
                 torch::NoGradGuard frozen;
@@ -57,7 +62,7 @@ InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset
             return (decoder->forward(z) - batch.images).pow(2).sum({1, 2, 3}).mean();
         },
         [&] {
-            const double mse = test_mse(decoder, classifier.model, options.layer, test);
+            const double mse = test_mse(decoder, classifier.model, options.layer, test, device);
             char text[64];
             std::snprintf(text, sizeof text, "test mean squared error %.4f", mse);
             return Evaluation{{{"test_mse", mse}}, text};

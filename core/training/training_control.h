@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/compute_device.h"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -17,11 +19,12 @@ struct TrainingProgress {
     std::string message;      // an event worth a line of its own (checkpoint, roll-back), else empty
 };
 
-// How a front end steers a trainer: progress out, a stop request in. Both are called on the
-// training thread.
+// How a front end steers a trainer: progress out, a stop request in (both called on the training
+// thread), and the device the networks train on.
 struct TrainingControl {
     std::function<void(const TrainingProgress&)> on_progress;
     std::function<bool()> stop_requested;
+    ComputeDevice device = ComputeDevice::Cpu;
 
     void report(const TrainingProgress& progress) const {
         if (on_progress) on_progress(progress);

@@ -4,6 +4,7 @@
 #include "core/flow/flow_checkpoint.h"
 
 #include "core/random.h"
+#include "core/torch_device.h"
 
 #include <cmath>
 #include <cstdio>
@@ -19,7 +20,8 @@ TrainingRun::TrainingRun(Workspace& workspace, std::string model_name, std::stri
       m_config(std::move(config)),
       m_module(module),
       m_optimizer(optimizer),
-      m_control(control) {}
+      m_control(control),
+      m_device(to_torch_device(control.device)) {}
 
 std::filesystem::path TrainingRun::folder() const { return m_workspace.resolve(m_name); }
 std::filesystem::path TrainingRun::state_path() const { return folder() / "train-state.pt"; }
@@ -34,7 +36,7 @@ nlohmann::json TrainingRun::state_config() const { return {{"model", m_config}, 
 
 std::int64_t TrainingRun::resume() {
     if (!std::filesystem::exists(state_path())) return 0;
-    torch::serialize::InputArchive archive = load_archive(state_config(), state_path(), torch::kCPU);
+    torch::serialize::InputArchive archive = load_archive(state_config(), state_path(), m_device);
     torch::serialize::InputArchive model;
     torch::serialize::InputArchive optimizer;
     archive.read("model", model);

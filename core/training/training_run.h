@@ -53,6 +53,7 @@ private:
     torch::nn::Module& m_module;
     FusedAdam& m_optimizer;
     const TrainingControl& m_control;
+    torch::Device m_device;
     int m_rollbacks = 0;
     double m_learning_rate_scale = 1.0;
 };

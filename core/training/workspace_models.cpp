@@ -30,7 +30,7 @@ bool has_trained(const Workspace& workspace, const std::string& model_name) {
     return found != workspace.manifest().models.end() && !found->second.checkpoints.empty();
 }
 
-LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::int64_t> step) {
+LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::int64_t> step, const torch::Device& device) {
     const ModelEntry& entry = trained_model(workspace, "classifier", "train classifier");
     const CheckpointEntry* checkpoint = &entry.checkpoints.back();
     if (step) {
@@ -44,42 +44,42 @@ LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::
         checkpoint = &*found;
     }
     LoadedClassifier loaded{Classifier(classifier_config_from_json(entry.config)), checkpoint->step};
-    load_module(*loaded.model, entry.config, workspace.resolve(checkpoint->file), torch::kCPU);
+    load_module(*loaded.model, entry.config, workspace.resolve(checkpoint->file), device);
     loaded.model->eval();
     return loaded;
 }
 
-Autoencoder load_autoencoder(const Workspace& workspace) {
+Autoencoder load_autoencoder(const Workspace& workspace, const torch::Device& device) {
     const ModelEntry& entry = trained_model(workspace, "autoencoder", "train autoencoder");
     Autoencoder model(autoencoder_config_from_json(entry.config));
-    load_module(*model, entry.config, workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
+    load_module(*model, entry.config, workspace.resolve(entry.checkpoints.back().file), device);
     model->eval();
     return model;
 }
 
 LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer,
-                                std::optional<std::int64_t> classifier_step) {
+                                std::optional<std::int64_t> classifier_step, const torch::Device& device) {
     const std::string step_argument = classifier_step ? " --classifier-step " + std::to_string(*classifier_step) : "";
     const ModelEntry& entry =
         trained_model(workspace, cinn_model_name(layer, classifier_step), "train cinn", " --layer " + layer + step_argument);
-    LoadedConditionalFlow loaded{load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU),
+    LoadedConditionalFlow loaded{load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), device),
                                  entry.checkpoints.back().file};
     loaded.flow->eval();
     return loaded;
 }
 
-LoadedEvaluator load_evaluator(const Workspace& workspace) {
+LoadedEvaluator load_evaluator(const Workspace& workspace, const torch::Device& device) {
     const ModelEntry& entry = trained_model(workspace, "evaluator", "train evaluator");
     LoadedEvaluator loaded{Classifier(classifier_config_from_json(entry.config)), entry.checkpoints.back().file};
-    load_module(*loaded.model, entry.config, workspace.resolve(loaded.file), torch::kCPU);
+    load_module(*loaded.model, entry.config, workspace.resolve(loaded.file), device);
     loaded.model->eval();
     return loaded;
 }
 
-LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer) {
+LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer, const torch::Device& device) {
     const ModelEntry& entry = trained_model(workspace, inversion_model_name(layer), "train inversion --layer " + layer);
     LoadedInversion loaded{InversionDecoder(inversion_decoder_config_from_json(entry.config)), entry.checkpoints.back().file};
-    load_module(*loaded.decoder, entry.config, workspace.resolve(loaded.file), torch::kCPU);
+    load_module(*loaded.decoder, entry.config, workspace.resolve(loaded.file), device);
     loaded.decoder->eval();
     return loaded;
 }
@@ -89,9 +89,9 @@ nlohmann::json model_file_record(const Workspace& workspace, const std::string& 
     return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
 }
 
-LoadedFactorFlow load_factor_network(const Workspace& workspace) {
+LoadedFactorFlow load_factor_network(const Workspace& workspace, const torch::Device& device) {
     const ModelEntry& entry = trained_model(workspace, "factors", "train factors");
-    LoadedFactorFlow loaded{load_factor_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU),
+    LoadedFactorFlow loaded{load_factor_flow(workspace.resolve(entry.checkpoints.back().file), device),
                             entry.checkpoints.back().file};
     loaded.flow->eval();
     return loaded;
@@ -99,7 +99,7 @@ LoadedFactorFlow load_factor_network(const Workspace& workspace) {
 
 double colour_error(const torch::Tensor& image, const std::vector<float>& coverage, const Rgb& truth, ColourRegion region) {
     const std::int64_t plane = image.size(1) * image.size(2);
-    const torch::Tensor pixels = ((image.reshape({3, plane}) + 1.0) * 0.5).clamp(0, 1);
+    const torch::Tensor pixels = ((image.to(torch::kCPU).reshape({3, plane}) + 1.0) * 0.5).clamp(0, 1);
     std::vector<std::int64_t> chosen;
     for (std::int64_t p = 0; p < plane; ++p) {
         const float m = coverage[static_cast<std::size_t>(p)];
