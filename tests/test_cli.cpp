@@ -151,4 +151,42 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
                                                                " --index 5000 --factor digit --from-index 1 --out " + (dir / "x.png").string());
     CHECK(out_of_range.exit_code == 2);
     CHECK(out_of_range.output.find("indices 0..1999") != std::string::npos);
+
+    // The user's own image file: a row of the grid, the image to edit, the image to attack.
+    const auto mine = dir / "mine.png";
+    write_png(mine, read_image_rgba(figure));  // any picture will do; it is cropped and resized
+    const test::CommandResult own = test::run_command(kCli + " --json sample --workspace " + ws + " --layer fire3 --inputs 0 --image " +
+                                                          mine.string() + " --samples 3 --out " + (dir / "own.png").string(),
+                                                      test::Streams::StdoutOnly);
+    REQUIRE_MESSAGE(own.exit_code == 0, own.output);
+    const nlohmann::json own_json = nlohmann::json::parse(own.output);
+    CHECK(own_json["sample_predictions"].size() == 1);
+    CHECK(own_json["provenance"]["extra_inputs"][0] == mine.string());
+    CHECK(own_json["provenance"]["device"] == "cpu");
+    CHECK(test::run_command(kCli + " edit --workspace " + ws + " --image " + mine.string() +
+                            " --factor background --from-index 3 --out " + (dir / "own-edit.png").string())
+              .exit_code == 0);
+    const test::CommandResult own_attack = test::run_command(kCli + " attack --workspace " + ws + " --image " + mine.string() +
+                                                             " --explained-inputs 8 --repeats 1 --out " + (dir / "own-attack.png").string());
+    CHECK(own_attack.exit_code == 0);
+    CHECK(own_attack.output.find(mine.string()) != std::string::npos);
+    const test::CommandResult neither = test::run_command(kCli + " edit --workspace " + ws + " --factor digit --from-index 1 --out " +
+                                                          (dir / "x.png").string());
+    CHECK(neither.exit_code == 2);
+    CHECK(neither.output.find("--index N (a test image) or --image FILE") != std::string::npos);
+}
+
+TEST_CASE("asking the command line for CUDA without it says what to use instead") {
+    test::TempDir dir;
+    const std::string ws = (dir / "ws").string();
+    REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws).exit_code == 0);
+    const test::CommandResult result =
+        test::run_command(kCli + " --device cuda train classifier --steps 1 --batch-size 8 --workspace " + ws);
+    if (result.output.find("no CUDA GPU") == std::string::npos) {
+        MESSAGE("this build and machine have CUDA: the step trained there");
+        CHECK(result.exit_code == 0);
+        return;
+    }
+    CHECK(result.exit_code == 2);
+    CHECK(result.output.find("--device cpu") != std::string::npos);
 }

@@ -215,3 +215,19 @@ TEST_CASE("the attack command shows three rows with both predictions") {
     CHECK(snapshot->attack->rows[2].linf <= 0.05 + 1e-6);
     CHECK(snapshot->attack->rows[2].probability > 0.0);
 }
+
+TEST_CASE("training a layer from the engine shows the samples of each checkpoint as it goes") {
+    const test::TinyDemo& demo = test::tiny_demo();
+    test::TempDir dir;
+    std::filesystem::copy(demo.folder(), dir / "demo", std::filesystem::copy_options::recursive);
+    Engine engine(EngineConfig{test::data_root(), {}});
+    engine.post(TrainLayer{dir / "demo", "conv1"});
+    engine.wait_until_idle();
+    const auto snapshot = engine.snapshot();
+    REQUIRE_MESSAGE(snapshot->error_count == 0, snapshot->last_error);
+    REQUIRE(snapshot->training_preview != nullptr);
+    CHECK(snapshot->training_preview_version >= 2);  // the checkpoints at step 0 and at the end
+    CHECK(snapshot->training_preview_caption == "cinn-conv1 at step 20");
+    CHECK(snapshot->training_preview->width > 6 * 32);
+    CHECK(snapshot->training_preview->height > 4 * 32);
+}

@@ -134,3 +134,47 @@ TEST_CASE("a scripted session drives the panels and its exports reproduce from t
     CHECK(bad.exit_code != 0);
     CHECK(bad.output.find(":2: unknown step 'zoom'") != std::string::npos);
 }
+
+TEST_CASE("an image of the user's and a clicked grid sample become input rows and the export reproduces") {
+    test::TempDir dir;
+    REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    // A 64x48 picture: a light disc on a dark background, not square, so it is cropped and shrunk.
+    RgbaImage picture(64, 48, 255);
+    for (int y = 0; y < picture.height; ++y) {
+        for (int x = 0; x < picture.width; ++x) {
+            const bool disc = (x - 32) * (x - 32) + (y - 24) * (y - 24) < 14 * 14;
+            std::uint8_t* p = picture.at(x, y);
+            p[0] = disc ? 240 : 20, p[1] = disc ? 200 : 40, p[2] = disc ? 40 : 120;
+        }
+    }
+    const auto mine = dir / "mine.png";
+    write_png(mine, picture);
+    const auto script = dir / "session.txt";
+    write_file_atomically(script, "device cpu\nlayer fire7\nsamples 4\nopen-image " + mine.string() +
+                                      "\npin-sample 0 1\nattack fgsm 4\nexport invariances\nexport attack\n");
+    const test::CommandResult result = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+
+    // Four test rows, then the user's image, then the pinned sample, which was written to a file.
+    const auto exports = dir / "demo" / "exports";
+    const nlohmann::json grid = nlohmann::json::parse(read_file(exports / "sample-fire7-1.json"));
+    CHECK(grid["sample_predictions"].size() == 6);
+    const nlohmann::json& extra = grid["provenance"]["extra_inputs"];
+    REQUIRE(extra.size() == 2);
+    CHECK(extra[0].get<std::string>() == mine.string());
+    const std::filesystem::path pinned = extra[1].get<std::string>();
+    CHECK(pinned.parent_path() == exports / "pinned");
+    CHECK(read_image_rgba(pinned).width == 32);
+
+    // The attack ran on the user's image, and says so.
+    const nlohmann::json attack = nlohmann::json::parse(read_file(exports / "attack-fgsm-1.json"));
+    CHECK(attack["provenance"]["image"].get<std::string>() == mine.string());
+
+    // The grid's provenance names both files, and its command remakes the figure byte for byte.
+    std::string reproduce = grid["provenance"]["reproduce"].get<std::string>();
+    const std::string out = (exports / "sample-fire7-1.png").string();
+    reproduce.replace(reproduce.find(out), out.size(), (dir / "again.png").string());
+    reproduce.replace(0, std::string("invariances-cli").size(), INVARIANCES_CLI_PATH);
+    REQUIRE(test::run_command(reproduce).exit_code == 0);
+    CHECK(read_file(dir / "again.png") == read_file(exports / "sample-fire7-1.png"));
+}

@@ -1,4 +1,5 @@
 #include "core/errors.h"
+#include "core/image_fit.h"
 #include "core/image_grid.h"
 #include "core/png_io.h"
 #include "tests/test_support.h"
@@ -91,4 +92,26 @@ TEST_CASE("reading a file that is not an image names it") {
     std::fputs("not a png", f);
     std::fclose(f);
     CHECK_THROWS_WITH_AS(read_image_rgba(dir / "fake.png"), doctest::Contains("fake.png"), UserError);
+}
+
+TEST_CASE("a user's image is centre-cropped and resized to the model's input") {
+    // 60x40: red bands of 10 pixels at the left and right, blue in the middle 40x40.
+    RgbaImage wide(60, 40, 255);
+    for (int y = 0; y < 40; ++y) {
+        for (int x = 0; x < 60; ++x) {
+            const bool band = x < 10 || x >= 50;
+            std::uint8_t* p = wide.at(x, y);
+            p[0] = band ? 255 : 0, p[1] = 0, p[2] = band ? 0 : 255;
+        }
+    }
+    const RgbaImage fitted = fit_to_square(wide, 32);
+    CHECK(fitted.width == 32);
+    CHECK(fitted.height == 32);
+    int not_blue = 0;
+    for (int y = 0; y < 32; ++y) {
+        for (int x = 0; x < 32; ++x) not_blue += fitted.at(x, y)[0] != 0 || fitted.at(x, y)[2] != 255;
+    }
+    CHECK(not_blue == 0);
+    test::TempDir dir;
+    CHECK_THROWS_WITH_AS(read_model_input(dir / "missing.png", 32), doctest::Contains("missing.png"), UserError);
 }

@@ -25,15 +25,23 @@ int layer_rank(const std::string& name) {
     return 1;
 }
 
-// The loss of the model being trained, as it comes.
-void draw_loss_curve(const EngineSnapshot& snapshot) {
-    if (snapshot.training_loss.size() < 2) return;
-    const std::string label = snapshot.training_model + " loss (every " + std::to_string(snapshot.training_loss_stride) + " steps)";
-    ImGui::PlotLines("##loss", snapshot.training_loss.data(), static_cast<int>(snapshot.training_loss.size()), 0, label.c_str(),
-                     FLT_MAX, FLT_MAX, ImVec2(-1, 90));
-}
-
 }  // namespace
+
+// The loss of the model being trained, as it comes, and what its latest checkpoint produces.
+void InvariancePanel::draw_training(const EngineSnapshot& snapshot) {
+    if (snapshot.training_loss.size() >= 2) {
+        const std::string label = snapshot.training_model + " loss (every " + std::to_string(snapshot.training_loss_stride) + " steps)";
+        ImGui::PlotLines("##loss", snapshot.training_loss.data(), static_cast<int>(snapshot.training_loss.size()), 0, label.c_str(),
+                         FLT_MAX, FLT_MAX, ImVec2(-1, 90));
+    }
+    if (!snapshot.training_preview) return;
+    if (snapshot.training_preview_version != m_preview_version) {
+        m_preview_texture.upload(*snapshot.training_preview);
+        m_preview_version = snapshot.training_preview_version;
+    }
+    ImGui::TextDisabled("%s:", snapshot.training_preview_caption.c_str());
+    m_preview_view.image(m_preview_texture.imgui_id(), m_preview_texture.width(), m_preview_texture.height(), 2.0f, false);
+}
 
 InvariancePanel::InvariancePanel(std::filesystem::path workspace, const std::filesystem::path& data_root, Post post)
     : m_workspace(std::move(workspace)), m_demo_workspace(default_demo_workspace(data_root)), m_post(std::move(post)) {
@@ -311,7 +319,7 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     if (busy && snapshot.job.rfind("demo workspace", 0) == 0) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
         ImGui::TextWrapped("%s", snapshot.job.c_str());
-        draw_loss_curve(snapshot);
+        draw_training(snapshot);
     }
 }
 
@@ -324,7 +332,7 @@ void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnaps
     if (busy && snapshot.job.rfind("training t for", 0) == 0) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
         ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
-        draw_loss_curve(snapshot);
+        draw_training(snapshot);
     }
 }
 

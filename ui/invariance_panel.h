@@ -56,6 +56,7 @@ private:
     void draw_controls();
     void draw_figure(const InvarianceSamples& samples);
     void draw_pinned();
+    void draw_training(const EngineSnapshot& snapshot);
     void draw_untrained(const std::string& layer, const EngineSnapshot& snapshot);
     void sync_layers(const EngineSnapshot& snapshot);
 
@@ -80,7 +81,10 @@ private:
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 2.0f;
     std::string m_export_message;
-    std::shared_ptr<const InvarianceSamples> m_shown;  // the grid on screen, for clicks on its samples
+    std::shared_ptr<const InvarianceSamples> m_shown;
+    GlTexture m_preview_texture;  // the training preview (samples of the t being trained, reconstructions)
+    ImageViewProgram m_preview_view;
+    std::uint64_t m_preview_version = 0;  // the grid on screen, for clicks on its samples
 };
 
 }  // namespace inv
