@@ -21,6 +21,8 @@ void AttackPanel::request() {
         if (m_layer_on[l]) m_request.layers.push_back(m_known_layers[l]);
     }
     if (m_request.layers.size() == m_known_layers.size()) m_request.layers.clear();  // all of them
+    // An earlier checkpoint has t's for its own set of layers: decode at all of those.
+    if (m_request.classifier_step >= 0) m_request.layers.clear();
     m_request.workspace = m_workspace;
     m_request.method = m_method == 0 ? "fgsm" : "pgd";
     m_request.epsilon = epsilon_from_255(m_epsilon_255);
@@ -37,6 +39,12 @@ void AttackPanel::set_attack(const std::string& method, float epsilon_255) {
 void AttackPanel::set_image(std::size_t index) {
     m_request.index = std::min<std::size_t>(index, m_test_size - 1);
     m_request.image.reset();
+    request();
+}
+
+void AttackPanel::set_classifier_step(std::int64_t step) {
+    if (step == m_request.classifier_step) return;
+    m_request.classifier_step = step;
     request();
 }
 

@@ -28,6 +28,8 @@ public:
     void set_image(std::size_t index);
     // The user's own image (File > Open image) in place of a test image, until a test image is picked.
     void set_user_image(const NamedImage& image);
+    // The classifier checkpoint attacked (-1: the last); re-runs on a change.
+    void set_classifier_step(std::int64_t step);
     std::string export_view(const EngineSnapshot& snapshot);
 
 private:

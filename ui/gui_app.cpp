@@ -51,6 +51,8 @@ bool GuiApp::frame() {
     m_invariances.draw("Invariances", *m_snapshot);
     // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
     const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();
+    m_semantic.set_classifier_step(m_invariances.classifier_step());
+    m_attack.set_classifier_step(m_invariances.classifier_step());
     m_semantic.draw("Semantic sliders", *m_snapshot, workspace);
     m_attack.draw("Attack", *m_snapshot, workspace, m_invariances.layers());
     m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, workspace, m_invariances.layers());

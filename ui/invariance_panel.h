@@ -47,6 +47,8 @@ public:
     // The open workspace (empty: none yet); the other panels work on the same one.
     const std::filesystem::path& workspace() const { return m_workspace; }
     const std::vector<std::string>& layers() const { return m_layers; }
+    // The classifier checkpoint the grid shows (-1: the last); the sliders and the attack follow it.
+    std::int64_t classifier_step() const { return m_request.classifier_step; }
     bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
 
 private:

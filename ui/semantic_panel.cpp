@@ -45,6 +45,12 @@ void SemanticPanel::set_image(std::size_t index) {
     request();
 }
 
+void SemanticPanel::set_classifier_step(std::int64_t step) {
+    if (step == m_request.classifier_step) return;
+    m_request.classifier_step = step;
+    request();
+}
+
 void SemanticPanel::set_user_image(const NamedImage& image) {
     m_request.image = image.image;
     m_user_image_name = image.name;

@@ -24,6 +24,8 @@ public:
     void set_image(std::size_t index);
     // The user's own image (File > Open image) in place of a test image, until a test image is picked.
     void set_user_image(const NamedImage& image);
+    // The classifier checkpoint whose predictions are shown (-1: the last); re-runs on a change.
+    void set_classifier_step(std::int64_t step);
     void set_donor(std::size_t index);
     void set_amount(const std::string& factor, float amount, const EngineSnapshot& snapshot);
 

@@ -2,9 +2,29 @@
 
 #include <imgui.h>
 
+#include <cmath>
+#include <cstdio>
+
 namespace inv {
 namespace {
 constexpr const char* kErrorPopup = "Something went wrong";
+}
+
+std::string StatusPanel::eta(const EngineSnapshot& snapshot) {
+    if (snapshot.command_id != m_job_id) {
+        m_job_id = snapshot.command_id;
+        m_job_seen = std::chrono::steady_clock::now();
+        m_progress_seen = snapshot.progress;
+    }
+    const double done = snapshot.progress - m_progress_seen;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_job_seen).count();
+    // Too early for a rate that means anything.
+    if (done < 0.01 || seconds < 3.0) return {};
+    const long left = std::lround(seconds / done * (1.0 - snapshot.progress));
+    char text[48];
+    if (left >= 3600) std::snprintf(text, sizeof text, "about %ld h %02ld min left", left / 3600, left % 3600 / 60);
+    else std::snprintf(text, sizeof text, "about %ld:%02ld left", left / 60, left % 60);
+    return text;
 }
 
 void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
@@ -27,6 +47,13 @@ void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::TextUnformatted(snapshot.job.c_str());
+    if (running) {
+        const std::string left = eta(snapshot);
+        if (!left.empty()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(%s)", left.c_str());
+        }
+    }
     if (snapshot.queued > 0) {
         ImGui::SameLine();
         ImGui::TextDisabled("(+%zu queued)", snapshot.queued);

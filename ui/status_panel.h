@@ -2,6 +2,7 @@
 
 #include "core/engine/snapshot.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 
@@ -18,7 +19,14 @@ public:
     void draw_error_popup(const EngineSnapshot& snapshot);
 
 private:
+    std::string eta(const EngineSnapshot& snapshot);
+
     std::function<void()> m_cancel;
+    // For the time left of the running command: when it was first seen, and its progress then (a
+    // resumed build starts part way).
+    std::uint64_t m_job_id = 0;
+    std::chrono::steady_clock::time_point m_job_seen;
+    float m_progress_seen = 0.0f;
     std::uint64_t m_errors_shown = 0;
     std::string m_error_text;
 };

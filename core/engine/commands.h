@@ -49,6 +49,7 @@ struct EditFactors {
     std::size_t donor = 1;
     std::vector<double> amounts;  // one per factor of e, residual first
     std::optional<RgbaImage> image;  // the user's image in place of test image `index`
+    std::int64_t classifier_step = -1;  // the classifier checkpoint that classifies the images; -1: the last
 };
 
 // The attack panel: x, a random-sign control and the attack, decoded at every layer with a trained t.
@@ -58,7 +59,8 @@ struct AttackImage {
     double epsilon = 0.02;        // [-1, 1] units
     std::size_t index = 0;
     std::optional<NamedImage> image;  // the user's image in place of test image `index`
-    std::vector<std::string> layers;  // decoded layers; empty: every layer with a trained t
+    std::vector<std::string> layers;  // decoded layers; empty: every layer with a trained t (for the checkpoint)
+    std::int64_t classifier_step = -1;  // a classifier checkpoint with t's of its own; -1: the last
 };
 
 // Image mixing at a layer: the invariances of one image with the representation of another.

@@ -179,7 +179,7 @@ private:
         request.temperature = command.temperature;
         request.scale = 1;
         request.extra_inputs = command.extra_inputs;
-        AnalysisModels& models = command.classifier_step < 0 ? *open.models : open.at_step(command.classifier_step);
+        AnalysisModels& models = models_at(open, command.classifier_step);
         auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(models, *open.test, request));
         if (!unit_done(1.0f)) return false;
         m_draft.invariances = std::move(samples);
@@ -190,7 +190,7 @@ private:
 
     bool handle(const EditFactors& command) {
         OpenWorkspace& open = open_workspace(command.workspace);
-        auto blend = std::make_shared<const FactorBlend>(blend_factors(*open.models, *open.test, {command.index, command.donor, command.amounts, command.image}));
+        auto blend = std::make_shared<const FactorBlend>(blend_factors(models_at(open, command.classifier_step), *open.test, {command.index, command.donor, command.amounts, command.image}));
         if (!unit_done(1.0f)) return false;
         m_draft.edit = std::move(blend);
         ++m_draft.edit_version;
@@ -208,7 +208,7 @@ private:
         request.explained_inputs = 100;
         request.repeats = 2;
         request.scale = 2;
-        auto attack = std::make_shared<const LayerAttack>(attack_layers(*open.models, *open.test, request));
+        auto attack = std::make_shared<const LayerAttack>(attack_layers(models_at(open, command.classifier_step), *open.test, request));
         if (!unit_done(1.0f)) return false;
         m_draft.attack = std::move(attack);
         ++m_draft.attack_version;
@@ -301,6 +301,10 @@ private:
             return *found->second;
         }
     };
+
+    static AnalysisModels& models_at(OpenWorkspace& open, std::int64_t classifier_step) {
+        return classifier_step < 0 ? *open.models : open.at_step(classifier_step);
+    }
 
     OpenWorkspace& open_workspace(const std::filesystem::path& folder) {
         const std::filesystem::path manifest = folder / kManifestFileName;
