@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/thread_settings.h"
 #include "core/models/classifier_config.h"
+#include "core/models/scripted_layers.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
@@ -249,6 +250,27 @@ void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     print_json(report, global);
 }
 
+// A user's TorchScript model: every layer, with why z cannot be taken where it cannot.
+void run_model_layers(const std::filesystem::path& model, const GlobalOptions& global) {
+    const std::vector<ScriptedLayer> layers = list_scripted_layers(model);
+    if (global.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const ScriptedLayer& layer : layers) {
+            nlohmann::json entry{{"name", layer.name}, {"shape", layer.shape}, {"usable", layer.problem.empty()}};
+            if (!layer.problem.empty()) entry["problem"] = layer.problem;
+            list.push_back(entry);
+        }
+        std::printf("%s\n", list.dump(2).c_str());
+        return;
+    }
+    for (const ScriptedLayer& layer : layers) {
+        std::string shape;
+        for (std::int64_t d : layer.shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
+        if (layer.problem.empty()) std::printf("%-24s [%s]\n", layer.name.c_str(), shape.c_str());
+        else std::printf("%-24s (z cannot be taken: %s)\n", layer.name.c_str(), layer.problem.c_str());
+    }
+}
+
 void run_layers(const std::filesystem::path& folder, const GlobalOptions& global) {
     const Workspace workspace = Workspace::open(folder);
     const auto found = workspace.manifest().models.find("classifier");
@@ -384,9 +406,18 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     e->callback([factors, &global] { run_train_factors(*factors, global); });
 
     auto layers_folder = std::make_shared<std::filesystem::path>();
+    auto layers_model = std::make_shared<std::filesystem::path>();
     CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");
-    layers->add_option("--workspace", *layers_folder, "Workspace folder")->required();
-    layers->callback([layers_folder, &global] { run_layers(*layers_folder, global); });
+    CLI::Option* workspace_option = layers->add_option("--workspace", *layers_folder, "Workspace folder");
+    CLI::Option* model_option = layers->add_option("--model", *layers_model,
+                                                   "A TorchScript classifier of your own (with FILE.card.json beside it, "
+                                                   "see tools/export_classifier.py) instead of a workspace's");
+    workspace_option->excludes(model_option);
+    layers->callback([layers_folder, layers_model, &global] {
+        if (!layers_model->empty()) run_model_layers(*layers_model, global);
+        else if (!layers_folder->empty()) run_layers(*layers_folder, global);
+        else throw UserError("say whose layers: --workspace DIR or --model FILE.");
+    });
 }
 
 }  // namespace inv

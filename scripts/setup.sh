@@ -17,6 +17,7 @@ packages=(
   libtorch-dev libopenblas0 libopencv-dev libglfw3-dev libimgui-dev doctest-dev python3-glad
   nlohmann-json3-dev libcli11-dev xvfb xauth libgl1-mesa-dri libgl-dev dataset-fashion-mnist
   npm ca-certificates
+  python3-torch  # tools/export_classifier.py (for users; tested) and tests/fixtures/make_scripted_fixture.py
 )
 
 install_packages() {

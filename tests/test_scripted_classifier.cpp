@@ -1,0 +1,141 @@
+// A user's TorchScript classifier: layers found without a list, z as Python computes it, and
+// clear errors for broken files. The fixture and its expected values come from
+// tests/fixtures/make_scripted_fixture.py.
+#include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/models/scripted_classifier.h"
+#include "tests/test_support.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace inv;
+
+namespace {
+
+const std::filesystem::path kFixtures = INVARIANCES_FIXTURES;
+
+const ScriptedLayer* find_layer(const ScriptedClassifier& model, const std::string& name) {
+    for (const ScriptedLayer& layer : model.layers()) {
+        if (layer.name == name) return &layer;
+    }
+    return nullptr;
+}
+
+// A copy of the traced fixture in `dir` with another card.
+std::filesystem::path fixture_with_card(const test::TempDir& dir, const nlohmann::json& card) {
+    const auto model = dir / "model.pt";
+    std::filesystem::copy_file(kFixtures / "scripted_fixture_traced.pt", model);
+    write_file_atomically(model_card_path(model), card.dump());
+    return model;
+}
+
+}  // namespace
+
+TEST_CASE("the layers of traced and scripted TorchScript models are found with their shapes") {
+    for (const char* file : {"scripted_fixture_traced.pt", "scripted_fixture_scripted.pt"}) {
+        CAPTURE(file);
+        const ScriptedClassifier model = ScriptedClassifier::load(kFixtures / file);
+        const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{
+            {"input", {3, 16, 16}},       {"features.0", {8, 16, 16}}, {"features.1", {8, 16, 16}},
+            {"features.2", {8, 8, 8}},    {"features.3.conv1", {8, 8, 8}}, {"features.3.conv2", {8, 8, 8}},
+            {"features.3", {8, 8, 8}},    {"features", {8, 8, 8}},    {"pool", {8, 1, 1}},
+            {"head", {4}},                {"logits", {4}},            {"softmax", {4}}};
+        for (const auto& [name, shape] : expected) {
+            CAPTURE(name);
+            const ScriptedLayer* layer = find_layer(model, name);
+            REQUIRE(layer != nullptr);
+            CHECK(layer->problem.empty());
+            CHECK(layer->shape == shape);
+        }
+        // Listed, with the reason z cannot be taken there.
+        REQUIRE(find_layer(model, "features.3.relu") != nullptr);
+        CHECK(find_layer(model, "features.3.relu")->problem.find("more than once") != std::string::npos);
+        REQUIRE(find_layer(model, "unused") != nullptr);
+        CHECK(find_layer(model, "unused")->problem.find("not called") != std::string::npos);
+        CHECK(model.layers().front().name == "input");
+        CHECK(model.layers().back().name == "softmax");
+        CHECK(model.card().class_names.size() == 4);
+    }
+}
+
+TEST_CASE("z at a middle layer of a TorchScript model equals the value Python computed") {
+    const nlohmann::json expected = nlohmann::json::parse(read_file(kFixtures / "scripted_fixture_expected.json"));
+    const torch::Tensor x = torch::linspace(-1.0, 1.0, 3 * 16 * 16).reshape({1, 3, 16, 16});
+    for (const char* file : {"scripted_fixture_traced.pt", "scripted_fixture_scripted.pt"}) {
+        CAPTURE(file);
+        ScriptedClassifier model = ScriptedClassifier::load(kFixtures / file);
+        torch::NoGradGuard no_grad;
+        const torch::Tensor z = model.representation(x, expected["layer"].get<std::string>()).flatten();
+        const torch::Tensor python = torch::tensor(expected["z"].get<std::vector<float>>());
+        REQUIRE(z.numel() == python.numel());
+        CHECK((z - python).abs().max().item<double>() < 1e-5);
+        const torch::Tensor logits = model.forward(x).flatten();
+        CHECK((logits - torch::tensor(expected["logits"].get<std::vector<float>>())).abs().max().item<double>() < 1e-5);
+        CHECK_THROWS_WITH_AS(model.representation(x, "features.9"), doctest::Contains("features.3.conv1"), UserError);
+        CHECK_THROWS_WITH_AS(model.representation(x, "features.3.relu"), doctest::Contains("more than once"), UserError);
+    }
+}
+
+TEST_CASE("the model card converts the app's images to the model's own pixel units") {
+    test::TempDir dir;
+    const auto file = fixture_with_card(dir, {{"input_shape", {3, 16, 16}},
+                                              {"channel_order", "BGR"},
+                                              {"value_range", {0, 255}},
+                                              {"mean", {100, 110, 120}},
+                                              {"std", {50, 60, 70}}});
+    const ScriptedClassifier model = ScriptedClassifier::load(file);
+    const torch::Tensor white_red = torch::tensor({1.0f, -1.0f, -1.0f}).view({1, 3, 1, 1}).expand({1, 3, 16, 16});
+    const torch::Tensor input = model.to_model_input(white_red);
+    // RGB (255, 0, 0) becomes BGR (0, 0, 255), then (value - mean) / std per channel.
+    CHECK(input[0][0][0][0].item<double>() == doctest::Approx((0 - 100) / 50.0));
+    CHECK(input[0][1][0][0].item<double>() == doctest::Approx((0 - 110) / 60.0));
+    CHECK(input[0][2][0][0].item<double>() == doctest::Approx((255 - 120) / 70.0));
+}
+
+TEST_CASE("a model whose probe input fails names the expected input shape from its card") {
+    test::TempDir dir;
+    const auto file = fixture_with_card(dir, {{"input_shape", {1, 16, 16}}});
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(file), doctest::Contains("[2, 1, 16, 16]"), UserError);
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(file), doctest::Contains("input_shape"), UserError);
+}
+
+TEST_CASE("a corrupt TorchScript file or a missing card gives a clear error") {
+    test::TempDir dir;
+    const auto corrupt = dir / "corrupt.pt";
+    write_file_atomically(corrupt, "this is not a zip archive of TorchScript");
+    write_file_atomically(model_card_path(corrupt), R"({"input_shape": [3, 16, 16]})");
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(corrupt), doctest::Contains("corrupt.pt is not a TorchScript model"), UserError);
+
+    const auto no_card = dir / "no-card.pt";
+    std::filesystem::copy_file(kFixtures / "scripted_fixture_traced.pt", no_card);
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(no_card), doctest::Contains("no-card.pt.card.json does not exist"), UserError);
+
+    write_file_atomically(model_card_path(no_card), R"({"input_shape": [3, 16]})");
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(no_card), doctest::Contains("input_shape"), UserError);
+}
+
+TEST_CASE("the export helper writes a model and a card whose layers the command line lists") {
+    test::TempDir dir;
+    const auto model = dir / "exported.pt";
+    const test::CommandResult exported = test::run_command(
+        "/usr/bin/python3 " + (kFixtures.parent_path().parent_path() / "tools" / "export_classifier.py").string() + " --source " +
+        (kFixtures / "make_scripted_fixture.py").string() + ":Fixture --input-shape 3 16 16 --value-range -1 1 " +
+        "--class-names north,east,south,west --out " + model.string());
+    REQUIRE_MESSAGE(exported.exit_code == 0, exported.output);
+    CHECK(read_model_card(model_card_path(model)).class_names.size() == 4);
+
+    const test::CommandResult listed =
+        test::run_command(std::string(INVARIANCES_CLI_PATH) + " --json layers --model " + model.string(), test::Streams::StdoutOnly);
+    REQUIRE_MESSAGE(listed.exit_code == 0, listed.output);
+    const nlohmann::json layers = nlohmann::json::parse(listed.output);
+    bool found = false;
+    for (const auto& layer : layers) {
+        if (layer["name"] == "features.2") found = layer["shape"] == nlohmann::json{8, 8, 8} && layer["usable"] == true;
+    }
+    CHECK(found);
+
+    const test::CommandResult corrupt = test::run_command(std::string(INVARIANCES_CLI_PATH) + " layers --model " +
+                                                          (kFixtures / "make_scripted_fixture.py").string());
+    CHECK(corrupt.exit_code == 2);
+}
