@@ -3,11 +3,13 @@
 #include "app/terminal_progress.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
+#include "core/image_folder_dataset.h"
 #include "core/png_io.h"
 #include "core/sample_grid.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -24,6 +26,9 @@ struct PreviewOptions {
     int scale = 3;
     bool no_captions = false;
     std::filesystem::path out;
+    std::filesystem::path images;      // a folder of the user's images instead of a built-in set
+    std::filesystem::path attributes;  // its attributes CSV
+    int size = 32;
 };
 
 DatasetKind dataset_or_throw(const std::string& name) {
@@ -50,7 +55,48 @@ void print_cells(const SampleGrid& grid) {
     }
 }
 
+// A folder of the user's images: the grid, each image's file and factors, and what was skipped.
+void run_folder_preview(const PreviewOptions& options, const GlobalOptions& global) {
+    ImageFolderReport found;
+    const auto dataset = ImageFolderDataset::load({options.images, options.attributes, options.size}, &found);
+    if (!found.skipped.empty()) {
+        std::fprintf(stderr, "warning: skipped %zu file(s) that could not be read:\n", found.skipped.size());
+        for (const std::string& line : found.skipped) std::fprintf(stderr, "  %s\n", line.c_str());
+    }
+    const int count = std::min(options.count, static_cast<int>(dataset->size()));
+    SampleGridRequest request;
+    request.columns = options.columns > 0 ? options.columns : static_cast<int>(std::ceil(std::sqrt(count)));
+    request.rows = (count + request.columns - 1) / request.columns;
+    request.seed = options.seed;
+    request.scale = std::max(1, options.scale * 32 / options.size);
+    request.captions = !options.no_captions;
+    std::optional<SampleGrid> grid = render_sample_grid(*dataset, request);
+    grid->cells.resize(static_cast<std::size_t>(count));
+    write_png(options.out, grid->image);
+    nlohmann::json samples = nlohmann::json::array();
+    for (const SampleGridCell& cell : grid->cells) {
+        nlohmann::json sample{{"index", cell.dataset_index}, {"file", dataset->file(cell.dataset_index)}};
+        for (std::size_t f = 0; f < grid->factors.size(); ++f) {
+            const auto value = static_cast<std::size_t>(cell.factor_values[f][0]);
+            sample[grid->factors[f].name] = value < grid->factors[f].categories.size() ? grid->factors[f].categories[value] : "";
+        }
+        samples.push_back(sample);
+    }
+    if (global.json) {
+        const nlohmann::json report{{"folder", options.images.string()}, {"images", dataset->size()},
+                                    {"skipped", found.skipped},         {"classes", dataset->class_names()},
+                                    {"out", options.out.string()},      {"samples", samples}};
+        std::printf("%s\n", report.dump(2).c_str());
+        return;
+    }
+    for (const auto& sample : samples) std::printf("%s\n", sample.dump().c_str());
+    std::printf("wrote %s (%d of %zu images of %s; %zu skipped)\n", options.out.c_str(), count, dataset->size(),
+                dataset->name().c_str(), found.skipped.size());
+}
+
 void run_preview(const PreviewOptions& options, const GlobalOptions& global) {
+    if (!options.images.empty()) return run_folder_preview(options, global);
+    if (!options.attributes.empty()) throw UserError("--attributes belongs to an image folder: give --images DIR too.");
     const DatasetKind kind = dataset_or_throw(options.dataset);
     const std::optional<Split> split = parse_split(options.split);
     if (!split) throw UserError("unknown split \"" + options.split + "\"; expected train or test.");
@@ -113,7 +159,7 @@ void run_info(const std::string& dataset_name, const GlobalOptions& global) {
 }  // namespace
 
 void add_data_commands(CLI::App& app, const GlobalOptions& global) {
-    CLI::App* data = app.add_subcommand("data", "Inspect the built-in data sets");
+    CLI::App* data = app.add_subcommand("data", "Inspect the built-in data sets and folders of your own images");
     data->require_subcommand(1);
 
     auto preview = std::make_shared<PreviewOptions>();
@@ -132,6 +178,17 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 16))
         ->capture_default_str();
     cmd->add_flag("--no-captions", preview->no_captions, "Omit the class name under each sample");
+    cmd->add_option("--images", preview->images,
+                    "A folder of your own images instead (PNG/JPEG/BMP at the top, or one sub-folder per class); "
+                    "unreadable files are skipped with a warning")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--attributes", preview->attributes,
+                    "CSV of named attributes per image of --images: a \"file\" column (relative paths), then one "
+                    "column per attribute")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--size", preview->size, "Size the images of --images are cropped and resized to (32, 64, 128)")
+        ->check(CLI::Range(8, 512))
+        ->capture_default_str();
     cmd->add_option("--out", preview->out, "PNG file to write")->required();
     cmd->callback([preview, &global] { run_preview(*preview, global); });
 
