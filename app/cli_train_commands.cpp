@@ -154,7 +154,7 @@ std::vector<std::string> resolve_layers(const Workspace& workspace, const std::v
         throw UserError(workspace.folder().string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
     }
     std::vector<std::string> names;
-    for (const LayerInfo& layer : classifier_layers(classifier_config_from_json(found->second.config))) {
+    for (const LayerInfo& layer : workspace_classifier_layers(found->second.config)) {
         names.push_back(layer.name);
     }
     return names;
@@ -277,7 +277,7 @@ void run_layers(const std::filesystem::path& folder, const GlobalOptions& global
     if (found == workspace.manifest().models.end()) {
         throw UserError(folder.string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
     }
-    const std::vector<LayerInfo> layers = classifier_layers(classifier_config_from_json(found->second.config));
+    const std::vector<LayerInfo> layers = workspace_classifier_layers(found->second.config);
     if (global.json) {
         nlohmann::json list = nlohmann::json::array();
         for (const LayerInfo& layer : layers) list.push_back({{"name", layer.name}, {"shape", layer.shape}});

@@ -2,6 +2,7 @@
 #include "app/cli_commands.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
+#include "core/training/scripted_workspace.h"
 #include "core/workspace.h"
 
 #include <cstdio>
@@ -14,6 +15,7 @@ struct CreateOptions {
     std::filesystem::path folder;
     std::string dataset = "colormnist";
     std::uint64_t seed = 0;
+    std::filesystem::path model;
 };
 
 void run_create(const CreateOptions& options, const GlobalOptions& global) {
@@ -23,12 +25,38 @@ void run_create(const CreateOptions& options, const GlobalOptions& global) {
     DatasetEntry dataset;
     dataset.kind = options.dataset;
     dataset.colour_seed = options.seed;
-    const Workspace workspace = Workspace::create(options.folder, dataset);
+    if (!options.model.empty()) {
+        // Everything that can fail on the model is checked before the workspace exists.
+        if (!std::filesystem::exists(options.model)) throw UserError("model file " + options.model.string() + " does not exist.");
+    }
+    const bool folder_existed = std::filesystem::exists(options.folder);
+    Workspace workspace = Workspace::create(options.folder, dataset);
+    if (!options.model.empty()) {
+        try {
+            const auto test = workspace_test_set(workspace, global);
+            adopt_scripted_classifier(workspace, options.model, *test);
+        } catch (...) {
+            // No half-made workspace is left behind, and nothing that was in the folder before goes.
+            if (folder_existed) {
+                std::filesystem::remove(options.folder / kManifestFileName);
+                std::filesystem::remove_all(options.folder / "classifier");
+            } else {
+                std::filesystem::remove_all(options.folder);
+            }
+            throw;
+        }
+    }
     if (global.json) {
         std::printf("%s\n", to_json(workspace.manifest()).dump(2).c_str());
     } else {
         std::printf("created workspace %s for %s (colour seed %llu)\n", workspace.folder().c_str(),
                     options.dataset.c_str(), static_cast<unsigned long long>(options.seed));
+        if (!options.model.empty()) {
+            const auto& classifier = workspace.manifest().models.at("classifier");
+            std::printf("classifier under study: %s, %zu layers where z can be taken (invariances-cli layers --workspace %s); %s\n",
+                        options.model.c_str(), classifier.config.at("layers").size(), workspace.folder().c_str(),
+                        classifier.checkpoints.back().metrics.dump().c_str());
+        }
     }
 }
 
@@ -62,6 +90,9 @@ void add_workspace_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember(dataset_kind_names()))
         ->capture_default_str();
     cmd->add_option("--seed", create->seed, "Colour seed of the training split")->capture_default_str();
+    cmd->add_option("--model", create->model,
+                    "A TorchScript classifier of your own (FILE.card.json beside it; see tools/export_classifier.py) "
+                    "as the classifier under study, instead of training one");
     cmd->callback([create, &global] { run_create(*create, global); });
 
     auto show_folder = std::make_shared<std::filesystem::path>();

@@ -1,7 +1,15 @@
 // A user's TorchScript classifier: layers found without a list, z as Python computes it, and
 // clear errors for broken files. The fixture and its expected values come from
 // tests/fixtures/make_scripted_fixture.py.
+#include "core/analysis/invariance_samples.h"
+#include "core/analysis/layer_attack.h"
 #include "core/atomic_file.h"
+#include "core/dataset_catalog.h"
+#include "core/training/autoencoder_trainer.h"
+#include "core/training/cinn_trainer.h"
+#include "core/training/demo_pipeline.h"
+#include "core/training/scripted_workspace.h"
+#include "core/training/workspace_models.h"
 #include "core/errors.h"
 #include "core/models/scripted_classifier.h"
 #include "tests/test_support.h"
@@ -135,7 +143,56 @@ TEST_CASE("the export helper writes a model and a card whose layers the command 
     }
     CHECK(found);
 
+    // A model for 16x16 images cannot study ColorMNIST's 32x32: refused, and no workspace is left.
+    const test::CommandResult wrong_size = test::run_command(std::string(INVARIANCES_CLI_PATH) + " workspace create --workspace " +
+                                                             (dir / "ws").string() + " --model " + model.string());
+    CHECK(wrong_size.exit_code == 2);
+    CHECK(wrong_size.output.find("takes 16x16") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "ws"));
+
     const test::CommandResult corrupt = test::run_command(std::string(INVARIANCES_CLI_PATH) + " layers --model " +
                                                           (kFixtures / "make_scripted_fixture.py").string());
     CHECK(corrupt.exit_code == 2);
+}
+
+TEST_CASE("a workspace around a TorchScript classifier trains t at one of its layers and the analyses run on it") {
+    test::TempDir dir;
+    // The fixture pools globally, so it takes ColorMNIST's 32x32 images as well.
+    const auto model = fixture_with_card(dir, {{"input_shape", {3, 32, 32}}, {"value_range", {-1, 1}}});
+    const SourceImages source = load_source_images(DatasetKind::ColorMnist, test::data_root());
+    const auto train = make_color_dataset(source, Split::Train, 0);
+    const auto test_set = make_color_dataset(source, Split::Test, 0);
+    Workspace workspace = Workspace::create(dir / "ws", {"colormnist", 0, {}});
+    adopt_scripted_classifier(workspace, model, *test_set);
+    const auto layers = workspace_classifier_layers(workspace.manifest().models.at("classifier").config);
+    CHECK(std::any_of(layers.begin(), layers.end(), [](const LayerInfo& l) { return l.name == "features.2" && l.shape == std::vector<long>{8, 16, 16}; }));
+
+    const DemoPlan plan = demo_plan(DemoBudget::Tiny);
+    REQUIRE(train_autoencoder(workspace, *train, *test_set, plan.autoencoder, {}).completed);
+    // The user's 4 classes are not ColorMNIST's 10: no accuracy on reconstructions is claimed.
+    CHECK_FALSE(workspace.manifest().models.at("autoencoder").checkpoints.back().metrics.contains("classifier_accuracy_on_reconstructions"));
+    CinnTrainingOptions cinn = plan.cinn;
+    cinn.layer = "features.2";
+    REQUIRE(train_cinn(workspace, *train, *test_set, cinn, {}).completed);
+
+    InvarianceSampleRequest sample;
+    sample.layer = "features.2";
+    sample.inputs = 2;
+    sample.samples = 3;
+    const InvarianceSamples samples = sample_invariances(workspace, *test_set, sample);
+    CHECK(samples.sample_predictions.size() == 2);
+    LayerAttackRequest attack;
+    attack.epsilon = 0.05;
+    attack.explained_inputs = 8;
+    attack.repeats = 1;
+    const LayerAttack attacked = attack_layers(workspace, *test_set, attack);
+    REQUIRE(attacked.rows.size() == 3);
+    CHECK(attacked.rows[2].linf <= 0.05 + 1e-6);
+    CHECK(attacked.layers == std::vector<std::string>{"features.2"});
+
+    // A model replaced behind the workspace's back is refused, naming the file.
+    write_file_atomically(workspace.resolve("classifier/model.pt"), read_file(kFixtures / "scripted_fixture_scripted.pt"));
+    CHECK_THROWS_WITH_AS(load_classifier(workspace), doctest::Contains("does not match its side-car checksum"), UserError);
+    // A second model for the same workspace is refused too.
+    CHECK_THROWS_WITH_AS(adopt_scripted_classifier(workspace, model, *test_set), doctest::Contains("already has a classifier"), UserError);
 }

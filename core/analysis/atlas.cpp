@@ -105,7 +105,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     // Layers with a t for the last classifier checkpoint, in the network's order.
     std::vector<std::string> layers;
     if (models.count("classifier")) {
-        for (const LayerInfo& layer : classifier_layers(classifier_config_from_json(models.at("classifier").config))) {
+        for (const LayerInfo& layer : workspace_classifier_layers(models.at("classifier").config)) {
             const auto found = models.find("cinn-" + layer.name);
             if (found != models.end() && !found->second.checkpoints.empty()) layers.push_back(layer.name);
         }

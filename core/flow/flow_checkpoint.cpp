@@ -7,7 +7,6 @@
 #include <sstream>
 
 namespace inv {
-namespace {
 
 std::string fnv1a_hex(const std::string& bytes) {
     std::uint64_t hash = 0xcbf29ce484222325ull;
@@ -19,6 +18,8 @@ std::string fnv1a_hex(const std::string& bytes) {
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
     return text;
 }
+
+namespace {
 
 nlohmann::json read_side_car(const std::filesystem::path& path) {
     const std::filesystem::path side_car = side_car_path(path);

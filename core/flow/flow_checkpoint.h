@@ -29,6 +29,9 @@ void load_module(torch::nn::Module& module, const nlohmann::json& expected_confi
                  const torch::Device& device);
 
 // Build the network the side-car describes and load it.
+// FNV-1a 64 of a file's bytes, in hex: the checksum side-cars record.
+std::string fnv1a_hex(const std::string& bytes);
+
 ConditionalFlow load_conditional_flow(const std::filesystem::path& path, const torch::Device& device);
 FactorFlow load_factor_flow(const std::filesystem::path& path, const torch::Device& device);
 

@@ -1,6 +1,7 @@
 #include "core/models/classifier.h"
 
 #include "core/errors.h"
+#include "core/models/scripted_classifier.h"
 
 #include <algorithm>
 #include <cmath>
@@ -136,7 +137,14 @@ void ClassifierImpl::probe_layer_shapes() {
     train(was_training);
 }
 
+ClassifierImpl::ClassifierImpl(std::shared_ptr<ScriptedClassifier> scripted) : m_scripted(std::move(scripted)) {
+    for (const ScriptedLayer& layer : m_scripted->layers()) {
+        if (layer.problem.empty()) m_layers.push_back({layer.name, std::vector<long>(layer.shape.begin(), layer.shape.end())});
+    }
+}
+
 torch::Tensor ClassifierImpl::forward(const torch::Tensor& x) {
+    if (m_scripted) return m_scripted->forward(x);
     torch::Tensor y = x;
     for (auto& [name, stage] : m_stages) y = stage->forward(y);
     return y;
@@ -146,12 +154,13 @@ const LayerInfo& ClassifierImpl::layer(const std::string& name) const {
     for (const LayerInfo& info : m_layers) {
         if (info.name == name) return info;
     }
-    throw UserError("unknown layer \"" + name + "\"; this " + to_string(m_config.architecture) +
+    throw UserError("unknown layer \"" + name + "\"; this " + (m_scripted ? std::string("model") : to_string(m_config.architecture)) +
                     " has: " + joined(m_layers, [](const LayerInfo& info) { return info.name; }) + ".");
 }
 
 torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::string& layer) {
     this->layer(layer);  // an unknown name fails before any work
+    if (m_scripted) return m_scripted->representation(x, layer);
     if (layer == "input") return x;
     if (layer == "softmax") return torch::softmax(forward(x), 1);
     torch::Tensor y = x;
@@ -167,5 +176,12 @@ torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::
 namespace inv {
 
 std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config) { return Classifier(config)->layers(); }
+
+std::vector<LayerInfo> workspace_classifier_layers(const nlohmann::json& config) {
+    if (config.value("type", std::string()) != kScriptedClassifierType) return classifier_layers(classifier_config_from_json(config));
+    std::vector<LayerInfo> layers;
+    for (const auto& layer : config.at("layers")) layers.push_back({layer.at("name"), layer.at("shape").get<std::vector<long>>()});
+    return layers;
+}
 
 }  // namespace inv

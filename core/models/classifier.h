@@ -10,11 +10,16 @@
 
 namespace inv {
 
+class ScriptedClassifier;
+
 // A classifier f = Ψ∘Φ built as an ordered list of named stages. z = Φ(x) can be taken after any
 // stage, and also at `input` (x itself), `logits` (the last stage) and `softmax`.
 class ClassifierImpl : public torch::nn::Module {
 public:
     explicit ClassifierImpl(ClassifierConfig config);
+    // A user's TorchScript classifier behind the same interface (core/models/scripted_classifier.h):
+    // its layers are those where z can be taken.
+    explicit ClassifierImpl(std::shared_ptr<ScriptedClassifier> scripted);
 
     torch::Tensor forward(const torch::Tensor& x);  // logits
     // The representation at a named layer; throws UserError naming the known layers.
@@ -32,6 +37,7 @@ private:
     ClassifierConfig m_config;
     std::vector<std::pair<std::string, torch::nn::Sequential>> m_stages;
     std::vector<LayerInfo> m_layers;
+    std::shared_ptr<ScriptedClassifier> m_scripted;
 };
 TORCH_MODULE(Classifier);
 

@@ -41,4 +41,11 @@ namespace inv {
 // The layers of the network a configuration describes, with shapes (builds it once to probe them).
 std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config);
 
+// The configuration a workspace records for a user's TorchScript classifier has this "type"; it
+// lists the layers where z can be taken (see core/training/scripted_workspace.h).
+inline constexpr const char* kScriptedClassifierType = "scripted";
+
+// The layers of a workspace's classifier from its recorded configuration, built-in or scripted.
+std::vector<LayerInfo> workspace_classifier_layers(const nlohmann::json& config);
+
 }  // namespace inv

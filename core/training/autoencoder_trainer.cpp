@@ -93,6 +93,9 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDat
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     std::optional<Classifier> classifier;
     if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
+    // A user's model may classify other things than the data set's labels: then its accuracy on
+    // reconstructions would mean nothing.
+    if (classifier && (*classifier)->layers().back().shape.at(0) != static_cast<long>(test.class_names().size())) classifier.reset();
 
     model->train();
     AutoencoderQuality last;

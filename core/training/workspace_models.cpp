@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/models/scripted_classifier.h"
 #include "core/atomic_file.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/inversion_trainer.h"
@@ -42,6 +43,17 @@ LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::
             throw UserError("the classifier has no checkpoint at step " + std::to_string(*step) + "; it has: " + steps + ".");
         }
         checkpoint = &*found;
+    }
+    if (entry.config.value("type", std::string()) == kScriptedClassifierType) {
+        // A user's TorchScript model: the checksum in its side-car guards against a replaced file.
+        const std::filesystem::path file = workspace.resolve(checkpoint->file);
+        const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(file)));
+        if (fnv1a_hex(read_file(file)) != side_car.at("weights_fnv1a64").get<std::string>()) {
+            throw UserError(file.string() + " does not match its side-car checksum: the model was changed or is corrupt. "
+                            "Make a new workspace for a new model (invariances-cli workspace create --model FILE).");
+        }
+        auto scripted = std::make_shared<ScriptedClassifier>(ScriptedClassifier::load(file, device));
+        return {Classifier(std::make_shared<ClassifierImpl>(std::move(scripted))), checkpoint->step};
     }
     LoadedClassifier loaded{Classifier(classifier_config_from_json(entry.config)), checkpoint->step};
     load_module(*loaded.model, entry.config, workspace.resolve(checkpoint->file), device);
