@@ -32,6 +32,16 @@ std::size_t distinct_colours(const RgbaImage& image, const PixelRect& area) {
     return colours.size();
 }
 
+// Runs the `reproduce` command of an exported figure's JSON, writing to `again`; true when it made
+// the same bytes as the export.
+bool remade_by_command_line(const nlohmann::json& numbers, const std::filesystem::path& exported, const std::filesystem::path& again) {
+    std::string reproduce = numbers["provenance"]["reproduce"].get<std::string>();
+    const std::string out = exported.string();
+    reproduce.replace(reproduce.find(out), out.size(), again.string());
+    reproduce.replace(0, std::string("invariances-cli").size(), INVARIANCES_CLI_PATH);
+    return test::run_command(reproduce).exit_code == 0 && read_file(again) == read_file(exported);
+}
+
 }  // namespace
 
 TEST_CASE("the GUI screenshot under Xvfb shows the grid of samples") {
@@ -121,12 +131,7 @@ TEST_CASE("a scripted session drives the panels and its exports reproduce from t
     CHECK(attack["rows"][2]["probability"].get<double>() > 0.0);
 
     // The provenance's command remakes the exported figure byte for byte.
-    std::string reproduce = grid["provenance"]["reproduce"].get<std::string>();
-    const std::string out = (exports / "sample-fire7-1.png").string();
-    reproduce.replace(reproduce.find(out), out.size(), (dir / "again.png").string());
-    reproduce.replace(0, std::string("invariances-cli").size(), INVARIANCES_CLI_PATH);
-    REQUIRE(test::run_command(reproduce).exit_code == 0);
-    CHECK(read_file(dir / "again.png") == read_file(exports / "sample-fire7-1.png"));
+    CHECK(remade_by_command_line(grid, exports / "sample-fire7-1.png", dir / "again.png"));
 
     // A script with a step the window does not know names the line.
     write_file_atomically(script, "layer fire7\nzoom 3\n");
@@ -171,10 +176,5 @@ TEST_CASE("an image of the user's and a clicked grid sample become input rows an
     CHECK(attack["provenance"]["image"].get<std::string>() == mine.string());
 
     // The grid's provenance names both files, and its command remakes the figure byte for byte.
-    std::string reproduce = grid["provenance"]["reproduce"].get<std::string>();
-    const std::string out = (exports / "sample-fire7-1.png").string();
-    reproduce.replace(reproduce.find(out), out.size(), (dir / "again.png").string());
-    reproduce.replace(0, std::string("invariances-cli").size(), INVARIANCES_CLI_PATH);
-    REQUIRE(test::run_command(reproduce).exit_code == 0);
-    CHECK(read_file(dir / "again.png") == read_file(exports / "sample-fire7-1.png"));
+    CHECK(remade_by_command_line(grid, exports / "sample-fire7-1.png", dir / "again.png"));
 }
