@@ -156,11 +156,9 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
         throw UserError(folder.string() + " holds no readable images (PNG, JPEG or BMP, at the top or in one sub-folder per class)" +
                         (skipped.empty() ? std::string(".") : "; " + std::to_string(skipped.size()) + " file(s) could not be read."));
     }
-    if (!dataset->m_classes.empty()) dataset->m_factors.push_back({"class", FactorKind::Categorical, dataset->m_classes});
-    for (std::size_t i = 0; i < dataset->m_files.size(); ++i) dataset->m_values.push_back({dataset->m_labels[i]});
-    if (dataset->m_classes.empty()) {
-        for (auto& values : dataset->m_values) values.clear();
-    }
+    const bool labelled = !dataset->m_classes.empty();
+    if (labelled) dataset->m_factors.push_back({"class", FactorKind::Categorical, dataset->m_classes});
+    for (int label : dataset->m_labels) dataset->m_values.push_back(labelled ? std::vector<int>{label} : std::vector<int>{});
     if (!options.attributes_csv.empty()) {
         const std::set<std::string> images(dataset->m_files.begin(), dataset->m_files.end());
         const Attributes attributes = read_attributes(options.attributes_csv, folder, images, skipped);

@@ -128,6 +128,12 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
                         "or torch.jit.script, e.g. tools/export_classifier.py): " + error.what_without_backtrace());
     }
     model.m_module.eval();
+    const auto per_channel = [&](const std::vector<double>& values) {
+        return values.empty() ? torch::Tensor()
+                              : torch::tensor(values, torch::kDouble).to(device, torch::kFloat).view({1, model.m_card.channels, 1, 1});
+    };
+    model.m_mean = per_channel(model.m_card.mean);
+    model.m_std = per_channel(model.m_card.std);
 
     LayerGraph layers = inline_containers(model.m_module);
     Graph& graph = *layers.graph;
@@ -219,11 +225,8 @@ torch::Tensor ScriptedClassifier::to_model_input(const torch::Tensor& images) co
     if (m_card.channels == 1) x = x.mean(1, true);
     else if (m_card.channel_order == "BGR") x = x.flip(1);
     x = m_card.value_range[0] + x * (m_card.value_range[1] - m_card.value_range[0]);
-    const auto per_channel = [&](const std::vector<double>& values) {
-        return torch::tensor(values, torch::kDouble).to(m_device, torch::kFloat).view({1, m_card.channels, 1, 1});
-    };
-    if (!m_card.mean.empty()) x = x - per_channel(m_card.mean);
-    if (!m_card.std.empty()) x = x / per_channel(m_card.std);
+    if (m_mean.defined()) x = x - m_mean;
+    if (m_std.defined()) x = x / m_std;
     return x;
 }
 

@@ -4,28 +4,11 @@
 #include "core/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
+#include "core/training/workspace_models.h"
 
 #include <cstdio>
 
 namespace inv {
-namespace {
-
-constexpr std::size_t kEvaluationBatch = 500;
-
-double test_accuracy(Classifier& model, const ColorDataset& test, const torch::Device& device) {
-    torch::NoGradGuard no_grad;
-    const bool was_training = model->is_training();
-    model->eval();
-    std::int64_t correct = 0;
-    for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch).to(device);
-        correct += (model->forward(batch.images).argmax(1) == batch.labels).sum().item<std::int64_t>();
-    }
-    model->train(was_training);
-    return static_cast<double>(correct) / static_cast<double>(test.size());
-}
-
-}  // namespace
 
 ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
                                           const ClassifierTrainingOptions& options, const TrainingControl& control) {

@@ -5,23 +5,13 @@
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_classifier.h"
-#include "core/training/batches.h"
+#include "core/models/classifier.h"
+#include "core/training/workspace_models.h"
 
 namespace inv {
 namespace {
 
 constexpr const char* kModelFile = "classifier/model.pt";
-constexpr std::size_t kEvaluationBatch = 500;
-
-double test_accuracy(ScriptedClassifier& model, const ColorDataset& test) {
-    torch::NoGradGuard no_grad;
-    std::int64_t correct = 0;
-    for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch);
-        correct += (model.forward(batch.images).argmax(1).to(torch::kCPU) == batch.labels).sum().item<std::int64_t>();
-    }
-    return static_cast<double>(correct) / static_cast<double>(test.size());
-}
 
 }  // namespace
 
@@ -29,7 +19,8 @@ void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path
     if (workspace.manifest().models.count("classifier")) {
         throw UserError(workspace.folder().string() + " already has a classifier; make a new workspace for " + model_file.string() + ".");
     }
-    ScriptedClassifier model = ScriptedClassifier::load(model_file);
+    auto scripted = std::make_shared<ScriptedClassifier>(ScriptedClassifier::load(model_file));
+    const ScriptedClassifier& model = *scripted;
     const ModelCard& card = model.card();
     if (card.height != test.shape().height || card.width != test.shape().width) {
         throw UserError(model_file.string() + " takes " + std::to_string(card.height) + "x" + std::to_string(card.width) +
@@ -46,7 +37,10 @@ void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path
                                 {"layers", layers}};
     nlohmann::json metrics = nlohmann::json::object();
     const std::int64_t classes = model.layers().back().shape.empty() ? 0 : model.layers().back().shape[0];
-    if (classes == static_cast<std::int64_t>(test.class_names().size())) metrics["test_accuracy"] = test_accuracy(model, test);
+    if (classes == static_cast<std::int64_t>(test.class_names().size())) {
+        Classifier classifier(std::make_shared<ClassifierImpl>(scripted));
+        metrics["test_accuracy"] = test_accuracy(classifier, test, torch::kCPU);
+    }
 
     // Card and side-car first, the model last: the manifest names the model only once all are there.
     const std::filesystem::path target = workspace.resolve(kModelFile);

@@ -4,6 +4,7 @@
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/scripted_classifier.h"
 #include "core/atomic_file.h"
+#include "core/training/batches.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/inversion_trainer.h"
 
@@ -107,6 +108,20 @@ LoadedFactorFlow load_factor_network(const Workspace& workspace, const torch::De
                             entry.checkpoints.back().file};
     loaded.flow->eval();
     return loaded;
+}
+
+double test_accuracy(Classifier& model, const ColorDataset& test, const torch::Device& device) {
+    constexpr std::size_t kEvaluationBatch = 500;
+    torch::NoGradGuard no_grad;
+    const bool was_training = model->is_training();
+    model->eval();
+    std::int64_t correct = 0;
+    for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
+        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch).to(device);
+        correct += (model->forward(batch.images).argmax(1) == batch.labels).sum().item<std::int64_t>();
+    }
+    model->train(was_training);
+    return static_cast<double>(correct) / static_cast<double>(test.size());
 }
 
 double colour_error(const torch::Tensor& image, const std::vector<float>& coverage, const Rgb& truth, ColourRegion region) {
