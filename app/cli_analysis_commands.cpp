@@ -8,6 +8,7 @@
 #include "core/analysis/epsilon_units.h"
 #include "core/atomic_file.h"
 #include "core/dataset_catalog.h"
+#include "core/workspace_data.h"
 #include "core/errors.h"
 #include "core/png_io.h"
 #include "core/thread_settings.h"
@@ -137,7 +138,8 @@ void run_report(ReportOptions options, const GlobalOptions& global) {
 void run_sample(SampleOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace workspace = Workspace::open(options.workspace);
-    const auto test = workspace_test_set(workspace, global);
+    const auto test = options.request.inputs_from.empty() ? workspace_test_set(workspace, global)
+                                                          : foreign_test_set(options.request.inputs_from, workspace, global);
     options.request.extra_inputs = read_user_images(options.images, *test);
     const InvarianceSamples samples = sample_invariances(workspace, *test, options.request, global.compute_device());
     const std::filesystem::path json_path = write_figure(options.out, samples.figure, to_json(samples), global);
@@ -166,14 +168,26 @@ std::vector<std::int64_t> parse_step_list(const std::string& text, const std::st
     return steps;
 }
 
-std::shared_ptr<const ColorDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global) {
-    const std::optional<DatasetKind> kind = parse_dataset_kind(workspace.manifest().dataset.kind);
-    if (!kind) throw UserError("this build analyses colormnist or colorfashion workspaces only.");
-    const SourceImages source = load_source_images(*kind, global.data_root);
-    return make_color_dataset(source, Split::Test, workspace.manifest().dataset.colour_seed);
+std::shared_ptr<const ImageDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global) {
+    return load_workspace_data(workspace, global.data_root).test;
 }
 
-std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ColorDataset& test) {
+std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const Workspace& workspace, const GlobalOptions& global) {
+    const std::optional<DatasetKind> kind = parse_dataset_kind(name);
+    if (!kind) throw UserError("--inputs-from takes colormnist or colorfashion; got \"" + name + "\".");
+    if (workspace.manifest().dataset.kind == name) {
+        throw UserError(workspace.folder().string() + " is itself on " + name + "; --inputs-from names another domain.");
+    }
+    const auto foreign = make_color_dataset(load_source_images(*kind, global.data_root), Split::Test, 0);
+    const auto native = workspace_test_set(workspace, global);
+    if (foreign->shape().height != native->shape().height) {
+        throw UserError(name + " images are " + std::to_string(foreign->shape().height) + " pixels; the networks of " +
+                        workspace.folder().string() + " take " + std::to_string(native->shape().height) + ".");
+    }
+    return foreign;
+}
+
+std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ImageDataset& test) {
     std::vector<NamedImage> images;
     for (const std::filesystem::path& file : files) images.push_back({read_model_input(file, test.shape().width), file.string()});
     return images;
@@ -207,6 +221,10 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
                        "An image file of your own (PNG, JPEG, ...; centre-cropped and resized to the model's input) "
                        "as a further row; repeatable")
         ->check(CLI::ExistingFile);
+    sample->add_option("--inputs-from", options->request.inputs_from,
+                       "Take the test images from another domain (colormnist or colorfashion): what the layers keep of "
+                       "images the classifier never saw (see also analyze domain-shift)")
+        ->check(CLI::IsMember(dataset_kind_names()));
     sample->add_option("--samples", options->request.samples, "Columns: invariance samples v")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();

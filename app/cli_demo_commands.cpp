@@ -3,10 +3,12 @@
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
 #include "core/errors.h"
+#include "core/training/colour_blind_companion.h"
 #include "core/training/demo_pipeline.h"
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace inv {
@@ -17,10 +19,14 @@ struct PrepareOptions {
     std::string budget = "full";
 };
 
-void run_prepare(const PrepareOptions& options, const GlobalOptions& global) {
+using Builder = std::function<DemoResult(const std::filesystem::path&, const std::filesystem::path&, const DemoPlan&,
+                                         const TrainingControl&, const std::function<void(const DemoStage&)>&)>;
+
+// Runs a demo builder with a progress bar per stage; `what` names the result for the terminal.
+void run_builder(const PrepareOptions& options, const GlobalOptions& global, const Builder& build, std::size_t stage_count,
+                 const std::string& what, const std::filesystem::path& made) {
     install_stop_signal_handlers();
     const DemoPlan plan = demo_plan(parse_demo_budget(options.budget));
-    const std::size_t stage_count = demo_stages(plan).size();
     std::unique_ptr<TerminalProgress> bar;
     std::size_t stage_index = 0;
     std::FILE* lines = global.json ? stderr : stdout;
@@ -43,16 +49,16 @@ void run_prepare(const PrepareOptions& options, const GlobalOptions& global) {
     };
 
     const auto start = std::chrono::steady_clock::now();
-    const DemoResult result = prepare_demo(options.workspace, global.data_root, plan, control, on_stage);
+    const DemoResult result = build(options.workspace, global.data_root, plan, control, on_stage);
     if (bar && result.completed) bar->finish();
     bar.reset();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (global.json) {
-        const nlohmann::json report{{"workspace", options.workspace.string()}, {"budget", options.budget},
+        const nlohmann::json report{{"workspace", made.string()}, {"budget", options.budget},
                                     {"completed", result.completed}, {"seconds", seconds}, {"metrics", result.metrics}};
         std::printf("%s\n", report.dump(2).c_str());
     } else if (result.completed) {
-        std::printf("demo workspace ready in %s (%s): %s\n", options.workspace.c_str(), format_duration(seconds).c_str(),
+        std::printf("%s ready in %s (%s): %s\n", what.c_str(), made.c_str(), format_duration(seconds).c_str(),
                     result.metrics.dump().c_str());
     } else {
         std::printf("stopped; run the same command to resume where it stopped.\n");
@@ -72,7 +78,24 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
     prepare->add_option("--budget", options->budget, "full, or tiny (about a minute, for tests)")
         ->check(CLI::IsMember({"tiny", "full"}))
         ->capture_default_str();
-    prepare->callback([options, &global] { run_prepare(*options, global); });
+    prepare->callback([options, &global] {
+        run_builder(*options, global, prepare_demo, demo_stages(demo_plan(parse_demo_budget(options->budget))).size(),
+                    "demo workspace", options->workspace);
+    });
+
+    auto companion = std::make_shared<PrepareOptions>();
+    CLI::App* blind = demo->add_subcommand(
+        "colour-blind", "Add the model comparison's second classifier to a prepared demo workspace: the same network "
+                        "trained the same way but seeing luminance only, with the demo's autoencoder and e and t for some "
+                        "layers, in DEMO/colour-blind (compare with `invariances-cli compare --with DEMO/colour-blind`)");
+    blind->add_option("--workspace", companion->workspace, "Folder of the prepared demo workspace")->required();
+    blind->add_option("--budget", companion->budget, "full, or tiny; the demo's own")
+        ->check(CLI::IsMember({"tiny", "full"}))
+        ->capture_default_str();
+    blind->callback([companion, &global] {
+        run_builder(*companion, global, prepare_colour_blind, 1 + colour_blind_layers(parse_demo_budget(companion->budget)).size(),
+                    "colour-blind companion", colour_blind_folder(companion->workspace));
+    });
 }
 
 }  // namespace inv

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
     inv::add_demo_commands(app, global);
     inv::add_analysis_commands(app, global);
     inv::add_intervention_commands(app, global);
+    inv::add_comparison_commands(app, global);
+    inv::add_video_commands(app, global);
 
     try {
         // Headless work is mostly convolution training; commands with other needs set their own.

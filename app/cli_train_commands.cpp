@@ -2,7 +2,7 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
-#include "core/dataset_catalog.h"
+#include "core/workspace_data.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
 #include "core/models/classifier_config.h"
@@ -51,23 +51,13 @@ struct FactorOptions {
     FactorTrainingOptions training;
 };
 
-struct WorkspaceData {
-    SourceImages source;
-    std::shared_ptr<const ColorDataset> train;
-    std::shared_ptr<const ColorDataset> test;
-};
-
-WorkspaceData load_workspace_data(const Workspace& workspace, const GlobalOptions& global) {
-    const DatasetEntry& entry = workspace.manifest().dataset;
-    const std::optional<DatasetKind> kind = parse_dataset_kind(entry.kind);
-    if (!kind) {
-        throw UserError(workspace.manifest_path().string() + " names data set \"" + entry.kind +
-                        "\"; this build trains on colormnist or colorfashion.");
+WorkspaceData open_data(const Workspace& workspace, const GlobalOptions& global) {
+    ImageFolderReport report;
+    WorkspaceData data = load_workspace_data(workspace, global.data_root, &report);
+    if (!report.skipped.empty()) {
+        std::fprintf(stderr, "warning: skipped %zu unreadable image(s) of %s, e.g. %s\n", report.skipped.size(), data.origin.c_str(),
+                     report.skipped.front().c_str());
     }
-    WorkspaceData data;
-    data.source = load_source_images(*kind, global.data_root);
-    data.train = make_color_dataset(data.source, Split::Train, entry.colour_seed);
-    data.test = make_color_dataset(data.source, Split::Test, entry.colour_seed);
     return data;
 }
 
@@ -120,9 +110,10 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
-    const WorkspaceData data = load_workspace_data(workspace, global);
+    const WorkspaceData data = open_data(workspace, global);
     options.training.model.architecture = parse_architecture(options.architecture);
     options.training.model.classes = static_cast<int>(data.train->class_names().size());
+    options.training.model.input_size = data.train->shape().height;
     const std::string& name = options.training.model_name;
     print_json(run_with_progress(workspace, "training " + name, options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
@@ -137,7 +128,8 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
-    const WorkspaceData data = load_workspace_data(workspace, global);
+    const WorkspaceData data = open_data(workspace, global);
+    options.training.model.image_size = data.train->shape().height;
     print_json(run_with_progress(workspace, "training autoencoder", options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
                                      const auto r = train_autoencoder(workspace, *data.train, *data.test,
@@ -193,7 +185,7 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
-    const WorkspaceData data = load_workspace_data(workspace, global);
+    const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
     for (const std::optional<std::int64_t>& step : resolve_classifier_steps(workspace, options.classifier_steps)) {
         options.training.classifier_step = step;
@@ -219,7 +211,7 @@ void run_train_inversion(InversionOptions& options, const GlobalOptions& global)
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
-    const WorkspaceData data = load_workspace_data(workspace, global);
+    const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
     for (const std::string& layer : resolve_layers(workspace, options.layers)) {
         options.training.layer = layer;
@@ -238,7 +230,7 @@ void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
-    const WorkspaceData data = load_workspace_data(workspace, global);
+    const WorkspaceData data = open_data(workspace, global);
     nlohmann::json report = run_with_progress(workspace, "training e", options.training.schedule.steps, global,
                                               [&](const TrainingControl& control) {
                                                   const auto r = train_factors(workspace, *data.train, *data.test,

@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     const auto test = inv::make_color_dataset(source, inv::Split::Test, workspace.manifest().dataset.colour_seed);
     std::vector<double> uncached;
     for (int i = 0; i < std::max(5, runs / 4); ++i) {
-        inv::InvarianceSampleRequest request{layer, 8, 8, static_cast<std::uint64_t>(i), 1.0f, 1};
+        inv::InvarianceSampleRequest request{layer, 8, 8, static_cast<std::uint64_t>(i), 1.0f, 1, {}, {}};
         const auto start = Clock::now();
         inv::sample_invariances(workspace, *test, request, compute_device);
         uncached.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());

@@ -19,7 +19,7 @@ if [ ! -f "$work/opencv-install/lib/libopencv_core.a" ]; then
   apt-get $apt_options update
   (cd "$src" && apt-get $apt_options source --download-only opencv && tar xf opencv_*.orig.tar.xz)
   cmake -S "$src"/opencv-4.* -B "$work/opencv-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$work/opencv-install" -DBUILD_LIST=core,imgproc,imgcodecs -DBUILD_SHARED_LIBS=OFF \
+    -DCMAKE_INSTALL_PREFIX="$work/opencv-install" -DBUILD_LIST=core,imgproc,imgcodecs,videoio -DBUILD_SHARED_LIBS=OFF \
     -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DWITH_PNG=ON -DBUILD_PNG=OFF \
     -DPNG_LIBRARY=/usr/lib/x86_64-linux-gnu/libpng16.a -DPNG_PNG_INCLUDE_DIR=/usr/include/libpng16 \
     -DZLIB_LIBRARY=/usr/lib/x86_64-linux-gnu/libz.a -DBUILD_ZLIB=OFF -DWITH_JPEG=OFF -DWITH_TIFF=OFF \

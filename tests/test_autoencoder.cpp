@@ -44,8 +44,10 @@ TEST_CASE("autoencoder training records reconstruction and colour quality and th
     const AutoencoderTrainingResult result = tiny.train_autoencoder(25);
     CHECK(result.completed);
     CHECK(result.quality.reconstruction_l1 > 0.0);
-    CHECK(result.quality.foreground_colour_error > 0.0);
-    CHECK(result.quality.background_colour_error > 0.0);
+    REQUIRE(result.quality.foreground_colour_error.has_value());
+    CHECK(*result.quality.foreground_colour_error > 0.0);
+    REQUIRE(result.quality.background_colour_error.has_value());
+    CHECK(*result.quality.background_colour_error > 0.0);
     REQUIRE(result.quality.classifier_accuracy.has_value());
     const Workspace reopened = Workspace::open(tiny.dir / "ws");
     const ModelEntry& entry = reopened.manifest().models.at("autoencoder");

@@ -96,8 +96,10 @@ TEST_CASE("e trains on pairs with an estimated factor layout and records the swa
     int total = 0;
     for (const NamedFactor& f : result.factors) total += f.size;
     CHECK(total == 16);
-    CHECK(result.quality.class_swap_accuracy >= 0.0);
-    CHECK(result.quality.background_swap_error > 0.0);
+    REQUIRE(result.quality.class_swap_accuracy.has_value());
+    CHECK(*result.quality.class_swap_accuracy >= 0.0);
+    REQUIRE(result.quality.background_swap_error.has_value());
+    CHECK(*result.quality.background_swap_error > 0.0);
 
     const Workspace reopened = Workspace::open(tiny.dir / "ws");
     FactorFlow loaded =

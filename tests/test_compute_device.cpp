@@ -95,8 +95,8 @@ TEST_CASE("analyses on CUDA agree with the CPU on the same seeds") {
     CHECK(a.input_predictions == b.input_predictions);
     CHECK(mean_abs_byte_difference(a.figure, b.figure) < 3.0);
 
-    const FactorBlend edit_cpu = blend_factors(cpu, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}});
-    const FactorBlend edit_gpu = blend_factors(gpu, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}});
+    const FactorBlend edit_cpu = blend_factors(cpu, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}, {}});
+    const FactorBlend edit_gpu = blend_factors(gpu, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}, {}});
     CHECK(mean_abs_byte_difference(edit_cpu.edited, edit_gpu.edited) < 3.0);
 
     LayerAttackRequest attack;

@@ -195,7 +195,7 @@ TEST_CASE("rapid slider updates coalesce and the newest value is the one shown")
     // What is shown is the edit for the last slider value (background fully from the donor).
     const Workspace workspace = demo.workspace();
     AnalysisModels models(workspace);
-    const FactorBlend expected = blend_factors(models, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}});
+    const FactorBlend expected = blend_factors(models, *demo.test_set, {3, 8, {0.0, 0.0, 0.0, 1.0}, {}});
     CHECK(snapshot->edit->edited.pixels == expected.edited.pixels);
     CHECK(snapshot->edit->factors == std::vector<std::string>{"residual", "digit", "foreground", "background"});
 }

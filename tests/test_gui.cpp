@@ -178,3 +178,40 @@ TEST_CASE("an image of the user's and a clicked grid sample become input rows an
     // The grid's provenance names both files, and its command remakes the figure byte for byte.
     CHECK(remade_by_command_line(grid, exports / "sample-fire7-1.png", dir / "again.png"));
 }
+
+TEST_CASE("a workspace made in the GUI from the user's model and images trains its autoencoder and t from the layer list") {
+    test::TempDir dir;
+    // Twelve 16x16 pictures in two class folders, the size the fixture model's card asks for.
+    for (const char* kind : {"light", "dark"}) {
+        std::filesystem::create_directories(dir / "pictures" / kind);
+        for (int n = 0; n < 6; ++n) {
+            RgbaImage picture(24, 20, 255);
+            for (int y = 0; y < picture.height; ++y) {
+                for (int x = 0; x < picture.width; ++x) {
+                    std::uint8_t* p = picture.at(x, y);
+                    const int base = std::strcmp(kind, "light") == 0 ? 180 : 30;
+                    p[0] = static_cast<std::uint8_t>(base + 4 * n), p[1] = static_cast<std::uint8_t>(base + x), p[2] = static_cast<std::uint8_t>(base + y);
+                }
+            }
+            write_png(dir / "pictures" / kind / (std::to_string(n) + ".png"), picture);
+        }
+    }
+    const auto ws = dir / "mine";
+    const std::string model = (std::filesystem::path(INVARIANCES_FIXTURES) / "scripted_fixture_traced.pt").string();
+    const auto script = dir / "session.txt";
+    write_file_atomically(script, "new-workspace " + ws.string() + " " + model + " " + (dir / "pictures").string() +
+                                      " tiny\nlayer features.2\ntrain-layer\ntrain-factors\nexport invariances\n");
+    const test::CommandResult result = capture_gui("--script " + script.string());
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+
+    const Workspace made = Workspace::open(ws);
+    CHECK(made.manifest().dataset.kind == "image-folder");
+    CHECK(made.manifest().models.count("autoencoder") == 1);
+    CHECK(made.manifest().models.count("cinn-features.2") == 1);
+    CHECK(made.manifest().models.count("factors") == 1);
+    // The grid's captions use the model's own class names (from its card), not the folders'.
+    const nlohmann::json grid = nlohmann::json::parse(read_file(ws / "exports" / "sample-features.2-1.json"));
+    const std::vector<std::string> names = grid["class_names"];
+    CHECK(names == std::vector<std::string>{"north", "east", "south", "west"});
+    CHECK(remade_by_command_line(grid, ws / "exports" / "sample-features.2-1.png", dir / "again.png"));
+}

@@ -19,6 +19,7 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }),
       m_recent(options.recent_file),
+      m_new_workspace([&engine](Command command) { engine.post(std::move(command)); }),
       m_start_device(options.device) {
     if (!options.workspace.empty()) m_recent.remember(options.workspace);
     for (const std::string& panel : options.open_panels) {
@@ -50,18 +51,22 @@ bool GuiApp::frame() {
     }
     m_invariances.draw("Invariances", *m_snapshot);
     // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
-    const std::filesystem::path workspace = m_invariances.ready() ? m_invariances.workspace() : std::filesystem::path();
+    // A workspace just made around a user's model has neither t's nor e until they are trained.
+    const bool has_t = m_invariances.ready() && !m_invariances.layers().empty();
+    const std::filesystem::path with_t = has_t ? m_invariances.workspace() : std::filesystem::path();
+    const std::filesystem::path with_e = has_t && m_invariances.has_factors() ? m_invariances.workspace() : std::filesystem::path();
     m_semantic.set_classifier_step(m_invariances.classifier_step());
     m_attack.set_classifier_step(m_invariances.classifier_step());
-    m_semantic.draw("Semantic sliders", *m_snapshot, workspace);
-    m_attack.draw("Attack", *m_snapshot, workspace, m_invariances.layers());
-    m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, workspace, m_invariances.layers());
-    m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, workspace);
+    m_semantic.draw("Semantic sliders", *m_snapshot, with_e, has_t && !m_invariances.has_factors() ? with_t : std::filesystem::path());
+    m_attack.draw("Attack", *m_snapshot, with_t, m_invariances.layers());
+    m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, with_t, m_invariances.layers());
+    m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, with_e);
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
     draw_open_dialog();
     draw_open_image_dialog();
+    m_new_workspace.draw(engine_busy());
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
     return !m_quit;
@@ -85,6 +90,7 @@ std::string GuiApp::apply(const ScriptStep& step) {
     else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
     else if (verb == "resample") m_invariances.resample();
     else if (verb == "train-layer") m_invariances.train_selected_layer();
+    else if (verb == "train-factors") m_engine.post(TrainFactors{m_invariances.workspace()});
     else if (verb == "checkpoint") m_invariances.set_checkpoint(static_cast<std::int64_t>(number(0)));
     else if (verb == "image") m_semantic.set_image(static_cast<std::size_t>(number(0)));
     else if (verb == "donor") m_semantic.set_donor(static_cast<std::size_t>(number(0)));
@@ -93,6 +99,9 @@ std::string GuiApp::apply(const ScriptStep& step) {
     else if (verb == "attack-image") m_attack.set_image(static_cast<std::size_t>(number(0)));
     else if (verb == "open-image") open_image(step.arguments[0]);
     else if (verb == "device") m_engine.post(SetDevice{step.arguments[0]});
+    else if (verb == "new-workspace") {
+        m_engine.post(CreateWorkspace{NewWorkspaceDialog::recipe_from(step.arguments[0], step.arguments[1], step.arguments[2], step.arguments[3])});
+    }
     else if (verb == "pin-sample") m_invariances.pin_sample(static_cast<int>(number(0)), static_cast<int>(number(1)));
     else if (verb == "open") {
         const std::string& panel = step.arguments[0];
@@ -202,6 +211,7 @@ void GuiApp::draw_menu() {
     if (ImGui::BeginMenu("File")) {
         if (ImGui::MenuItem("Open workspace...", "Ctrl+O")) m_open_dialog = true;
         if (ImGui::MenuItem("Open image...", "Ctrl+I")) m_open_image_dialog = true;
+        if (ImGui::MenuItem("New workspace from your model...")) m_new_workspace.open();
         if (ImGui::BeginMenu("Recent workspaces", !m_recent.list().empty())) {
             for (const auto& folder : m_recent.list()) {
                 if (ImGui::MenuItem(folder.c_str())) open_workspace(folder);

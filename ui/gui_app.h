@@ -7,6 +7,7 @@
 #include "ui/attack_panel.h"
 #include "ui/invariance_panel.h"
 #include "ui/mixing_panel.h"
+#include "ui/new_workspace_dialog.h"
 #include "ui/recent_workspaces.h"
 
 #include <array>
@@ -58,6 +59,7 @@ private:
     bool m_quit = false;
     RecentWorkspaces m_recent;
     bool m_open_dialog = false;
+    NewWorkspaceDialog m_new_workspace;
     std::array<char, 1024> m_path_input{};
     bool m_open_image_dialog = false;
     std::array<char, 1024> m_image_input{};

@@ -60,6 +60,7 @@ InvariancePanel::InvariancePanel(std::filesystem::path workspace, const std::fil
 void InvariancePanel::load_layers() {
     m_layers.clear();
     m_problem.clear();
+    m_has_classifier = m_has_autoencoder = m_has_factors = false;
     m_request.workspace = m_workspace;
     if (m_workspace.empty()) {
         m_problem = "No workspace open. Build the demo workspace below, or start with --workspace DIR.";
@@ -77,6 +78,13 @@ void InvariancePanel::load_layers() {
             else m_steps[layer].push_back(std::stoll(name.substr(at + 1)));
         }
         const auto classifier = workspace.manifest().models.find("classifier");
+        const auto trained = [&](const char* name) {
+            const auto found = workspace.manifest().models.find(name);
+            return found != workspace.manifest().models.end() && !found->second.checkpoints.empty();
+        };
+        m_has_autoencoder = trained("autoencoder");
+        m_has_factors = trained("factors");
+        m_has_classifier = classifier != workspace.manifest().models.end() && !classifier->second.checkpoints.empty();
         for (auto& [layer, steps] : m_steps) {
             std::sort(steps.begin(), steps.end());
             if (classifier != workspace.manifest().models.end() && !classifier->second.checkpoints.empty()) {
@@ -89,7 +97,12 @@ void InvariancePanel::load_layers() {
     }
     std::stable_sort(m_layers.begin(), m_layers.end(),
                      [](const std::string& a, const std::string& b) { return layer_rank(a) < layer_rank(b); });
-    if (m_layers.empty()) m_problem = "The workspace has no trained t yet: run invariances-cli train cinn.";
+    // A workspace with a classifier but no t yet (a user's model just adopted) lists its layers to
+    // train; without a classifier there is nothing to describe.
+    if (m_layers.empty() && !m_has_classifier) {
+        m_problem = "The workspace has no classifier yet: run invariances-cli train classifier (or make the workspace from your "
+                    "own model: File > New workspace from your model).";
+    }
     const auto deep = std::find(m_layers.begin(), m_layers.end(), "fire7");
     m_layer = deep == m_layers.end() ? 0 : static_cast<int>(deep - m_layers.begin());
 }
@@ -107,7 +120,7 @@ void InvariancePanel::open(const std::filesystem::path& workspace) {
 }
 
 void InvariancePanel::start() {
-    if (m_layers.empty()) return;
+    if (!m_problem.empty()) return;
     request();
     m_post(DescribeWorkspace{m_workspace});
 }
@@ -292,7 +305,9 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
     } else {
         draw_controls();
         ImGui::Separator();
-        if (m_layer >= static_cast<int>(m_layers.size())) {
+        if (m_layer >= static_cast<int>(m_layers.size() + m_untrained.size())) {
+            ImGui::TextDisabled("Reading the classifier's layers...");
+        } else if (m_layer >= static_cast<int>(m_layers.size())) {
             draw_untrained(m_untrained.at(static_cast<std::size_t>(m_layer) - m_layers.size()), snapshot);
         } else if (snapshot.invariances && m_texture.valid()) {
             draw_figure(*snapshot.invariances);
@@ -325,11 +340,15 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
 
 void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnapshot& snapshot) {
     ImGui::TextWrapped("Layer %s has no trained t yet, so its invariances cannot be sampled.", layer.c_str());
+    if (!m_has_autoencoder) {
+        ImGui::TextWrapped("The workspace has no autoencoder yet either: training t trains it first, once for every layer "
+                           "(minutes on this machine; the command line does the same with train autoencoder).");
+    }
     const bool busy = snapshot.state == JobState::Running;
     ImGui::BeginDisabled(busy);
     if (ImGui::Button(("Train t for " + layer).c_str())) m_post(TrainLayer{m_workspace, layer});
     ImGui::EndDisabled();
-    if (busy && snapshot.job.rfind("training t for", 0) == 0) {
+    if (busy && (snapshot.job.rfind("training t for", 0) == 0 || snapshot.job.rfind("training the autoencoder", 0) == 0)) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
         ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
         draw_training(snapshot);

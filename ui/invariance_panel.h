@@ -50,6 +50,7 @@ public:
     // The classifier checkpoint the grid shows (-1: the last); the sliders and the attack follow it.
     std::int64_t classifier_step() const { return m_request.classifier_step; }
     bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
+    bool has_factors() const { return m_has_factors; }  // the open workspace has a trained e
 
 private:
     void load_layers();
@@ -65,6 +66,9 @@ private:
     std::filesystem::path m_workspace;
     std::filesystem::path m_demo_workspace;
     bool m_offer_demo = false;
+    bool m_has_classifier = false;   // of the open workspace, from its manifest
+    bool m_has_autoencoder = false;
+    bool m_has_factors = false;
     std::uint64_t m_prepared_version = 0;
     Post m_post;
     std::vector<std::string> m_layers;      // layers with a trained t, in the network's order

@@ -73,7 +73,8 @@ void SemanticPanel::set_amount(const std::string& factor, float amount, const En
     request();
 }
 
-void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
+void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
+                         const std::filesystem::path& without_e) {
     if (snapshot.test_size > 0) m_test_size = snapshot.test_size;
     if (workspace != m_workspace) {
         m_workspace = workspace;
@@ -97,6 +98,18 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     }
     if (m_workspace.empty()) {
         ImGui::TextWrapped("Open a workspace with a trained e (invariances-cli train factors) to edit images along its factors.");
+        if (!without_e.empty()) {
+            ImGui::TextWrapped("This workspace has no e yet. It learns the factors of its data set (classes and the "
+                               "attributes CSV's columns) from pairs of images that share one.");
+            const bool busy = snapshot.state == JobState::Running;
+            ImGui::BeginDisabled(busy);
+            if (ImGui::Button("Train e")) m_post(TrainFactors{without_e});
+            ImGui::EndDisabled();
+            if (busy && snapshot.job.rfind("training e", 0) == 0) {
+                ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
+                ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
+            }
+        }
         ImGui::End();
         return;
     }

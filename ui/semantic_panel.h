@@ -18,7 +18,10 @@ public:
     using Post = std::function<void(Command)>;
     explicit SemanticPanel(Post post);
 
-    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace);
+    // `workspace`: one with a trained e, or empty. `without_e`: one whose t's exist but whose e does
+    // not yet, offered for training here.
+    void draw(const char* title, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
+              const std::filesystem::path& without_e = {});
     void step_image(int delta);
     // For scripted sessions. set_amount throws UserError for an unknown factor, naming e's factors.
     void set_image(std::size_t index);

@@ -1,5 +1,6 @@
 #include "core/analysis/analysis_models.h"
 
+#include "core/color_dataset.h"
 #include "core/errors.h"
 #include "core/tensor_image.h"
 #include "core/torch_device.h"
@@ -95,15 +96,29 @@ std::size_t AnalysisModels::factor_index(const std::string& name) {
 
 nlohmann::json AnalysisModels::model_records() const { return m_records; }
 
-nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ColorDataset& test) {
-    return {{"command", command},
-            {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
-            {"workspace", workspace.folder().string()},
-            {"dataset", test.name()},
-            {"colour_seed", test.colour_seed()}};
+std::vector<std::string> AnalysisModels::prediction_names(const ImageDataset& test) const {
+    const std::size_t classes = static_cast<std::size_t>(m_classifier.model->layers().back().shape.at(0));
+    const nlohmann::json& config = m_workspace.manifest().models.at("classifier").config;
+    for (const nlohmann::json& source : {config, config.value("card", nlohmann::json::object())}) {
+        const std::vector<std::string> named = source.value("class_names", std::vector<std::string>{});
+        if (named.size() == classes) return named;
+    }
+    if (test.class_names().size() == classes) return test.class_names();
+    std::vector<std::string> numbered;
+    for (std::size_t c = 0; c < classes; ++c) numbered.push_back(std::to_string(c));
+    return numbered;
 }
 
-torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device) {
+nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ImageDataset& test) {
+    nlohmann::json header{{"command", command},
+                          {"written_by", std::string("invariances ") + INVARIANCES_VERSION},
+                          {"workspace", workspace.folder().string()},
+                          {"dataset", test.name()}};
+    if (const auto* coloured = dynamic_cast<const ColorDataset*>(&test)) header["colour_seed"] = coloured->colour_seed();
+    return header;
+}
+
+torch::Tensor test_images(const ImageDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device) {
     std::vector<ImageSample> samples;
     for (std::size_t index : indices) {
         if (index >= test.size()) {
@@ -115,7 +130,7 @@ torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_
     return tensor_from_samples(samples, test.shape()).to(device);
 }
 
-torch::Tensor user_images(const ColorDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device) {
+torch::Tensor user_images(const ImageDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device) {
     std::vector<torch::Tensor> tensors;
     for (const RgbaImage& image : images) {
         if (image.width != test.shape().width || image.height != test.shape().height) {

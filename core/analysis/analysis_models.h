@@ -1,7 +1,7 @@
 #pragma once
 
 // Torch-including: core, tests and benchmarks only.
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/training/workspace_models.h"
@@ -43,6 +43,11 @@ public:
     std::vector<std::string> factor_names();
     std::size_t factor_index(const std::string& name);
 
+    // The names of the classifier's outputs, for captions: those recorded when it was trained (or a
+    // user's model's card), else the data set's classes when the counts agree, else "0", "1", …
+    // (images from another domain are still named by what the classifier was trained on).
+    std::vector<std::string> prediction_names(const ImageDataset& test) const;
+
     // {"classifier": {"file", "fnv1a64", "step"}, "autoencoder": …, "t/<layer>": …, "e": …}.
     nlohmann::json model_records() const;
 
@@ -58,14 +63,14 @@ private:
 };
 
 // The fields every analysis writes first: command, version, workspace, data set.
-nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ColorDataset& test);
+nlohmann::json provenance_header(const std::string& command, const Workspace& workspace, const ImageDataset& test);
 
 // Test images by index, as one [N, 3, 32, 32] batch on `device`; throws UserError for an index out
 // of range.
-torch::Tensor test_images(const ColorDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device);
+torch::Tensor test_images(const ImageDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device);
 
 // A user's images (see core/image_fit.h) as one batch on `device`; throws UserError for an image
 // whose size is not the data set's.
-torch::Tensor user_images(const ColorDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device);
+torch::Tensor user_images(const ImageDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device);
 
 }  // namespace inv

@@ -1,5 +1,6 @@
 #include "core/analysis/atlas.h"
 
+#include "core/analysis/analysis_models.h"
 #include "core/analysis/epsilon_units.h"
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/fidelity.h"
@@ -96,12 +97,13 @@ private:
 
 }  // namespace
 
-std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ColorDataset>& test,
+std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ImageDataset>& test,
                                   const AtlasRequest& request, const AtlasProgress& progress) {
     std::filesystem::create_directories(request.out);
     Page page(request.out);
-    const auto& names = test->class_names();
     const auto& models = workspace.manifest().models;
+    const std::vector<std::string> names =
+        models.count("classifier") ? AnalysisModels(workspace, std::nullopt, request.device).prediction_names(*test) : test->class_names();
     // Layers with a t for the last classifier checkpoint, in the network's order.
     std::vector<std::string> layers;
     if (models.count("classifier")) {
@@ -139,7 +141,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     std::vector<std::vector<std::string>> cosine_rows;
     for (const std::string& layer : layers) {
         try {
-            InvarianceSampleRequest sample{layer, 4, 8, request.seed, 1.0f, 2};
+            InvarianceSampleRequest sample{layer, 4, 8, request.seed, 1.0f, 2, {}, {}};
             const InvarianceSamples samples = sample_invariances(workspace, *test, sample, request.device);
             page.subheading(layer);
             page.figure("sample-" + layer, samples.figure, to_json(samples), "z-by-v grid at " + layer);
@@ -207,7 +209,9 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     page.heading("Semantic modification through e", "edits");
     page.paragraph("Each factor of image " + std::to_string(request.example) + " replaced by that of image " +
                    std::to_string(request.partner) + "; all other factors kept.");
-    for (const std::string& factor : std::vector<std::string>{"residual", test->factors()[0].name, "foreground", "background"}) {
+    std::vector<std::string> factors{"residual"};
+    for (const FactorSpec& spec : test->factors()) factors.push_back(spec.name);
+    for (const std::string& factor : factors) {
         try {
             SemanticEditRequest edit;
             edit.index = request.example;

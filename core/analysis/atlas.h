@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/workspace.h"
 
@@ -36,7 +36,7 @@ using AtlasProgress = std::function<void(const std::string& section, int done, i
 // Writes the atlas and returns the path of index.html. Sections whose models are missing say
 // which command trains them instead of failing the page; every figure is deterministic given the
 // request, so re-running reproduces the same files.
-std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ColorDataset>& test,
+std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ImageDataset>& test,
                                   const AtlasRequest& request, const AtlasProgress& progress = {});
 
 }  // namespace inv

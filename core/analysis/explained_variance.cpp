@@ -43,7 +43,7 @@ std::optional<double> checkpoint_accuracy(const Workspace& workspace, std::int64
     return std::nullopt;
 }
 
-LayerShares analyse_layer(AnalysisModels& models, const ColorDataset& test, const std::string& layer,
+LayerShares analyse_layer(AnalysisModels& models, const ImageDataset& test, const std::string& layer,
                           const ExplainedVarianceRequest& request) {
     ConditionalFlow& t = models.t(layer);
     FactorFlow& e = models.e();
@@ -120,7 +120,7 @@ double explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
     return variance > 0 ? covariance / variance : 0.0;
 }
 
-ExplainedVarianceReport explained_variance(const Workspace& workspace, const ColorDataset& test,
+ExplainedVarianceReport explained_variance(const Workspace& workspace, const ImageDataset& test,
                                            const ExplainedVarianceRequest& request, ComputeDevice device) {
     if (request.inputs < 2 || request.repeats < 1) {
         throw UserError("explained variance needs at least 2 inputs and 1 repeat; got " + std::to_string(request.inputs) +

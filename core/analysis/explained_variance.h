@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
@@ -50,7 +50,7 @@ struct ExplainedVarianceReport {
 
 // Needs the classifier, the autoencoder, e and t for each layer and step; throws UserError naming
 // what to train.
-ExplainedVarianceReport explained_variance(const Workspace& workspace, const ColorDataset& test,
+ExplainedVarianceReport explained_variance(const Workspace& workspace, const ImageDataset& test,
                                            const ExplainedVarianceRequest& request,
                                            ComputeDevice device = ComputeDevice::Cpu);
 

@@ -40,7 +40,7 @@ torch::Tensor batched(const torch::Tensor& inputs, const std::function<torch::Te
 
 }  // namespace
 
-FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset& test, const FidelityRequest& request,
+FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset& test, const FidelityRequest& request,
                                  ComputeDevice device) {
     if (request.images < 10 || static_cast<std::size_t>(2 * request.images) > test.size()) {
         throw UserError("evaluate needs between 10 and " + std::to_string(test.size() / 2) + " images per set (half the test split); got " +

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
@@ -39,7 +39,7 @@ struct FidelityReport {
     nlohmann::json provenance;
 };
 
-FidelityReport evaluate_fidelity(const Workspace& workspace, const ColorDataset& test, const FidelityRequest& request,
+FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset& test, const FidelityRequest& request,
                                  ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const FidelityReport& report);
 

@@ -6,13 +6,13 @@
 
 namespace inv {
 
-ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request,
+ImageMix mix_images(const Workspace& workspace, const ImageDataset& test, const MixRequest& request,
                     ComputeDevice device) {
     AnalysisModels models(workspace, std::nullopt, device);
     return mix_images(models, test, request);
 }
 
-ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixRequest& request) {
+ImageMix mix_images(AnalysisModels& models, const ImageDataset& test, const MixRequest& request) {
     torch::NoGradGuard no_grad;
     models.require_layer(request.layer);
     const torch::Tensor x = test_images(test, {request.index, request.with}, models.device());
@@ -29,7 +29,7 @@ ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixR
     result.prediction_j = static_cast<int>(predictions[1].item<std::int64_t>());
     result.prediction_vi_zj = static_cast<int>(predictions[2].item<std::int64_t>());
     result.prediction_vj_zi = static_cast<int>(predictions[3].item<std::int64_t>());
-    const auto& names = test.class_names();
+    const std::vector<std::string> names = models.prediction_names(test);
     GridLayout layout;
     layout.columns = 4;
     layout.scale = request.scale;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
@@ -27,10 +27,10 @@ struct ImageMix {
     nlohmann::json provenance;
 };
 
-ImageMix mix_images(const Workspace& workspace, const ColorDataset& test, const MixRequest& request,
+ImageMix mix_images(const Workspace& workspace, const ImageDataset& test, const MixRequest& request,
                     ComputeDevice device = ComputeDevice::Cpu);
 class AnalysisModels;
-ImageMix mix_images(AnalysisModels& models, const ColorDataset& test, const MixRequest& request);
+ImageMix mix_images(AnalysisModels& models, const ImageDataset& test, const MixRequest& request);
 nlohmann::json to_json(const ImageMix& mix);
 
 }  // namespace inv

@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
 #include "core/image_grid.h"
 #include "core/sample_grid.h"
 #include "core/tensor_image.h"
@@ -23,13 +24,13 @@ torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace
 
-InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
+InvarianceSamples sample_invariances(const Workspace& workspace, const ImageDataset& test,
                                      const InvarianceSampleRequest& request, ComputeDevice device) {
     AnalysisModels models(workspace, std::nullopt, device);
     return sample_invariances(models, test, request);
 }
 
-InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request) {
+InvarianceSamples sample_invariances(AnalysisModels& models, const ImageDataset& test, const InvarianceSampleRequest& request) {
     const int rows_asked = request.inputs + static_cast<int>(request.extra_inputs.size());
     if (request.inputs < 0 || rows_asked < 1 || rows_asked > 64 || request.samples < 1 || request.samples > 64) {
         throw UserError("asked for " + std::to_string(rows_asked) + " input rows and " + std::to_string(request.samples) +
@@ -55,7 +56,10 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
     // The same v for every row: draw M codes once and repeat them per input.
     torch::Generator generator = at::detail::createCPUGenerator(request.seed);
     const std::int64_t dim = t->config().flow.dim;
-    const torch::Tensor v = torch::randn({request.samples, dim}, generator, torch::kFloat).to(models.device()) * request.temperature;
+    const torch::Tensor v_on_cpu = torch::randn({request.samples, dim}, generator, torch::kFloat) * request.temperature;
+    result.v_digest = fnv1a_hex(std::string(static_cast<const char*>(v_on_cpu.contiguous().data_ptr()),
+                                            static_cast<std::size_t>(v_on_cpu.numel()) * sizeof(float)));
+    const torch::Tensor v = v_on_cpu.to(models.device());
     const std::int64_t rows = rows_asked;
     const std::int64_t columns = request.samples;
     const torch::Tensor v_grid = v.unsqueeze(0).expand({rows, columns, dim}).reshape({rows * columns, dim});
@@ -83,7 +87,7 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
     const std::vector<RgbaImage> input_images = rgba_from_batch(x);
     result.sample_images = rgba_from_batch(samples);
     const std::vector<RgbaImage>& sample_images = result.sample_images;
-    const auto& names = test.class_names();
+    const std::vector<std::string> names = models.prediction_names(test);
     result.class_names = names;
     for (std::int64_t r = 0; r < rows; ++r) {
         cells.push_back(input_images[static_cast<std::size_t>(r)]);
@@ -109,6 +113,7 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
                               {"seed", request.seed},
                               {"temperature", request.temperature},
                               {"extra_inputs", own_names},
+                              {"inputs_from", request.inputs_from.empty() ? nlohmann::json() : nlohmann::json(request.inputs_from)},
                               {"models", models.model_records()}});
     char temperature[32];
     std::snprintf(temperature, sizeof temperature, "%g", static_cast<double>(request.temperature));
@@ -117,6 +122,7 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset&
                             std::to_string(request.samples) + " --seed " + std::to_string(request.seed) +
                             " --temperature " + temperature + " --scale " + std::to_string(request.scale);
     for (const std::string& name : own_names) reproduce += " --image " + name;
+    if (!request.inputs_from.empty()) reproduce += " --inputs-from " + request.inputs_from;
     result.provenance["reproduce"] = reproduce + " --out FIGURE.png";
     return result;
 }
@@ -126,6 +132,8 @@ nlohmann::json to_json(const InvarianceSamples& s) {
             {"input_indices", s.input_indices},
             {"input_predictions", s.input_predictions},
             {"sample_predictions", s.sample_predictions},
+            {"class_names", s.class_names},  // what the prediction indices stand for
+            {"v_digest", s.v_digest},
             {"reencoded_cosine", {{"mean", s.reencoded_cosine.mean}, {"std", s.reencoded_cosine.std}}},
             {"random_pair_cosine", {{"mean", s.random_pair_cosine.mean}, {"std", s.random_pair_cosine.std}}}};
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/analysis/mean_std.h"
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/image_fit.h"
 #include "core/rgba_image.h"
@@ -27,6 +27,9 @@ struct InvarianceSampleRequest {
     int scale = 2;                 // magnification of the 32x32 cells in the figure
     // The user's own images, as further rows after the `inputs` test images (which may then be 0).
     std::vector<NamedImage> extra_inputs;
+    // The data set the test images come from when it is not the workspace's own (domain shift):
+    // "colormnist" or "colorfashion"; recorded in the provenance, and the caller passes that set.
+    std::string inputs_from;
 };
 
 struct InvarianceSamples {
@@ -39,16 +42,17 @@ struct InvarianceSamples {
     std::vector<RgbaImage> sample_images;      // x̄ at the model's size, [row * samples + column]
     std::vector<PixelRect> cells;              // where each cell is in the figure: per row the input, then its samples
     std::vector<std::string> class_names;      // of the predictions
+    std::string v_digest;                      // FNV-1a of the v's bytes: equal digests, equal v
     nlohmann::json provenance;                 // everything needed to make the figure again
 };
 
 // Needs the workspace's classifier, autoencoder and t for the layer; throws UserError naming the
 // command that trains what is missing.
-InvarianceSamples sample_invariances(const Workspace& workspace, const ColorDataset& test,
+InvarianceSamples sample_invariances(const Workspace& workspace, const ImageDataset& test,
                                      const InvarianceSampleRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 // The same with networks already loaded (the GUI's engine keeps them between requests).
 class AnalysisModels;
-InvarianceSamples sample_invariances(AnalysisModels& models, const ColorDataset& test, const InvarianceSampleRequest& request);
+InvarianceSamples sample_invariances(AnalysisModels& models, const ImageDataset& test, const InvarianceSampleRequest& request);
 
 nlohmann::json to_json(const InvarianceSamples& samples);
 

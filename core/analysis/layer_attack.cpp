@@ -52,7 +52,7 @@ torch::Tensor decode_with(AnalysisModels& models, const std::string& layer, cons
 }
 
 // Variance of z̄ explained by v (method.md §6): one v, two different inputs; mean ± std over repeats.
-MeanStd explained_by_v(AnalysisModels& models, const ColorDataset& test, const std::string& layer, int inputs, int repeats,
+MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const std::string& layer, int inputs, int repeats,
                        std::uint64_t seed) {
     std::vector<double> shares;
     for (int repeat = 0; repeat < repeats; ++repeat) {
@@ -89,13 +89,13 @@ std::vector<double> default_epsilons() {
 
 }  // namespace
 
-LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request,
+LayerAttack attack_layers(const Workspace& workspace, const ImageDataset& test, const LayerAttackRequest& request,
                           ComputeDevice device) {
     AnalysisModels models(workspace, std::nullopt, device);
     return attack_layers(models, test, request);
 }
 
-LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, const LayerAttackRequest& request) {
+LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, const LayerAttackRequest& request) {
     const AttackMethod method = attack_method(request.method);
     if (request.explained_inputs < 2 || request.repeats < 1) {
         throw UserError("the explained-by-v statistic needs at least 2 inputs and 1 repeat.");
@@ -137,7 +137,7 @@ LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, cons
             explained_by_v(models, test, layer, request.explained_inputs, request.repeats, request.seed));
     }
 
-    const auto& names = test.class_names();
+    const std::vector<std::string> names = models.prediction_names(test);
     std::vector<RgbaImage> cells;
     std::vector<std::string> captions;
     char eps_text[64];
@@ -207,7 +207,7 @@ nlohmann::json to_json(const LayerAttack& attack) {
     return {{"provenance", attack.provenance}, {"rows", rows}, {"variance_of_code_explained_by_v", explained}};
 }
 
-AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request,
+AttackSweep sweep_attack(const Workspace& workspace, const ImageDataset& test, const AttackSweepRequest& request,
                          ComputeDevice device) {
     const AttackMethod method = attack_method(request.method);
     if (request.inputs < 1) throw UserError("the sweep needs at least one input image.");

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/analysis/mean_std.h"
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/image_fit.h"
 #include "core/rgba_image.h"
@@ -51,10 +51,10 @@ struct LayerAttack {
     nlohmann::json provenance;
 };
 
-LayerAttack attack_layers(const Workspace& workspace, const ColorDataset& test, const LayerAttackRequest& request,
+LayerAttack attack_layers(const Workspace& workspace, const ImageDataset& test, const LayerAttackRequest& request,
                           ComputeDevice device = ComputeDevice::Cpu);
 class AnalysisModels;
-LayerAttack attack_layers(AnalysisModels& models, const ColorDataset& test, const LayerAttackRequest& request);
+LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, const LayerAttackRequest& request);
 nlohmann::json to_json(const LayerAttack& attack);
 
 // The ε sweep: prediction flip rate of the attack and of the control, and per layer the mean
@@ -84,7 +84,7 @@ struct AttackSweep {
     nlohmann::json provenance;
 };
 
-AttackSweep sweep_attack(const Workspace& workspace, const ColorDataset& test, const AttackSweepRequest& request,
+AttackSweep sweep_attack(const Workspace& workspace, const ImageDataset& test, const AttackSweepRequest& request,
                          ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const AttackSweep& sweep);
 

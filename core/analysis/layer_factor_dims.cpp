@@ -9,7 +9,7 @@
 
 namespace inv {
 
-FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
+FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ImageDataset> test,
                                             const FactorDimsRequest& request, ComputeDevice device) {
     if (request.pairs < 10) throw UserError("the factor-size estimate needs at least 10 pairs; got " + std::to_string(request.pairs) + ".");
     torch::NoGradGuard no_grad;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 #include "core/workspace.h"
@@ -37,7 +37,7 @@ struct FactorDimsReport {
     nlohmann::json provenance;
 };
 
-FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ColorDataset> test,
+FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ImageDataset> test,
                                             const FactorDimsRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const FactorDimsReport& report);
 

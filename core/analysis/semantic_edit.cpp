@@ -7,7 +7,7 @@
 
 namespace inv {
 
-SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request,
+SemanticEdit edit_semantics(const Workspace& workspace, const ImageDataset& test, const SemanticEditRequest& request,
                             ComputeDevice device) {
     if (!request.from_index && request.values.empty()) {
         throw UserError("say what the factor becomes: take it from another image (--from-index) or give its values (--value).");
@@ -55,7 +55,7 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
     result.edited_values.assign(target_double.data_ptr<double>(), target_double.data_ptr<double>() + factor_size);
     result.mean_pixel_change = (edited - reconstruction).abs().mean().item<double>();
 
-    const auto& names = test.class_names();
+    const std::vector<std::string> names = models.prediction_names(test);
     std::vector<std::string> captions{"x: " + names.at(static_cast<std::size_t>(result.original_prediction)),
                                       "D(E(x)): " + names.at(static_cast<std::size_t>(result.reconstruction_prediction)),
                                       request.factor + " edited: " + names.at(static_cast<std::size_t>(result.edited_prediction))};
@@ -78,7 +78,7 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test
     return result;
 }
 
-FactorBlend blend_factors(AnalysisModels& models, const ColorDataset& test, const FactorBlendRequest& request) {
+FactorBlend blend_factors(AnalysisModels& models, const ImageDataset& test, const FactorBlendRequest& request) {
     torch::NoGradGuard no_grad;
     const std::vector<std::string> factors = models.factor_names();
     if (request.amounts.size() > factors.size()) {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/image_fit.h"
 #include "core/rgba_image.h"
@@ -40,7 +40,7 @@ struct SemanticEdit {
 
 // Throws UserError for an unknown factor (listing e's factors), an index out of range, or values
 // of the wrong length (naming the factor's size).
-SemanticEdit edit_semantics(const Workspace& workspace, const ColorDataset& test, const SemanticEditRequest& request,
+SemanticEdit edit_semantics(const Workspace& workspace, const ImageDataset& test, const SemanticEditRequest& request,
                             ComputeDevice device = ComputeDevice::Cpu);
 nlohmann::json to_json(const SemanticEdit& edit);
 
@@ -62,6 +62,6 @@ struct FactorBlend {
 };
 
 class AnalysisModels;
-FactorBlend blend_factors(AnalysisModels& models, const ColorDataset& test, const FactorBlendRequest& request);
+FactorBlend blend_factors(AnalysisModels& models, const ImageDataset& test, const FactorBlendRequest& request);
 
 }  // namespace inv

@@ -27,6 +27,8 @@ struct Describer {
     }
     std::string operator()(const DescribeWorkspace& c) const { return "reading the layers of " + c.workspace.string(); }
     std::string operator()(const TrainLayer& c) const { return "training t for " + c.layer; }
+    std::string operator()(const TrainFactors&) const { return "training e"; }
+    std::string operator()(const CreateWorkspace& c) const { return "creating workspace " + c.recipe.folder.string(); }
     std::string operator()(const SetDevice& c) const { return "moving the networks to " + c.device; }
     std::string operator()(const AttackImage& c) const {
         return c.method + " attack on image " + std::to_string(c.index) + " (eps " + std::to_string(c.epsilon) + ")";

@@ -2,6 +2,7 @@
 
 #include "core/dataset_catalog.h"
 #include "core/image_fit.h"
+#include "core/training/workspace_creation.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -84,10 +85,22 @@ struct DescribeWorkspace {
 };
 
 // Trains t for one more layer with the settings of the workspace's demo budget (progress, cancel,
-// resume as for any training).
+// resume as for any training); trains the autoencoder first where the workspace has none yet.
 struct TrainLayer {
     std::filesystem::path workspace;
     std::string layer;
+};
+
+// Trains e on the workspace's data set with the settings of its budget (see TrainLayer).
+struct TrainFactors {
+    std::filesystem::path workspace;
+};
+
+// Makes a new workspace (a built-in data set or the user's image folder, optionally around the
+// user's TorchScript classifier); when done it is published as the prepared workspace, which the
+// front end opens.
+struct CreateWorkspace {
+    WorkspaceRecipe recipe;
 };
 
 // Moves every network to "cpu" or "cuda" ("auto": CUDA where available). The open workspace's
@@ -97,7 +110,7 @@ struct SetDevice {
 };
 
 using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
-                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, SetDevice>;
+                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, TrainFactors, CreateWorkspace, SetDevice>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

@@ -4,8 +4,12 @@
 #include "core/analysis/analysis_models.h"
 #include "core/errors.h"
 #include "core/training/cinn_trainer.h"
+#include "core/training/factor_trainer.h"
+#include "core/training/workspace_models.h"
 #include "core/training/demo_pipeline.h"
+#include "core/training/workspace_creation.h"
 #include "core/workspace.h"
+#include "core/workspace_data.h"
 
 #include <algorithm>
 #include <atomic>
@@ -256,30 +260,79 @@ private:
         return unit_done(1.0f);
     }
 
-    bool handle(const TrainLayer& command) {
-        OpenWorkspace& open = open_workspace(command.workspace);
-        open.models->require_layer(command.layer);
-        const nlohmann::json& settings = open.workspace->manifest().dataset.settings;
-        const bool tiny = settings.is_object() && settings.value("demo_budget", std::string()) == "tiny";
-        CinnTrainingOptions options = demo_plan(tiny ? DemoBudget::Tiny : DemoBudget::Full).cinn;
-        options.layer = command.layer;
-        const std::optional<DatasetKind> kind = parse_dataset_kind(open.workspace->manifest().dataset.kind);
-        const auto train = make_color_dataset(source_images(*kind), Split::Train, open.workspace->manifest().dataset.colour_seed);
+    // Progress of a training job in the status bar and the training panel (loss, previews).
+    TrainingControl training_control(const std::filesystem::path& workspace, const ImageDataset& test, const std::string* stage) {
         TrainingControl control;
         control.device = m_device;
         control.stop_requested = [this] { return cancelled(); };
-        control.on_progress = [&](const TrainingProgress& p) {
+        control.on_progress = [this, workspace, &test, stage](const TrainingProgress& p) {
             if (!p.message.empty()) log(p.model + ": " + p.message);
             record_loss(p);
-            preview_checkpoint(command.workspace, p, *open.test);
-            m_draft.job = "training t for " + command.layer + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
+            preview_checkpoint(workspace, p, test);
+            m_draft.job = *stage + ": step " + std::to_string(p.step) + "/" + std::to_string(p.total);
             unit_done(static_cast<float>(p.step) / static_cast<float>(std::max<std::int64_t>(1, p.total)));
         };
+        return control;
+    }
+
+    static DemoPlan budget_plan(const Workspace& workspace) {
+        const nlohmann::json& settings = workspace.manifest().dataset.settings;
+        const bool tiny = settings.is_object() && settings.value("demo_budget", std::string()) == "tiny";
+        return demo_plan(tiny ? DemoBudget::Tiny : DemoBudget::Full);
+    }
+
+    bool handle(const TrainLayer& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        const DemoPlan plan = budget_plan(*open.workspace);
+        const std::string job = "training t for " + command.layer;
+        std::string stage = job;
+        const TrainingControl control = training_control(command.workspace, *open.test, &stage);
+        // A workspace around a user's model starts without an autoencoder: every t needs one, so
+        // it is trained first (once), at the resolution of the workspace's images.
+        if (!has_trained(*open.workspace, "autoencoder")) {
+            AutoencoderTrainingOptions autoencoder = plan.autoencoder;
+            autoencoder.model.image_size = open.test->shape().height;
+            stage = "training the autoencoder (needed once, before t for " + command.layer + ")";
+            const AutoencoderTrainingResult trained = train_autoencoder(*open.workspace, *open.train, *open.test, autoencoder, control);
+            if (!trained.completed) return false;
+            stage = job;
+        }
+        open.models->require_layer(command.layer);
+        CinnTrainingOptions options = plan.cinn;
+        options.layer = command.layer;
         // The manifest changes on disk; the next command sees the new time stamp and reloads.
-        const CinnTrainingResult result = train_cinn(*open.workspace, *train, *open.test, options, control);
+        const CinnTrainingResult result = train_cinn(*open.workspace, *open.train, *open.test, options, control);
         if (!result.completed) return false;
         ++m_draft.trained_version;
         return true;
+    }
+
+    bool handle(const TrainFactors& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        if (!has_trained(*open.workspace, "autoencoder")) {
+            throw UserError("e splits the autoencoder's code, and " + command.workspace.string() +
+                            " has no autoencoder yet: train t for a layer first (it trains the autoencoder).");
+        }
+        const std::string stage = "training e";
+        const FactorTrainingResult result =
+            train_factors(*open.workspace, *open.train, *open.test, budget_plan(*open.workspace).factors,
+                          training_control(command.workspace, *open.test, &stage));
+        if (!result.completed) return false;
+        ++m_draft.trained_version;
+        return true;
+    }
+
+    bool handle(const CreateWorkspace& command) {
+        m_draft.job = "creating workspace " + command.recipe.folder.string();
+        const CreatedWorkspace created = create_workspace(command.recipe, m_config.data_root);
+        if (!created.report.skipped.empty()) {
+            log("skipped " + std::to_string(created.report.skipped.size()) + " unreadable image(s), e.g. " + created.report.skipped.front(), true);
+        }
+        log("created workspace " + command.recipe.folder.string() + ": " + std::to_string(created.train_images) + " training and " +
+            std::to_string(created.test_images) + " test images");
+        m_draft.prepared_workspace = command.recipe.folder;
+        ++m_draft.prepared_version;
+        return unit_done(1.0f);
     }
 
     // The networks of the workspace the front end shows, loaded once and kept until the workspace's
@@ -288,7 +341,8 @@ private:
         std::filesystem::path folder;
         std::filesystem::file_time_type manifest_time;
         std::unique_ptr<Workspace> workspace;
-        std::shared_ptr<const ColorDataset> test;
+        std::shared_ptr<const ImageDataset> train;
+        std::shared_ptr<const ImageDataset> test;
         std::unique_ptr<AnalysisModels> models;
         std::map<std::int64_t, std::unique_ptr<AnalysisModels>> earlier;  // other classifier checkpoints
         ComputeDevice device = ComputeDevice::Cpu;
@@ -318,9 +372,18 @@ private:
         open->folder = folder;
         open->manifest_time = time;
         open->workspace = std::make_unique<Workspace>(Workspace::open(folder));
-        const std::optional<DatasetKind> kind = parse_dataset_kind(open->workspace->manifest().dataset.kind);
-        if (!kind) throw UserError("this build shows colormnist or colorfashion workspaces only.");
-        open->test = make_color_dataset(source_images(*kind), Split::Test, open->workspace->manifest().dataset.colour_seed);
+        const DatasetEntry& dataset = open->workspace->manifest().dataset;
+        if (const std::optional<DatasetKind> kind = parse_dataset_kind(dataset.kind)) {
+            // The built-in sets' source images are read once per session and shared by every workspace.
+            open->train = make_color_dataset(source_images(*kind), Split::Train, dataset.colour_seed);
+            open->test = make_color_dataset(source_images(*kind), Split::Test, dataset.colour_seed);
+        } else {
+            ImageFolderReport report;
+            WorkspaceData data = load_workspace_data(*open->workspace, m_config.data_root, &report);
+            if (!report.skipped.empty()) log("skipped " + std::to_string(report.skipped.size()) + " unreadable image(s) of " + data.origin, true);
+            open->train = std::move(data.train);
+            open->test = std::move(data.test);
+        }
         open->device = m_device;
         open->models = std::make_unique<AnalysisModels>(*open->workspace, std::nullopt, m_device);
         log("opened " + folder.string());
@@ -377,14 +440,14 @@ private:
         }
     }
 
-    const ColorDataset& demo_test_set() {
+    const ImageDataset& demo_test_set() {
         if (!m_demo_test) m_demo_test = make_color_dataset(source_images(DatasetKind::ColorMnist), Split::Test, 0);
         return *m_demo_test;
     }
 
     // At a checkpoint, the picture of what the model produces now (samples get sharper as t trains).
     // A failure here never stops the training: it is logged.
-    void preview_checkpoint(const std::filesystem::path& workspace, const TrainingProgress& progress, const ColorDataset& test) {
+    void preview_checkpoint(const std::filesystem::path& workspace, const TrainingProgress& progress, const ImageDataset& test) {
         if (progress.message.rfind("checkpoint", 0) != 0) return;
         try {
             std::optional<RgbaImage> picture = render_training_preview(workspace, progress.model, test, m_device);
@@ -463,7 +526,7 @@ private:
     const Queued* m_current = nullptr;
     EngineSnapshot m_draft;
     std::map<DatasetKind, SourceImages> m_sources;
-    std::shared_ptr<const ColorDataset> m_demo_test;  // the demo's test split, for previews while it builds
+    std::shared_ptr<const ImageDataset> m_demo_test;  // the demo's test split, for previews while it builds
     std::unique_ptr<OpenWorkspace> m_open;
 
     std::thread m_thread;  // last: starts after everything above exists

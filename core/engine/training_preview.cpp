@@ -13,7 +13,7 @@ constexpr int kInputs = 4;
 constexpr int kSamples = 6;
 constexpr std::uint64_t kSeed = 7;
 
-RgbaImage reconstructions(AnalysisModels& models, const ColorDataset& test) {
+RgbaImage reconstructions(AnalysisModels& models, const ImageDataset& test) {
     torch::NoGradGuard no_grad;
     const torch::Tensor x = test_images(test, pick_sample_indices(test.size(), kSamples, kSeed), models.device());
     const torch::Tensor decoded = models.autoencoder()->decode(models.autoencoder()->encode(x).mean);
@@ -28,7 +28,7 @@ RgbaImage reconstructions(AnalysisModels& models, const ColorDataset& test) {
 }  // namespace
 
 std::optional<RgbaImage> render_training_preview(const std::filesystem::path& folder, const std::string& model,
-                                                 const ColorDataset& test, ComputeDevice device) {
+                                                 const ImageDataset& test, ComputeDevice device) {
     const bool is_t = model.rfind("cinn-", 0) == 0 && model.find('@') == std::string::npos;
     if (!is_t && model != "autoencoder") return std::nullopt;
     const Workspace workspace = Workspace::open(folder);

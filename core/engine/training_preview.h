@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/compute_device.h"
 #include "core/rgba_image.h"
 
@@ -16,6 +16,6 @@ namespace inv {
 // be compared as training goes on. nullopt for models without a picture of their own (the
 // classifier, e, checkpoints of earlier classifier steps).
 std::optional<RgbaImage> render_training_preview(const std::filesystem::path& workspace, const std::string& model,
-                                                 const ColorDataset& test, ComputeDevice device);
+                                                 const ImageDataset& test, ComputeDevice device);
 
 }  // namespace inv

@@ -143,9 +143,17 @@ ClassifierImpl::ClassifierImpl(std::shared_ptr<ScriptedClassifier> scripted) : m
     }
 }
 
+// A colour-blind classifier sees only each pixel's luminance (Rec. 601 weights), in all channels:
+// it cannot tell two images apart that differ in hue alone, whatever it learns.
+torch::Tensor ClassifierImpl::what_the_first_stage_sees(const torch::Tensor& x) const {
+    if (!m_config.colour_blind || x.size(1) != 3) return x;
+    const torch::Tensor grey = 0.299 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2);
+    return grey.unsqueeze(1).expand_as(x);
+}
+
 torch::Tensor ClassifierImpl::forward(const torch::Tensor& x) {
     if (m_scripted) return m_scripted->forward(x);
-    torch::Tensor y = x;
+    torch::Tensor y = what_the_first_stage_sees(x);
     for (auto& [name, stage] : m_stages) y = stage->forward(y);
     return y;
 }
@@ -163,7 +171,7 @@ torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::
     if (m_scripted) return m_scripted->representation(x, layer);
     if (layer == "input") return x;
     if (layer == "softmax") return torch::softmax(forward(x), 1);
-    torch::Tensor y = x;
+    torch::Tensor y = what_the_first_stage_sees(x);
     for (auto& [name, stage] : m_stages) {
         y = stage->forward(y);
         if (name == layer) return y;

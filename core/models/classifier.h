@@ -33,6 +33,7 @@ public:
 private:
     void add_stage(const std::string& name, torch::nn::Sequential stage);
     void probe_layer_shapes();
+    torch::Tensor what_the_first_stage_sees(const torch::Tensor& x) const;
 
     ClassifierConfig m_config;
     std::vector<std::pair<std::string, torch::nn::Sequential>> m_stages;

@@ -18,7 +18,7 @@ nlohmann::json to_json(const ClassifierConfig& c) {
     return {{"type", "classifier"},         {"architecture", to_string(c.architecture)},
             {"classes", c.classes},         {"input_channels", c.input_channels},
             {"input_size", c.input_size},   {"width", c.width},
-            {"dropout", c.dropout}};
+            {"dropout", c.dropout},         {"colour_blind", c.colour_blind}};
 }
 
 ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
@@ -29,6 +29,7 @@ ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
     c.input_size = j.at("input_size").get<int>();
     c.width = j.at("width").get<double>();
     c.dropout = j.at("dropout").get<double>();
+    c.colour_blind = j.value("colour_blind", false);  // workspaces from before the comparison have none
     return c;
 }
 

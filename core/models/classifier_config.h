@@ -18,6 +18,9 @@ struct ClassifierConfig {
     int input_size = 32;
     double width = 0.5;
     double dropout = 0.2;
+    // Sees luminance only (a fixed grey conversion before the first stage; `input` stays x): the
+    // colour-blind model of the model comparison (issue 8).
+    bool colour_blind = false;
 };
 
 nlohmann::json to_json(const ClassifierConfig& config);

@@ -1,5 +1,6 @@
 #include "core/training/autoencoder_trainer.h"
 
+#include "core/errors.h"
 #include "core/torch_device.h"
 #include "core/training/workspace_models.h"
 #include "core/training/batches.h"
@@ -14,42 +15,53 @@ constexpr const char* kModelName = "autoencoder";
 constexpr std::size_t kEvaluationImages = 1000;
 constexpr std::size_t kEvaluationBatch = 250;
 
-AutoencoderQuality evaluate(Autoencoder& model, const ColorDataset& test, std::optional<Classifier>& classifier,
+AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::optional<Classifier>& classifier,
                             const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
     AutoencoderQuality quality;
+    // Colours are known only for ColorMNIST/ColorFashion; classes only for labelled images.
+    const auto* coloured = dynamic_cast<const ColorDataset*>(&test);
+    double foreground_error = 0.0;
+    double background_error = 0.0;
     std::int64_t correct = 0;
+    std::int64_t labelled = 0;
     const std::size_t count = std::min(kEvaluationImages, test.size());
     for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
         const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch)).to(device);
         const torch::Tensor reconstruction = model->decode(model->encode(batch.images).mean);
         quality.reconstruction_l1 += (reconstruction - batch.images).abs().mean().item<double>() * batch.labels.size(0);
-        const torch::Tensor reconstruction_on_cpu = reconstruction.to(torch::kCPU);
-        for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
-            const std::size_t index = start + static_cast<std::size_t>(i);
-            const std::vector<float> coverage = test.coverage(index);
-            quality.foreground_colour_error +=
-                colour_error(reconstruction_on_cpu[i], coverage, test.foreground(index), ColourRegion::Foreground);
-            quality.background_colour_error +=
-                colour_error(reconstruction_on_cpu[i], coverage, test.background(index), ColourRegion::Background);
+        if (coloured) {
+            const torch::Tensor reconstruction_on_cpu = reconstruction.to(torch::kCPU);
+            for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
+                const std::size_t index = start + static_cast<std::size_t>(i);
+                const std::vector<float> coverage = coloured->coverage(index);
+                foreground_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->foreground(index), ColourRegion::Foreground);
+                background_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->background(index), ColourRegion::Background);
+            }
         }
-        if (classifier) correct += ((*classifier)->forward(reconstruction).argmax(1) == batch.labels).sum().item<std::int64_t>();
+        if (classifier) {
+            const torch::Tensor known = batch.labels >= 0;
+            correct += (((*classifier)->forward(reconstruction).argmax(1) == batch.labels) & known).sum().item<std::int64_t>();
+            labelled += known.sum().item<std::int64_t>();
+        }
     }
     const double n = static_cast<double>(count);
     quality.reconstruction_l1 /= n;
-    quality.foreground_colour_error /= n;
-    quality.background_colour_error /= n;
-    if (classifier) quality.classifier_accuracy = static_cast<double>(correct) / n;
+    if (coloured) {
+        quality.foreground_colour_error = foreground_error / n;
+        quality.background_colour_error = background_error / n;
+    }
+    if (classifier && labelled > 0) quality.classifier_accuracy = static_cast<double>(correct) / static_cast<double>(labelled);
     model->train(was_training);
     return quality;
 }
 
 nlohmann::json to_json(const AutoencoderQuality& q) {
-    nlohmann::json j{{"reconstruction_l1", q.reconstruction_l1},
-                     {"foreground_colour_error", q.foreground_colour_error},
-                     {"background_colour_error", q.background_colour_error}};
+    nlohmann::json j{{"reconstruction_l1", q.reconstruction_l1}};
+    if (q.foreground_colour_error) j["foreground_colour_error"] = *q.foreground_colour_error;
+    if (q.background_colour_error) j["background_colour_error"] = *q.background_colour_error;
     if (q.classifier_accuracy) j["classifier_accuracy_on_reconstructions"] = *q.classifier_accuracy;
     return j;
 }
@@ -58,8 +70,8 @@ AutoencoderQuality quality_from_json(const nlohmann::json& m) {
     AutoencoderQuality q;
     if (!m.is_object()) return q;
     q.reconstruction_l1 = m.value("reconstruction_l1", 0.0);
-    q.foreground_colour_error = m.value("foreground_colour_error", 0.0);
-    q.background_colour_error = m.value("background_colour_error", 0.0);
+    if (m.contains("foreground_colour_error")) q.foreground_colour_error = m["foreground_colour_error"].get<double>();
+    if (m.contains("background_colour_error")) q.background_colour_error = m["background_colour_error"].get<double>();
     if (m.contains("classifier_accuracy_on_reconstructions")) {
         q.classifier_accuracy = m["classifier_accuracy_on_reconstructions"].get<double>();
     }
@@ -68,9 +80,12 @@ AutoencoderQuality quality_from_json(const nlohmann::json& m) {
 
 std::string summary(const AutoencoderQuality& q) {
     char text[160];
-    std::snprintf(text, sizeof text, "L1 %.4f, colour error fg %.3f bg %.3f", q.reconstruction_l1,
-                  q.foreground_colour_error, q.background_colour_error);
+    std::snprintf(text, sizeof text, "L1 %.4f", q.reconstruction_l1);
     std::string line = text;
+    if (q.foreground_colour_error && q.background_colour_error) {
+        std::snprintf(text, sizeof text, ", colour error fg %.3f bg %.3f", *q.foreground_colour_error, *q.background_colour_error);
+        line += text;
+    }
     if (q.classifier_accuracy) {
         std::snprintf(text, sizeof text, ", classifier on reconstructions %.2f %%", 100.0 * *q.classifier_accuracy);
         line += text;
@@ -80,8 +95,12 @@ std::string summary(const AutoencoderQuality& q) {
 
 }  // namespace
 
-AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control) {
+    if (options.model.image_size != test.shape().height || options.model.image_channels != test.shape().channels) {
+        throw UserError("the autoencoder's configuration (" + std::to_string(options.model.image_size) + " pixels) does not fit " +
+                        test.name() + " (" + std::to_string(test.shape().height) + " pixels).");
+    }
     torch::manual_seed(options.schedule.seed);
     Autoencoder model(options.model);
     const torch::Device device = to_torch_device(control.device);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/models/autoencoder_config.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
@@ -18,8 +18,9 @@ struct AutoencoderTrainingOptions {
 
 struct AutoencoderQuality {
     double reconstruction_l1 = 0.0;      // mean |x - D(E(x))| per pixel, in [-1, 1] units
-    double foreground_colour_error = 0.0;  // mean absolute error in [0, 1] over RGB
-    double background_colour_error = 0.0;
+    // Mean absolute error in [0, 1] over RGB, where the true colours are known (ColorMNIST/ColorFashion).
+    std::optional<double> foreground_colour_error;
+    std::optional<double> background_colour_error;
     std::optional<double> classifier_accuracy;  // on reconstructions, when the workspace has a classifier
 };
 
@@ -33,7 +34,7 @@ struct AutoencoderTrainingResult {
 // Trains models["autoencoder"] of a workspace: L1 reconstruction of codes sampled from the posterior
 // plus a small KL term. Checkpoints (on a logarithmic schedule) carry the quality measures above on
 // `test`; the classifier's accuracy on reconstructions uses the workspace's final classifier.
-AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control);
 
 }  // namespace inv

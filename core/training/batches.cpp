@@ -1,18 +1,19 @@
 #include "core/training/batches.h"
 
+#include "core/color_dataset.h"
 #include "core/random.h"
 #include "core/tensor_image.h"
 
 namespace inv {
 namespace {
 
-ImageBatch stack(const ColorDataset& dataset, const std::vector<ImageSample>& samples) {
+ImageBatch stack(const ImageDataset& dataset, const std::vector<ImageSample>& samples) {
     std::vector<std::int64_t> labels;
     for (const ImageSample& sample : samples) labels.push_back(sample.label);
     return {tensor_from_samples(samples, dataset.shape()), torch::tensor(labels, torch::kLong)};
 }
 
-ImageBatch gather(const ColorDataset& dataset, const std::vector<std::size_t>& indices) {
+ImageBatch gather(const ImageDataset& dataset, const std::vector<std::size_t>& indices) {
     std::vector<ImageSample> samples;
     samples.reserve(indices.size());
     for (std::size_t index : indices) samples.push_back(dataset.get(index));
@@ -33,24 +34,25 @@ ImageBatch shifted(ImageBatch batch, std::uint64_t key, int max_shift) {
 
 }  // namespace
 
-ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
+ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
                           bool fresh_colours, int max_shift) {
     std::vector<std::size_t> indices(static_cast<std::size_t>(batch_size));
     const std::uint64_t key = mix64(seed, static_cast<std::uint64_t>(step));
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = mix64(key, i) % dataset.size();
-    if (!fresh_colours) return shifted(gather(dataset, indices), key, max_shift);
+    const auto* coloured = dynamic_cast<const ColorDataset*>(&dataset);
+    if (!fresh_colours || coloured == nullptr) return shifted(gather(dataset, indices), key, max_shift);
     std::vector<ImageSample> samples;
     samples.reserve(indices.size());
     for (std::size_t i = 0; i < indices.size(); ++i) {
         const std::uint64_t colours = mix64(key ^ 0xC0102ull, i);
         const Rgb foreground = random_rgb(mix64(colours, 0), mix64(colours, 1), mix64(colours, 2));
         const Rgb background = random_rgb(mix64(colours, 3), mix64(colours, 4), mix64(colours, 5));
-        samples.push_back(dataset.compose(indices[i], foreground, background));
+        samples.push_back(coloured->compose(indices[i], foreground, background));
     }
     return shifted(stack(dataset, samples), key, max_shift);
 }
 
-ImageBatch dataset_range(const ColorDataset& dataset, std::size_t begin, std::size_t end) {
+ImageBatch dataset_range(const ImageDataset& dataset, std::size_t begin, std::size_t end) {
     std::vector<std::size_t> indices;
     for (std::size_t i = begin; i < end && i < dataset.size(); ++i) indices.push_back(i);
     return gather(dataset, indices);

@@ -1,7 +1,7 @@
 #pragma once
 
 // Torch-including: core, tests and benchmarks only.
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 
 #include <torch/torch.h>
 
@@ -19,14 +19,15 @@ struct ImageBatch {
 
 // The batch of a training step is a pure function of (seed, step), so a resumed run sees exactly
 // the batches an uninterrupted one would.
-// With `fresh_colours` every image gets new foreground and background colours, drawn from the same
-// uniform distribution as the data set's: the grey images are few (8000 digits), the colours
-// unlimited, and recolouring keeps the models from memorising colour-image pairs.
+// With `fresh_colours` every image of a ColorMNIST/ColorFashion set gets new foreground and
+// background colours, drawn from the same uniform distribution as the data set's: the grey images
+// are few (8000 digits), the colours unlimited, and recolouring keeps the models from memorising
+// colour-image pairs. Other data sets (the user's images) keep their own colours.
 // With `max_shift` > 0 every image also moves by up to that many pixels in x and y (a roll: the
 // canvas' margins are background, so nothing of the object wraps around for shifts within them).
-ImageBatch training_batch(const ColorDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
+ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
                           bool fresh_colours = true, int max_shift = 0);
 // Samples [begin, end) of a data set, in order.
-ImageBatch dataset_range(const ColorDataset& dataset, std::size_t begin, std::size_t end);
+ImageBatch dataset_range(const ImageDataset& dataset, std::size_t begin, std::size_t end);
 
 }  // namespace inv

@@ -28,7 +28,7 @@ FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t>
     return {classifier.model, load_autoencoder(workspace, device), classifier.step};
 }
 
-CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ColorDataset& test,
+CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ImageDataset& test,
                      const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = t->is_training();
@@ -90,7 +90,7 @@ std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t
     return "cinn-" + layer + (classifier_step ? "@" + std::to_string(*classifier_step) : std::string());
 }
 
-CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control) {
     const torch::Device device = to_torch_device(control.device);
     FrozenModels frozen = load_frozen(workspace, options.classifier_step, device);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/flow/flow_config.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
@@ -38,7 +38,7 @@ std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t
 
 // Trains t for one layer of the workspace's classifier against its autoencoder: v = t(z̄ | z) with
 // z̄ sampled from E's posterior; E and Φ stay frozen. Both must be trained already.
-CinnTrainingResult train_cinn(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control);
 
 }  // namespace inv

@@ -1,5 +1,6 @@
 #include "core/training/classifier_trainer.h"
 
+#include "core/errors.h"
 #include "core/models/classifier.h"
 #include "core/torch_device.h"
 #include "core/training/batches.h"
@@ -10,14 +11,24 @@
 
 namespace inv {
 
-ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                           const ClassifierTrainingOptions& options, const TrainingControl& control) {
+    if (train.class_names().size() < 2) {
+        throw UserError(train.name() + " has no classes to learn; put the images in one sub-folder per class (at least two).");
+    }
+    if (options.model.classes != static_cast<int>(train.class_names().size()) ||
+        options.model.input_size != train.shape().height || options.model.input_channels != train.shape().channels) {
+        throw UserError("the classifier's configuration (" + std::to_string(options.model.classes) + " classes, " +
+                        std::to_string(options.model.input_size) + " pixels) does not fit " + train.name() + " (" +
+                        std::to_string(train.class_names().size()) + " classes, " + std::to_string(train.shape().height) + " pixels).");
+    }
     torch::manual_seed(options.schedule.seed);
     Classifier model(options.model);
     const torch::Device device = to_torch_device(control.device);
     model->to(device);
     FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.9, 0.999, 1e-8});
     nlohmann::json config = to_json(options.model);
+    config["class_names"] = train.class_names();  // what its outputs mean, whatever images it is shown later
     config["training"] = training_settings(options.schedule);
     if (options.max_shift > 0) config["training"]["max_shift"] = options.max_shift;  // older workspaces have none
     TrainingRun run(workspace, options.model_name, "classifier", config, *model, optimizer, control);
@@ -29,7 +40,9 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDatas
             const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size, true,
                                                     options.max_shift)
                                          .to(device);
-            return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels);
+            // Images outside every class folder (label -1) teach nothing here.
+            return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels,
+                                                        torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
         },
         [&] {
             const double accuracy = test_accuracy(model, test, device);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/models/classifier_config.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
@@ -33,7 +33,7 @@ struct ClassifierTrainingResult {
 // logarithmic schedule with their test accuracy on `test`. Resumes from the workspace's training
 // state when there is one for the same configuration; a finished run is a no-op. A non-finite loss
 // rolls back to the last saved state with half the learning rate, up to max_rollbacks times.
-ClassifierTrainingResult train_classifier(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                           const ClassifierTrainingOptions& options, const TrainingControl& control);
 
 }  // namespace inv

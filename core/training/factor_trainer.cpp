@@ -1,5 +1,6 @@
 #include "core/training/factor_trainer.h"
 
+#include "core/color_dataset.h"
 #include "core/errors.h"
 #include "core/flow/flow_losses.h"
 #include "core/flow/flows.h"
@@ -28,8 +29,8 @@ struct PairBatch {
     PairBatch to(const torch::Device& device) const { return {a.to(device), b.to(device), shared.to(device)}; }
 };
 
-PairBatch pair_batch(const std::shared_ptr<const ColorDataset>& dataset, std::uint64_t seed, int count) {
-    PairSampler sampler(dataset, seed);
+PairBatch pair_batch(PairSampler& sampler, const ImageShape& shape, std::uint64_t seed, int count) {
+    sampler.reseed(seed);
     std::vector<ImageSample> a;
     std::vector<ImageSample> b;
     std::vector<std::int64_t> shared;
@@ -39,12 +40,11 @@ PairBatch pair_batch(const std::shared_ptr<const ColorDataset>& dataset, std::ui
         b.push_back(std::move(pair.b));
         shared.push_back(static_cast<std::int64_t>(pair.shared_factor) + 1);
     }
-    return {tensor_from_samples(a, dataset->shape()), tensor_from_samples(b, dataset->shape()),
-            torch::tensor(shared, torch::kLong)};
+    return {tensor_from_samples(a, shape), tensor_from_samples(b, shape), torch::tensor(shared, torch::kLong)};
 }
 
-std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, const ColorDataset& train,
-                                       Autoencoder& autoencoder, const std::shared_ptr<const ColorDataset>& train_ptr) {
+std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, const ImageDataset& train,
+                                       Autoencoder& autoencoder, PairSampler& sampler) {
     std::vector<std::string> names{"residual"};
     for (const FactorSpec& spec : train.factors()) names.push_back(spec.name);
     const int dim = autoencoder->config().code_dim;
@@ -53,15 +53,17 @@ std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, con
         torch::NoGradGuard no_grad;
         const torch::Device device = autoencoder->parameters().front().device();
         const PairBatch pairs =
-            pair_batch(train_ptr, mix64(options.schedule.seed, 0xE57ull), options.estimation_pairs).to(device);
+            pair_batch(sampler, train.shape(), mix64(options.schedule.seed, 0xE57ull), options.estimation_pairs).to(device);
         const FactorDimEstimate estimate =
             estimate_factor_dims(autoencoder->encode(pairs.a).mean, autoencoder->encode(pairs.b).mean, pairs.shared,
                                  static_cast<int>(names.size()) - 1, dim);
         sizes = estimate.sizes;
     }
     if (sizes.size() != names.size()) {
-        throw UserError("expected " + std::to_string(names.size()) + " factor sizes (residual, " + names[1] +
-                        ", foreground, background), got " + std::to_string(sizes.size()) + ".");
+        std::string listed;
+        for (const std::string& name : names) listed += (listed.empty() ? "" : ", ") + name;
+        throw UserError("expected " + std::to_string(names.size()) + " factor sizes (" + listed + "), got " +
+                        std::to_string(sizes.size()) + ".");
     }
     std::vector<NamedFactor> factors;
     for (std::size_t i = 0; i < names.size(); ++i) factors.push_back({names[i], sizes[i]});
@@ -76,21 +78,30 @@ torch::Tensor swap_and_decode(FactorFlow& e, Autoencoder& autoencoder, const tor
     return autoencoder->decode(e->inverse(e->join(parts)));
 }
 
-FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& classifier, const ColorDataset& test) {
+FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& classifier, const ImageDataset& test) {
+    FactorQuality quality;
+    // The class swap is judged by the classifier: it needs labelled images, a "class" factor (the
+    // first one of every labelled data set) and a classifier of those same classes.
+    const std::size_t classes = test.class_names().size();
+    if (classes < 2 || classifier->layers().back().shape.at(0) != static_cast<long>(classes)) return quality;
     torch::NoGradGuard no_grad;
     const bool was_training = e->is_training();
     e->eval();
     // Receivers and donors of different classes, fixed for every checkpoint.
+    std::vector<int> labels;
+    labels.reserve(test.size());
+    for (std::size_t i = 0; i < test.size(); ++i) labels.push_back(test.get(i).label);
     Rng rng(0xFAC7ull);
     std::vector<std::size_t> receivers;
     std::vector<std::size_t> donors;
-    while (static_cast<int>(receivers.size()) < kEvaluationPairs) {
+    for (int tries = 0; static_cast<int>(receivers.size()) < kEvaluationPairs && tries < 100 * kEvaluationPairs; ++tries) {
         const std::size_t i = rng.below(test.size());
         const std::size_t j = rng.below(test.size());
-        if (test.label(i) == test.label(j)) continue;
+        if (labels[i] < 0 || labels[j] < 0 || labels[i] == labels[j]) continue;
         receivers.push_back(i);
         donors.push_back(j);
     }
+    if (receivers.empty()) return quality;
     std::vector<ImageSample> receiver_samples;
     std::vector<ImageSample> donor_samples;
     std::vector<std::int64_t> receiver_labels;
@@ -98,55 +109,64 @@ FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& clas
     for (std::size_t k = 0; k < receivers.size(); ++k) {
         receiver_samples.push_back(test.get(receivers[k]));
         donor_samples.push_back(test.get(donors[k]));
-        receiver_labels.push_back(test.label(receivers[k]));
-        donor_labels.push_back(test.label(donors[k]));
+        receiver_labels.push_back(labels[receivers[k]]);
+        donor_labels.push_back(labels[donors[k]]);
     }
     const torch::Device device = autoencoder->parameters().front().device();
     const torch::Tensor a = tensor_from_samples(receiver_samples, test.shape()).to(device);
     const torch::Tensor b = tensor_from_samples(donor_samples, test.shape()).to(device);
-    const torch::Tensor class_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kClassFactor + 1);
-    const torch::Tensor background_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kBackgroundFactor + 1);
-
-    FactorQuality quality;
     const double n = static_cast<double>(receivers.size());
+    const torch::Tensor class_swapped = swap_and_decode(e, autoencoder, a, b, 1);
     quality.class_swap_accuracy =
         (classifier->forward(class_swapped).argmax(1) == torch::tensor(donor_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
-    quality.background_swap_class_kept =
-        (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
-    const torch::Tensor background_swapped_on_cpu = background_swapped.to(torch::kCPU);
-    for (std::size_t k = 0; k < receivers.size(); ++k) {
-        quality.background_swap_error += colour_error(background_swapped_on_cpu[static_cast<std::int64_t>(k)],
-                                                      test.coverage(receivers[k]), test.background(donors[k]),
-                                                      ColourRegion::Background);
+
+    if (const auto* coloured = dynamic_cast<const ColorDataset*>(&test)) {
+        const torch::Tensor background_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kBackgroundFactor + 1);
+        quality.background_swap_class_kept =
+            (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
+        const torch::Tensor background_swapped_on_cpu = background_swapped.to(torch::kCPU);
+        double error = 0.0;
+        for (std::size_t k = 0; k < receivers.size(); ++k) {
+            error += colour_error(background_swapped_on_cpu[static_cast<std::int64_t>(k)], coloured->coverage(receivers[k]),
+                                  coloured->background(donors[k]), ColourRegion::Background);
+        }
+        quality.background_swap_error = error / n;
     }
-    quality.background_swap_error /= n;
     e->train(was_training);
     return quality;
 }
 
 nlohmann::json to_json(const FactorQuality& q) {
-    return {{"class_swap_accuracy", q.class_swap_accuracy},
-            {"background_swap_error", q.background_swap_error},
-            {"background_swap_class_kept", q.background_swap_class_kept}};
+    nlohmann::json j = nlohmann::json::object();
+    if (q.class_swap_accuracy) j["class_swap_accuracy"] = *q.class_swap_accuracy;
+    if (q.background_swap_error) j["background_swap_error"] = *q.background_swap_error;
+    if (q.background_swap_class_kept) j["background_swap_class_kept"] = *q.background_swap_class_kept;
+    return j;
 }
 
 std::string summary(const FactorQuality& q) {
+    if (!q.class_swap_accuracy) return "no swap measures for this data set and classifier";
     char text[200];
-    std::snprintf(text, sizeof text,
-                  "class swap gives the donor's class %.1f %%; background swap: colour error %.3f, class kept %.1f %%",
-                  100.0 * q.class_swap_accuracy, q.background_swap_error, 100.0 * q.background_swap_class_kept);
-    return text;
+    std::snprintf(text, sizeof text, "class swap gives the donor's class %.1f %%", 100.0 * *q.class_swap_accuracy);
+    std::string line = text;
+    if (q.background_swap_error && q.background_swap_class_kept) {
+        std::snprintf(text, sizeof text, "; background swap: colour error %.3f, class kept %.1f %%", *q.background_swap_error,
+                      100.0 * *q.background_swap_class_kept);
+        line += text;
+    }
+    return line;
 }
 
 }  // namespace
 
-FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                    const FactorTrainingOptions& options, const TrainingControl& control) {
     const torch::Device device = to_torch_device(control.device);
     Autoencoder autoencoder = load_autoencoder(workspace, device);
     LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);
-    // PairSampler shares ownership of its data set; this one outlives the training.
-    const auto train_ptr = std::shared_ptr<const ColorDataset>(std::shared_ptr<const ColorDataset>{}, &train);
+    // PairSampler shares ownership of its data set; this one outlives the training. It indexes the
+    // data set's categories once; every batch reseeds it, so a batch stays a function of its step.
+    PairSampler sampler(std::shared_ptr<const ImageDataset>(std::shared_ptr<const ImageDataset>{}, &train), options.schedule.seed);
 
     FactorFlowConfig config;
     config.flow = options.flow;
@@ -155,7 +175,7 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     // A resumed run keeps the layout it started with; estimating again could differ.
     config.factors = found != workspace.manifest().models.end()
                          ? factor_flow_config_from_json(found->second.config).factors
-                         : factor_layout(options, train, autoencoder, train_ptr);
+                         : factor_layout(options, train, autoencoder, sampler);
     torch::manual_seed(options.schedule.seed);
     FactorFlow e(config);
     e->to(device);
@@ -168,8 +188,9 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const PairBatch pairs = pair_batch(train_ptr, mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size)
-                                      .to(device);
+            const PairBatch pairs =
+                pair_batch(sampler, train.shape(), mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size)
+                    .to(device);
             torch::Tensor code_a;
             torch::Tensor code_b;
             {
@@ -189,9 +210,11 @@ FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& tra
     result.rollbacks = loop.rollbacks;
     result.factors = config.factors;
     if (loop.metrics.is_object()) {
-        result.quality.class_swap_accuracy = loop.metrics.value("class_swap_accuracy", 0.0);
-        result.quality.background_swap_error = loop.metrics.value("background_swap_error", 0.0);
-        result.quality.background_swap_class_kept = loop.metrics.value("background_swap_class_kept", 0.0);
+        for (const auto& [key, field] : {std::pair{"class_swap_accuracy", &FactorQuality::class_swap_accuracy},
+                                         std::pair{"background_swap_error", &FactorQuality::background_swap_error},
+                                         std::pair{"background_swap_class_kept", &FactorQuality::background_swap_class_kept}}) {
+            if (loop.metrics.contains(key)) result.quality.*field = loop.metrics[key].get<double>();
+        }
     }
     return result;
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/flow/flow_config.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
@@ -19,10 +19,12 @@ struct FactorTrainingOptions {
     TrainingSchedule schedule{1000, 64, 1e-3};  // batch_size counts pairs
 };
 
+// Measured where they mean something: the class swap where the data set has classes and the
+// classifier predicts those same classes; the background swap on ColorMNIST/ColorFashion only.
 struct FactorQuality {
-    double class_swap_accuracy = 0.0;      // taking B's class factor: the classifier says B's class
-    double background_swap_error = 0.0;    // taking B's background factor: |background − B's| in [0, 1]
-    double background_swap_class_kept = 0.0;  // … while the classifier still says A's class
+    std::optional<double> class_swap_accuracy;         // taking B's class factor: the classifier says B's class
+    std::optional<double> background_swap_error;       // taking B's background factor: |background − B's| in [0, 1]
+    std::optional<double> background_swap_class_kept;  // … while the classifier still says A's class
 };
 
 struct FactorTrainingResult {
@@ -36,7 +38,7 @@ struct FactorTrainingResult {
 // Trains models["factors"], the invertible network e that splits the autoencoder's code into a
 // residual and the data set's named factors, on pairs that share exactly one factor (the pair loss
 // of method.md §4). Checkpoints carry the swap measures above, with the workspace's classifier.
-FactorTrainingResult train_factors(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                    const FactorTrainingOptions& options, const TrainingControl& control);
 
 }  // namespace inv

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::size_t kEvaluationImages = 500;
 
-double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::string& layer, const ColorDataset& test,
+double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::string& layer, const ImageDataset& test,
                 const torch::Device& device) {
     torch::NoGradGuard no_grad;
     const bool was_training = decoder->is_training();
@@ -29,7 +29,7 @@ double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::st
 
 std::string inversion_model_name(const std::string& layer) { return "inversion-" + layer; }
 
-InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+InversionTrainingResult train_inversion(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                         const InversionTrainingOptions& options, const TrainingControl& control) {
     const torch::Device device = to_torch_device(control.device);
     LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);

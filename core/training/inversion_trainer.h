@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
 
@@ -27,7 +27,7 @@ std::string inversion_model_name(const std::string& layer);
 // Trains the deterministic inversion baseline for one layer of the workspace's (last) classifier:
 // a decoder from z straight to x with an L2 loss (method.md §6). Needs the classifier and the
 // autoencoder (whose decoder architecture and code size it copies).
-InversionTrainingResult train_inversion(Workspace& workspace, const ColorDataset& train, const ColorDataset& test,
+InversionTrainingResult train_inversion(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                         const InversionTrainingOptions& options, const TrainingControl& control);
 
 }  // namespace inv

@@ -15,7 +15,7 @@ constexpr const char* kModelFile = "classifier/model.pt";
 
 }  // namespace
 
-void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path& model_file, const ColorDataset& test) {
+void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path& model_file, const ImageDataset& test) {
     if (workspace.manifest().models.count("classifier")) {
         throw UserError(workspace.folder().string() + " already has a classifier; make a new workspace for " + model_file.string() + ".");
     }

@@ -1,7 +1,7 @@
 #pragma once
 
 // Torch-free: the command line and the GUI make workspaces around a user's model through this.
-#include "core/color_dataset.h"
+#include "core/image_dataset.h"
 #include "core/workspace.h"
 
 #include <filesystem>
@@ -14,6 +14,6 @@ namespace inv {
 // when its classes match the data set's. From then on the autoencoder, t for any of its layers, e
 // and every analysis work as with the built-in classifier. Throws UserError when the workspace
 // already has a classifier, or the card's input size is not the data set's.
-void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path& model, const ColorDataset& test);
+void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path& model, const ImageDataset& test);
 
 }  // namespace inv

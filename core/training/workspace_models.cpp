@@ -110,18 +110,21 @@ LoadedFactorFlow load_factor_network(const Workspace& workspace, const torch::De
     return loaded;
 }
 
-double test_accuracy(Classifier& model, const ColorDataset& test, const torch::Device& device) {
+double test_accuracy(Classifier& model, const ImageDataset& test, const torch::Device& device) {
     constexpr std::size_t kEvaluationBatch = 500;
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
     std::int64_t correct = 0;
+    std::int64_t labelled = 0;  // a user's folder may hold images without a class
     for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
         const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch).to(device);
-        correct += (model->forward(batch.images).argmax(1) == batch.labels).sum().item<std::int64_t>();
+        const torch::Tensor known = batch.labels >= 0;
+        correct += ((model->forward(batch.images).argmax(1) == batch.labels) & known).sum().item<std::int64_t>();
+        labelled += known.sum().item<std::int64_t>();
     }
     model->train(was_training);
-    return static_cast<double>(correct) / static_cast<double>(test.size());
+    return labelled == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(labelled);
 }
 
 double colour_error(const torch::Tensor& image, const std::vector<float>& coverage, const Rgb& truth, ColourRegion region) {

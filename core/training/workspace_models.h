@@ -57,7 +57,7 @@ LoadedInversion load_inversion(const Workspace& workspace, const std::string& la
 nlohmann::json model_file_record(const Workspace& workspace, const std::string& relative);
 
 // The share of the test split the classifier labels right (batches on `device`).
-double test_accuracy(Classifier& model, const ColorDataset& test, const torch::Device& device);
+double test_accuracy(Classifier& model, const ImageDataset& test, const torch::Device& device);
 
 // Mean absolute colour error in [0, 1] between `truth` and the mean colour of the pixels of
 // `image` ([3, H, W] in [-1, 1]) that are pure foreground (coverage ≥ 0.9) or pure background
