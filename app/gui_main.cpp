@@ -49,9 +49,9 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     cli.add_option("--frame-times", options.frame_times,
                    "Write the UI thread's time per frame (ms) with p50/p99 to this JSON file at exit (a benchmark)");
-    cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis")
+    cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis, compare, video")
         ->delimiter(',')
-        ->check(CLI::IsMember({"log", "mixing", "analysis"}));
+        ->check(CLI::IsMember({"log", "mixing", "analysis", "compare", "video"}));
     cli.add_option("--device", options.device,
                    "Where the networks run: cpu, cuda, or auto (CUDA where this build and machine have it, else "
                    "the CPU); the Device menu switches while running")

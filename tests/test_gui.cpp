@@ -1,7 +1,9 @@
 #include "core/atomic_file.h"
 #include "core/png_io.h"
 #include "core/workspace.h"
+#include "core/training/colour_blind_companion.h"
 #include "core/training/demo_pipeline.h"
+#include "core/video_io.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -214,4 +216,27 @@ TEST_CASE("a workspace made in the GUI from the user's model and images trains i
     const std::vector<std::string> names = grid["class_names"];
     CHECK(names == std::vector<std::string>{"north", "east", "south", "west"});
     CHECK(remade_by_command_line(grid, ws / "exports" / "sample-features.2-1.png", dir / "again.png"));
+}
+
+TEST_CASE("the GUI compares two models under one v and plays a video through a layer") {
+    test::TempDir dir;
+    const auto demo = dir / "demo";
+    REQUIRE(prepare_demo(demo, test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    REQUIRE(prepare_colour_blind(demo, test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    const auto shot = dir / "shot.png";
+    const auto script = dir / "session.txt";
+    write_file_atomically(script, "layer fire7\ncompare " + colour_blind_folder(demo).string() + " fire7\nvideo fire7 demo\n"
+                                  "inputs-from colorfashion\nexport invariances\nscreenshot " + shot.string() + "\n");
+    const test::CommandResult result = capture_gui("--workspace " + demo.string() + " --script " + script.string());
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+
+    // The demo clip went through t at fire7 into an MP4 of as many frames.
+    int frames = 0;
+    VideoReader video(demo / "exports" / "video-fire7.mp4");
+    while (video.next()) ++frames;
+    CHECK(frames == 90);
+    // The grid after the domain switch shows ColorFashion images, and says so.
+    const nlohmann::json grid = nlohmann::json::parse(read_file(demo / "exports" / "sample-fire7-1.json"));
+    CHECK(grid["provenance"]["inputs_from"] == "colorfashion");
+    CHECK(remade_by_command_line(grid, demo / "exports" / "sample-fire7-1.png", dir / "again.png"));
 }

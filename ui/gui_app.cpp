@@ -17,6 +17,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_attack([&engine](Command command) { engine.post(std::move(command)); }),
       m_mixing([&engine](Command command) { engine.post(std::move(command)); }),
       m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
+      m_comparison([&engine](Command command) { engine.post(std::move(command)); }),
+      m_video([&engine](Command command) { engine.post(std::move(command)); }),
       m_status([&engine] { engine.cancel(); }),
       m_recent(options.recent_file),
       m_new_workspace([&engine](Command command) { engine.post(std::move(command)); }),
@@ -26,6 +28,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
         if (panel == "log") m_show_log = true;
         if (panel == "mixing") m_show_mixing = true;
         if (panel == "analysis") m_show_analysis = true;
+        if (panel == "compare") m_show_comparison = true;
+        if (panel == "video") m_show_video = true;
     }
 }
 
@@ -61,6 +65,8 @@ bool GuiApp::frame() {
     m_attack.draw("Attack", *m_snapshot, with_t, m_invariances.layers());
     m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, with_t, m_invariances.layers());
     m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, with_e);
+    m_comparison.draw("Compare models", &m_show_comparison, *m_snapshot, with_t, m_invariances.layers());
+    m_video.draw("Video", &m_show_video, *m_snapshot, with_t, m_invariances.layers());
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
     m_status.draw_status_bar(*m_snapshot);
     m_status.draw_error_popup(*m_snapshot);
@@ -90,6 +96,13 @@ std::string GuiApp::apply(const ScriptStep& step) {
     else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
     else if (verb == "resample") m_invariances.resample();
     else if (verb == "train-layer") m_invariances.train_selected_layer();
+    else if (verb == "compare") {
+        m_show_comparison = true;
+        m_comparison.compare(m_invariances.workspace(), step.arguments[0], step.arguments[1]);
+    } else if (verb == "video") {
+        m_show_video = true;
+        m_video.play(m_invariances.workspace(), step.arguments[0], step.arguments[1]);
+    } else if (verb == "inputs-from") m_invariances.set_inputs_from(step.arguments[0]);
     else if (verb == "train-factors") m_engine.post(TrainFactors{m_invariances.workspace()});
     else if (verb == "checkpoint") m_invariances.set_checkpoint(static_cast<std::int64_t>(number(0)));
     else if (verb == "image") m_semantic.set_image(static_cast<std::size_t>(number(0)));
@@ -108,7 +121,9 @@ std::string GuiApp::apply(const ScriptStep& step) {
         if (panel == "mixing") m_show_mixing = true;
         else if (panel == "analysis") m_show_analysis = true;
         else if (panel == "log") m_show_log = true;
-        else throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use mixing, analysis or log.");
+        else if (panel == "compare") m_show_comparison = true;
+        else if (panel == "video") m_show_video = true;
+        else throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use mixing, analysis, compare, video or log.");
     } else if (verb == "export") {
         const std::string& what = step.arguments[0];
         if (what == "invariances") return m_invariances.export_view(*m_engine.snapshot());
@@ -226,6 +241,8 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("Log", nullptr, &m_show_log);
         ImGui::MenuItem("Mixing", nullptr, &m_show_mixing);
         ImGui::MenuItem("Analysis (explained variance)", nullptr, &m_show_analysis);
+        ImGui::MenuItem("Compare models", nullptr, &m_show_comparison);
+        ImGui::MenuItem("Video", nullptr, &m_show_video);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Device")) {

@@ -5,6 +5,7 @@
 #include "ui/gui_script.h"
 #include "ui/analysis_panel.h"
 #include "ui/attack_panel.h"
+#include "ui/comparison_panel.h"
 #include "ui/invariance_panel.h"
 #include "ui/mixing_panel.h"
 #include "ui/new_workspace_dialog.h"
@@ -14,6 +15,7 @@
 #include "ui/sample_grid_panel.h"
 #include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
+#include "ui/video_panel.h"
 
 namespace inv {
 
@@ -52,6 +54,10 @@ private:
     AnalysisPanel m_analysis;
     bool m_show_mixing = false;
     bool m_show_analysis = false;
+    ComparisonPanel m_comparison;
+    bool m_show_comparison = false;
+    VideoPanel m_video;
+    bool m_show_video = false;
     StatusPanel m_status;
     bool m_show_log = false;  // View > Log; the status bar shows the latest line
     bool m_show_imgui_demo = false;

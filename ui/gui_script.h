@@ -17,7 +17,10 @@ namespace inv {
 //   device cpu|cuda|auto                                          (where the networks run)
 //   image N | donor N | slider FACTOR VALUE                       (the semantic sliders)
 //   attack fgsm|pgd EPS_IN_255THS | attack-image N                (the attack panel)
-//   open mixing|analysis|log                                      (windows)
+//   open mixing|analysis|compare|video|log                        (windows)
+//   compare OTHER_WORKSPACE LAYER                                 (two models, the same v)
+//   video LAYER FILE|demo                                         (a video moves test image 0; demo: the built-in clip)
+//   inputs-from own|colormnist|colorfashion                       (the grid's inputs from another domain)
 //   export invariances|attack                                     (PNG + JSON into <workspace>/exports)
 //   screenshot FILE.png                                           (the whole window)
 struct ScriptStep {

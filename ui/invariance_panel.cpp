@@ -1,6 +1,7 @@
 #include "ui/invariance_panel.h"
 
 #include "core/data_paths.h"
+#include "core/dataset_catalog.h"
 #include "core/errors.h"
 #include "core/png_io.h"
 #include "core/workspace.h"
@@ -170,6 +171,12 @@ void InvariancePanel::request() {
                                     ? steps->second[static_cast<std::size_t>(m_step_index)]
                                     : -1;
     m_post(m_request);
+}
+
+void InvariancePanel::set_inputs_from(const std::string& domain) {
+    if (domain != "own" && !parse_dataset_kind(domain)) throw UserError("inputs come from own, colormnist or colorfashion; not '" + domain + "'.");
+    m_request.inputs_from = domain == "own" ? std::string() : domain;
+    request();
 }
 
 void InvariancePanel::resample() {
@@ -385,6 +392,19 @@ void InvariancePanel::draw_controls() {
     changed |= ImGui::SliderFloat("Temperature", &m_request.temperature, 0.0f, 2.0f, "%.2f");
     ImGui::SetNextItemWidth(120);
     ImGui::SliderFloat("Zoom##invariances", &m_zoom, 1.0f, 8.0f, "%.1fx");
+    // Domain shift: the same networks shown images of the other built-in domain.
+    ImGui::SameLine();
+    const char* domains[] = {"own", "colormnist", "colorfashion"};
+    int domain = m_request.inputs_from.empty() ? 0 : (m_request.inputs_from == "colormnist" ? 1 : 2);
+    ImGui::SetNextItemWidth(130);
+    if (ImGui::Combo("Inputs from", &domain, domains, 3)) {
+        m_request.inputs_from = domain == 0 ? std::string() : domains[domain];
+        changed = true;
+    }
+    if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("Domain shift: test images of another data set through this classifier. Whether the autoencoder "
+                          "can draw them at all: invariances-cli analyze domain-shift measures it.");
+    }
     // Scrubbing the classifier's training: only where t was trained for its checkpoints.
     const std::string layer = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
     const auto steps = m_steps.find(layer);

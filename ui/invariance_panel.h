@@ -49,6 +49,8 @@ public:
     const std::vector<std::string>& layers() const { return m_layers; }
     // The classifier checkpoint the grid shows (-1: the last); the sliders and the attack follow it.
     std::int64_t classifier_step() const { return m_request.classifier_step; }
+    // The grid's test images from another domain ("colormnist", "colorfashion"; "own": the workspace's).
+    void set_inputs_from(const std::string& domain);
     bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
     bool has_factors() const { return m_has_factors; }  // the open workspace has a trained e
 

@@ -28,6 +28,9 @@ struct Describer {
     std::string operator()(const DescribeWorkspace& c) const { return "reading the layers of " + c.workspace.string(); }
     std::string operator()(const TrainLayer& c) const { return "training t for " + c.layer; }
     std::string operator()(const TrainFactors&) const { return "training e"; }
+    std::string operator()(const CompareModels& c) const { return "comparing with " + c.with.string() + " at " + c.layer; }
+    std::string operator()(const PlayVideo& c) const { return "video " + c.video.string() + " at " + c.layer; }
+    std::string operator()(const MakeDemoClip& c) const { return "writing the demo clip " + c.out.string(); }
     std::string operator()(const CreateWorkspace& c) const { return "creating workspace " + c.recipe.folder.string(); }
     std::string operator()(const SetDevice& c) const { return "moving the networks to " + c.device; }
     std::string operator()(const AttackImage& c) const {
@@ -40,7 +43,8 @@ struct Describer {
 bool supersedes(const Command& newer, const Command& older) {
     if (newer.index() != older.index()) return false;
     return std::holds_alternative<ShowInvariances>(newer) || std::holds_alternative<EditFactors>(newer) ||
-           std::holds_alternative<AttackImage>(newer) || std::holds_alternative<MixImages>(newer);
+           std::holds_alternative<AttackImage>(newer) || std::holds_alternative<MixImages>(newer) ||
+           std::holds_alternative<CompareModels>(newer);
 }
 
 std::string describe(const Command& command) { return std::visit(Describer{}, command); }

@@ -34,6 +34,7 @@ struct ShowInvariances {
     float temperature = 1.0f;
     std::int64_t classifier_step = -1;  // a classifier checkpoint with its own t; -1: the last
     std::vector<NamedImage> extra_inputs;  // the user's images (opened files, picked samples) as further rows
+    std::string inputs_from;  // test images from another domain ("colormnist", "colorfashion"); empty: the workspace's
 };
 
 // Builds (or finishes) the demo workspace; progress and cancellation as for any command.
@@ -91,6 +92,33 @@ struct TrainLayer {
     std::string layer;
 };
 
+// Two classifiers side by side under the same v (core/analysis/model_comparison.h).
+struct CompareModels {
+    std::filesystem::path workspace;
+    std::filesystem::path with;
+    std::string layer;
+    int inputs = 3;
+    int samples = 6;
+    std::uint64_t seed = 0;
+    int explained_inputs = 100;  // explained variance of e's factors at the layer, for both (0: skip)
+};
+
+// Runs a video through the invariances of a layer onto a fixed test image, writing `out` (MP4) and
+// publishing every output frame as it is made, for the GUI's player (core/analysis/video_invariances.h).
+struct PlayVideo {
+    std::filesystem::path workspace;
+    std::string layer;
+    std::filesystem::path video;
+    std::size_t index = 0;
+    std::filesystem::path out;
+};
+
+// Writes the built-in demo clip (a drifting ColorMNIST digit) to `out`.
+struct MakeDemoClip {
+    std::filesystem::path out;
+    std::size_t frames = 90;
+};
+
 // Trains e on the workspace's data set with the settings of its budget (see TrainLayer).
 struct TrainFactors {
     std::filesystem::path workspace;
@@ -110,7 +138,8 @@ struct SetDevice {
 };
 
 using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
-                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, TrainFactors, CreateWorkspace, SetDevice>;
+                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, TrainFactors, CreateWorkspace, CompareModels, PlayVideo,
+                             MakeDemoClip, SetDevice>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

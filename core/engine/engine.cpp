@@ -2,6 +2,8 @@
 
 #include "core/engine/training_preview.h"
 #include "core/analysis/analysis_models.h"
+#include "core/analysis/model_comparison.h"
+#include "core/analysis/video_invariances.h"
 #include "core/errors.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/factor_trainer.h"
@@ -183,8 +185,10 @@ private:
         request.temperature = command.temperature;
         request.scale = 1;
         request.extra_inputs = command.extra_inputs;
+        request.inputs_from = command.inputs_from;
         AnalysisModels& models = models_at(open, command.classifier_step);
-        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(models, *open.test, request));
+        const ImageDataset& inputs = command.inputs_from.empty() ? *open.test : foreign_test_set(command.inputs_from, *open.test);
+        auto samples = std::make_shared<const InvarianceSamples>(sample_invariances(models, inputs, request));
         if (!unit_done(1.0f)) return false;
         m_draft.invariances = std::move(samples);
         m_draft.invariances_layer = command.layer;
@@ -322,6 +326,87 @@ private:
         return true;
     }
 
+    bool handle(const CompareModels& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        // The other workspace stays loaded while the same one is compared (a slider or resample away).
+        if (!m_other || m_other->workspace->folder() != command.with || m_other->device != m_device ||
+            m_other->manifest_time != manifest_time(command.with)) {
+            m_other.reset();
+            auto other = std::make_unique<OtherWorkspace>();
+            other->manifest_time = manifest_time(command.with);
+            other->device = m_device;
+            other->workspace = std::make_unique<Workspace>(Workspace::open(command.with));
+            other->models = std::make_unique<AnalysisModels>(*other->workspace, std::nullopt, m_device);
+            m_other = std::move(other);
+        }
+        ComparisonRequest request;
+        request.samples.layer = command.layer;
+        request.samples.inputs = command.inputs;
+        request.samples.samples = command.samples;
+        request.samples.seed = command.seed;
+        request.samples.scale = 1;
+        request.explained_inputs = command.explained_inputs;
+        request.repeats = 1;
+        auto comparison = std::make_shared<const ModelComparison>(compare_models(*open.models, *m_other->models, *open.test, request));
+        if (!unit_done(1.0f)) return false;
+        m_draft.comparison = std::move(comparison);
+        ++m_draft.comparison_version;
+        return true;
+    }
+
+    bool handle(const PlayVideo& command) {
+        OpenWorkspace& open = open_workspace(command.workspace);
+        VideoInvarianceRequest request;
+        request.layer = command.layer;
+        request.video = command.video;
+        request.index = command.index;
+        request.scale = 4;
+        m_draft.video_frames = std::make_shared<const std::vector<std::shared_ptr<const RgbaImage>>>();
+        m_draft.video_file = command.out;
+        m_draft.video_total = 0;
+        ++m_draft.video_version;
+        const VideoInvarianceResult result = transfer_video_invariances(
+            *open.models, *open.test, request, command.out, [&](std::size_t done, std::size_t total, const RgbaImage& frame) {
+                auto frames = std::make_shared<std::vector<std::shared_ptr<const RgbaImage>>>(*m_draft.video_frames);
+                frames->push_back(std::make_shared<const RgbaImage>(frame));
+                m_draft.video_frames = std::move(frames);
+                m_draft.video_total = total;
+                m_draft.job = "video at " + command.layer + ": frame " + std::to_string(done) + (total ? "/" + std::to_string(total) : "");
+                return unit_done(total ? static_cast<float>(done) / static_cast<float>(total) : 0.5f);
+            });
+        if (!result.completed) return false;
+        m_draft.video_fps = result.fps;
+        m_draft.video_total = result.frames;
+        log("wrote " + command.out.string() + " (" + std::to_string(result.frames) + " frames)");
+        return true;
+    }
+
+    bool handle(const MakeDemoClip& command) {
+        const auto test = make_color_dataset(source_images(DatasetKind::ColorMnist), Split::Test, 0);
+        write_demo_clip(*test, 0, command.frames, 15.0, 4, command.out);
+        m_draft.demo_clip = command.out;
+        ++m_draft.demo_clip_version;
+        return unit_done(1.0f);
+    }
+
+    // Another domain's test split, at the size of the open workspace's images.
+    const ImageDataset& foreign_test_set(const std::string& name, const ImageDataset& native) {
+        const std::optional<DatasetKind> kind = parse_dataset_kind(name);
+        if (!kind) throw UserError("unknown domain \"" + name + "\"; expected colormnist or colorfashion.");
+        auto found = m_foreign.find(*kind);
+        if (found == m_foreign.end()) found = m_foreign.emplace(*kind, make_color_dataset(source_images(*kind), Split::Test, 0)).first;
+        if (found->second->shape().height != native.shape().height) {
+            throw UserError(name + " images are " + std::to_string(found->second->shape().height) + " pixels; this workspace's networks take " +
+                            std::to_string(native.shape().height) + ".");
+        }
+        return *found->second;
+    }
+
+    static std::filesystem::file_time_type manifest_time(const std::filesystem::path& folder) {
+        std::error_code error;
+        return std::filesystem::last_write_time(folder / kManifestFileName, error);
+    }
+
     bool handle(const CreateWorkspace& command) {
         m_draft.job = "creating workspace " + command.recipe.folder.string();
         const CreatedWorkspace created = create_workspace(command.recipe, m_config.data_root);
@@ -354,6 +439,14 @@ private:
             }
             return *found->second;
         }
+    };
+
+    // The second workspace of a comparison.
+    struct OtherWorkspace {
+        std::filesystem::file_time_type manifest_time;
+        ComputeDevice device = ComputeDevice::Cpu;
+        std::unique_ptr<Workspace> workspace;
+        std::unique_ptr<AnalysisModels> models;
     };
 
     static AnalysisModels& models_at(OpenWorkspace& open, std::int64_t classifier_step) {
@@ -528,6 +621,8 @@ private:
     std::map<DatasetKind, SourceImages> m_sources;
     std::shared_ptr<const ImageDataset> m_demo_test;  // the demo's test split, for previews while it builds
     std::unique_ptr<OpenWorkspace> m_open;
+    std::unique_ptr<OtherWorkspace> m_other;
+    std::map<DatasetKind, std::shared_ptr<const ColorDataset>> m_foreign;  // other domains' test splits
 
     std::thread m_thread;  // last: starts after everything above exists
 };

@@ -4,6 +4,7 @@
 #include "core/analysis/image_mixing.h"
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
+#include "core/analysis/model_comparison.h"
 #include "core/analysis/semantic_edit.h"
 #include "core/models/classifier_config.h"
 #include "core/sample_grid.h"
@@ -50,6 +51,17 @@ struct EngineSnapshot {
     std::uint64_t mix_version = 0;
     std::shared_ptr<const ExplainedVarianceReport> explained;
     std::uint64_t explained_version = 0;
+    std::shared_ptr<const ModelComparison> comparison;  // two models under the same v
+    std::uint64_t comparison_version = 0;
+    // The video player: output frames made so far (each publication adds to a new list), the
+    // frame count the input announced (0: unknown), its frame rate and the MP4 being written.
+    std::shared_ptr<const std::vector<std::shared_ptr<const RgbaImage>>> video_frames;
+    std::size_t video_total = 0;
+    double video_fps = 25.0;
+    std::filesystem::path video_file;
+    std::uint64_t video_version = 0;         // a new video (not a new frame)
+    std::filesystem::path demo_clip;         // the last demo clip written
+    std::uint64_t demo_clip_version = 0;
     std::string training_model;           // the model being trained now (or last), for the loss curve
     std::vector<float> training_loss;     // its loss per step (thinned to at most 1000 points)
     std::int64_t training_loss_stride = 1;  // steps per point of training_loss
