@@ -1,5 +1,6 @@
 // invariances-cli: the headless front end. Every figure the GUI shows can be made from here.
 #include "app/cli_commands.h"
+#include "app/stop_signal.h"
 #include "core/data_paths.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
@@ -47,5 +48,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "internal error: %s\n", e.what());
         return 1;
     }
-    return 0;
+    // Work stopped by Ctrl-C or SIGTERM saved its state and said so; scripts still learn it did not
+    // finish (128 + SIGINT, as shells report an interrupted command).
+    return inv::stop_signal_received() ? 130 : 0;
 }

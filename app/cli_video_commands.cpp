@@ -49,7 +49,8 @@ void run_video(VideoOptions options, const GlobalOptions& global) {
         });
     if (!result.completed) {
         bar.reset();
-        throw UserError("stopped after " + std::to_string(result.frames) + " frames; nothing was written.");
+        std::fprintf(stderr, "stopped after %zu frames; nothing was written.\n", result.frames);
+        return;
     }
     if (bar) bar->finish();
     nlohmann::json numbers{{"provenance", result.provenance}, {"frames", result.frames}, {"fps", result.fps},

@@ -190,3 +190,14 @@ TEST_CASE("asking the command line for CUDA without it says what to use instead"
     CHECK(result.exit_code == 2);
     CHECK(result.output.find("--device cpu") != std::string::npos);
 }
+
+TEST_CASE("Ctrl-C stops a training run that saves its state and exits with 130") {
+    test::TempDir dir;
+    const std::string ws = (dir / "ws").string();
+    REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws).exit_code == 0);
+    // SIGINT after a few seconds, as a person pressing Ctrl-C; the run would otherwise take hours.
+    const test::CommandResult stopped = test::run_command("timeout --preserve-status -s INT 6 " + kCli + " train classifier --workspace " +
+                                                          ws + " --steps 1000000 --batch-size 8 --width 0.125");
+    CHECK(stopped.exit_code == 130);
+    CHECK(stopped.output.find("the state is saved") != std::string::npos);
+}
