@@ -27,19 +27,6 @@ struct DomainShiftOptions {
     std::filesystem::path out;
 };
 
-// The colour factors' share of a layer's explained variance, for the terminal.
-std::string colour_shares(const ExplainedVarianceReport& report) {
-    std::string text;
-    for (const LayerShares& layer : report.layers) {
-        for (const FactorShare& share : layer.factors) {
-            char line[96];
-            std::snprintf(line, sizeof line, "%s%s %.1f %%", text.empty() ? "" : ", ", share.factor.c_str(), 100.0 * share.mean);
-            text += line;
-        }
-    }
-    return text;
-}
-
 void run_compare(CompareOptions options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::SmallMlp);
     const Workspace first = Workspace::open(options.workspace);
@@ -54,8 +41,8 @@ void run_compare(CompareOptions options, const GlobalOptions& global) {
                 comparison.first.v_digest.c_str(), options.workspace.c_str(), options.with.c_str(), options.out.c_str(), json.c_str());
     if (comparison.first_explained && comparison.second_explained) {
         std::printf("explained variance at %s:\n  %s: %s\n  %s: %s\n", options.request.samples.layer.c_str(), options.workspace.c_str(),
-                    colour_shares(*comparison.first_explained).c_str(), options.with.c_str(),
-                    colour_shares(*comparison.second_explained).c_str());
+                    describe_shares(*comparison.first_explained).c_str(), options.with.c_str(),
+                    describe_shares(*comparison.second_explained).c_str());
     }
 }
 

@@ -5,24 +5,9 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cstring>
+#include <cstdio>
 
 namespace inv {
-namespace {
-
-std::string shares_line(const ExplainedVarianceReport& report) {
-    std::string line;
-    for (const LayerShares& layer : report.layers) {
-        for (const FactorShare& share : layer.factors) {
-            char text[64];
-            std::snprintf(text, sizeof text, "%s%s %.0f %%", line.empty() ? "" : ", ", share.factor.c_str(), 100.0 * share.mean);
-            line += text;
-        }
-    }
-    return line;
-}
-
-}  // namespace
 
 void ComparisonPanel::compare(const std::filesystem::path& workspace, const std::filesystem::path& other, const std::string& layer) {
     std::snprintf(m_other.data(), m_other.size(), "%s", other.c_str());
@@ -91,7 +76,7 @@ void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& 
                            comparison->provenance.value("with", std::string()).c_str(), comparison->first.v_digest.c_str());
         if (comparison->first_explained && comparison->second_explained) {
             ImGui::TextWrapped("Explained variance at %s. Left: %s. Right: %s.", comparison->provenance.value("layer", std::string()).c_str(),
-                               shares_line(*comparison->first_explained).c_str(), shares_line(*comparison->second_explained).c_str());
+                               describe_shares(*comparison->first_explained).c_str(), describe_shares(*comparison->second_explained).c_str());
         }
         const float zoom = 2.0f;
         ImGui::Image(m_texture.imgui_id(), ImVec2(zoom * static_cast<float>(m_texture.width()), zoom * static_cast<float>(m_texture.height())));

@@ -1,5 +1,7 @@
 #include "core/analysis/explained_variance.h"
 
+#include <cstdio>
+
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/mean_std.h"
 #include "core/analysis/explained_variance_statistic.h"
@@ -189,6 +191,18 @@ nlohmann::json to_json(const ExplainedVarianceReport& report) {
         layers.push_back(entry);
     }
     return {{"provenance", report.provenance}, {"layers", layers}};
+}
+
+std::string describe_shares(const ExplainedVarianceReport& report) {
+    std::string text;
+    for (const LayerShares& layer : report.layers) {
+        for (const FactorShare& share : layer.factors) {
+            char line[96];
+            std::snprintf(line, sizeof line, "%s%s %.1f %%", text.empty() ? "" : ", ", share.factor.c_str(), 100.0 * share.mean);
+            text += line;
+        }
+    }
+    return text;
 }
 
 }  // namespace inv

@@ -56,4 +56,7 @@ ExplainedVarianceReport explained_variance(const Workspace& workspace, const Ima
 
 nlohmann::json to_json(const ExplainedVarianceReport& report);
 
+// "residual 3 %, digit 11 %, …": every factor's share in every analysed layer, for people.
+std::string describe_shares(const ExplainedVarianceReport& report);
+
 }  // namespace inv
