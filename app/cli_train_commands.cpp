@@ -2,6 +2,7 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
+#include "core/dataset_catalog.h"
 #include "core/workspace_data.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
@@ -30,6 +31,7 @@ struct ClassifierOptions {
 
 struct AutoencoderOptions {
     std::filesystem::path workspace;
+    std::string second_domain;  // "colormnist" or "colorfashion": half of every batch from it
     AutoencoderTrainingOptions training;
 };
 
@@ -130,6 +132,13 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     options.training.model.image_size = data.train->shape().height;
+    if (!options.second_domain.empty()) {
+        const std::optional<DatasetKind> kind = parse_dataset_kind(options.second_domain);
+        if (options.second_domain == workspace.manifest().dataset.kind) {
+            throw UserError(workspace.folder().string() + " is itself on " + options.second_domain + "; --second-domain names another.");
+        }
+        options.training.second_domain = make_color_dataset(load_source_images(*kind, global.data_root), Split::Train, 0);
+    }
     print_json(run_with_progress(workspace, "training autoencoder", options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
                                      const auto r = train_autoencoder(workspace, *data.train, *data.test,
@@ -355,6 +364,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     ae->add_option("--learning-rate", autoencoder->training.schedule.learning_rate, "Adam learning rate at step 0")
         ->capture_default_str();
     ae->add_option("--kl-weight", autoencoder->training.kl_weight, "Weight of the KL term")->capture_default_str();
+    ae->add_option("--second-domain", autoencoder->second_domain,
+                   "Also train on this data set's images (half of every batch), so the autoencoder can draw them for "
+                   "`analyze domain-shift`: colormnist or colorfashion")
+        ->check(CLI::IsMember(dataset_kind_names()));
     ae->add_option("--seed", autoencoder->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
 

@@ -155,3 +155,25 @@ TEST_CASE("a ten-frame generated clip drives the invariances of a fixed image in
     CHECK(broken.output.find((dir / "broken.mp4").string()) != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "never.mp4"));
 }
+
+TEST_CASE("an autoencoder trained on both domains draws the foreign images better, and records it") {
+    test::TempDir dir;
+    const std::string ws = (dir / "ws").string();
+    REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws).exit_code == 0);
+    run_json("train classifier --workspace " + ws + " --steps 5 --batch-size 16 --width 0.125");
+    double foreign_error[2] = {0.0, 0.0};
+    for (int both = 0; both < 2; ++both) {
+        const std::string copy = (dir / ("ws" + std::to_string(both))).string();
+        std::filesystem::copy(ws, copy, std::filesystem::copy_options::recursive);
+        run_json("train autoencoder --workspace " + copy + " --steps 250 --batch-size 32 --width 0.25 --code-dim 32" +
+                 (both ? " --second-domain colorfashion" : ""));
+        run_json("train cinn --workspace " + copy + " --layers fire7 --steps 5");
+        const nlohmann::json shift = run_json("analyze domain-shift --workspace " + copy + " --inputs-from colorfashion "
+                                              "--explained-inputs 0 --inputs 1 --samples 1 --out " + (dir / "shift.png").string());
+        foreign_error[both] = shift["autoencoder"]["foreign_reconstruction_l1"].get<double>();
+        const nlohmann::json manifest = run_json("workspace show --workspace " + copy);
+        CHECK(manifest["models"]["autoencoder"]["config"]["training"].contains("second_domain") == (both == 1));
+    }
+    MESSAGE("ColorFashion reconstruction error: digits only " << foreign_error[0] << ", both domains " << foreign_error[1]);
+    CHECK(foreign_error[1] < foreign_error[0]);
+}

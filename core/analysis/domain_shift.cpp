@@ -43,8 +43,8 @@ DomainShift analyse_domain_shift(const Workspace& workspace, const ImageDataset&
         char text[400];
         std::snprintf(text, sizeof text,
                       "the autoencoder cannot represent %s well: it reconstructs them with mean error %.3f against %.3f on %s, "
-                      "so the samples show what it can draw rather than all that the layers keep (train one on both domains "
-                      "for a faithful picture)",
+                      "so the samples show what it can draw rather than all that the layers keep (for a faithful picture, "
+                      "train the autoencoder of a workspace on both: train autoencoder --second-domain)",
                       foreign.name().c_str(), result.foreign_reconstruction_l1, result.native_reconstruction_l1, native.name().c_str());
         result.warning = text;
     }

@@ -109,6 +109,12 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
     config["training"]["kl_weight"] = options.kl_weight;
+    if (options.second_domain) {
+        if (options.second_domain->shape().height != train.shape().height || options.second_domain->shape().channels != train.shape().channels) {
+            throw UserError(options.second_domain->name() + " images are not the size of " + train.name() + "'s; both domains must match.");
+        }
+        config["training"]["second_domain"] = options.second_domain->name();
+    }
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     std::optional<Classifier> classifier;
     if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
@@ -121,8 +127,13 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const ImageBatch batch =
-                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
+            const int batch_size = options.schedule.batch_size;
+            ImageBatch batch = training_batch(train, options.schedule.seed, step, options.second_domain ? batch_size - batch_size / 2 : batch_size);
+            if (options.second_domain) {
+                const ImageBatch other = training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step, batch_size / 2);
+                batch = {torch::cat({batch.images, other.images}), torch::cat({batch.labels, other.labels})};
+            }
+            batch = batch.to(device);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor l1 = (reconstruction - batch.images).abs().sum({1, 2, 3}).mean();

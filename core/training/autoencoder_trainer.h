@@ -6,6 +6,7 @@
 #include "core/workspace.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace inv {
@@ -14,6 +15,9 @@ struct AutoencoderTrainingOptions {
     AutoencoderConfig model;
     TrainingSchedule schedule{3000, 64, 1e-3};
     double kl_weight = 1e-3;  // of the KL term against the summed L1 reconstruction error
+    // A second domain's training images (same size), half of every batch: an autoencoder that can
+    // draw both, so that domain shift's samples show the layers and not the autoencoder's limits.
+    std::shared_ptr<const ImageDataset> second_domain;
 };
 
 struct AutoencoderQuality {
