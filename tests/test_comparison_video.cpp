@@ -156,7 +156,7 @@ TEST_CASE("a ten-frame generated clip drives the invariances of a fixed image in
     CHECK_FALSE(std::filesystem::exists(dir / "never.mp4"));
 }
 
-TEST_CASE("an autoencoder trained on both domains draws the foreign images better, and records it") {
+TEST_CASE("an autoencoder trained on both domains draws the foreign images better and records it") {
     test::TempDir dir;
     const std::string ws = (dir / "ws").string();
     REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws).exit_code == 0);
