@@ -24,6 +24,24 @@ TEST_CASE("the autoencoder encodes to a posterior over the code and decodes to i
     CHECK(decoded.abs().max().item<double>() <= 1.0);
 }
 
+TEST_CASE("both decoders double the resolution and an autoencoder recorded without upsampling is the transposed one") {
+    AutoencoderConfig config;
+    config.code_dim = 8;
+    config.width = 0.125;
+    CHECK(config.upsampling == "subpixel");
+    for (const std::string upsampling : {"subpixel", "transposed"}) {
+        config.upsampling = upsampling;
+        const torch::Tensor decoded = build_decoder(config)->forward(torch::randn({2, 8}));
+        const std::vector<std::int64_t> expected{2, 3, 32, 32};
+        CHECK_MESSAGE(decoded.sizes().vec() == expected, upsampling);
+    }
+    nlohmann::json recorded = to_json(config);
+    CHECK_FALSE(recorded.contains("upsampling"));  // as written before the option existed
+    CHECK(autoencoder_config_from_json(recorded).upsampling == "transposed");
+    recorded["upsampling"] = "bilinear";
+    CHECK_THROWS_WITH_AS(autoencoder_config_from_json(recorded), doctest::Contains("subpixel or transposed"), UserError);
+}
+
 TEST_CASE("the KL term is zero for the standard normal and positive otherwise") {
     const Posterior standard{torch::zeros({2, 4}), torch::zeros({2, 4})};
     CHECK(standard.kl().abs().max().item<double>() < 1e-7);
@@ -52,6 +70,8 @@ TEST_CASE("autoencoder training records reconstruction and colour quality and th
     const Workspace reopened = Workspace::open(tiny.dir / "ws");
     const ModelEntry& entry = reopened.manifest().models.at("autoencoder");
     CHECK(entry.kind == "autoencoder");
+    CHECK(entry.config.at("upsampling") == "subpixel");
+    CHECK(entry.config.at("training").at("reconstruction_loss") == "l2");
     REQUIRE(entry.checkpoints.size() == 3);
     CHECK(entry.checkpoints.back().metrics.contains("classifier_accuracy_on_reconstructions"));
     // Training reduces the reconstruction error from the untrained network's.

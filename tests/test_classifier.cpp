@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace inv;
 
 namespace {
@@ -58,4 +60,34 @@ TEST_CASE("a classifier configuration round-trips through JSON") {
     CHECK(back.architecture == ClassifierArchitecture::ResNet);
     CHECK(back.width == 0.75);
     CHECK(to_json(back) == to_json(config));
+}
+
+TEST_CASE("a SqueezeNet with batch norm keeps the convolution names of the network without it") {
+    ClassifierConfig plain;
+    plain.width = 0.25;
+    plain.batch_norm = false;
+    ClassifierConfig normed = plain;
+    normed.batch_norm = true;
+    std::vector<std::string> plain_names;
+    for (const auto& item : Classifier(plain)->named_parameters()) plain_names.push_back(item.key());
+    std::vector<std::string> normed_names;
+    for (const auto& item : Classifier(normed)->named_parameters()) normed_names.push_back(item.key());
+    // Every parameter of the plain network is found under the same name in the normed one, so files
+    // of workspaces made before the option load into the network their configuration describes.
+    for (const std::string& name : plain_names) {
+        CHECK_MESSAGE(std::find(normed_names.begin(), normed_names.end(), name) != normed_names.end(), name);
+    }
+    CHECK(std::find(normed_names.begin(), normed_names.end(), "fire3.0.squeeze_bn.weight") != normed_names.end());
+    CHECK(normed_names.size() > plain_names.size());
+}
+
+TEST_CASE("a classifier configuration without batch norm recorded is the network without it") {
+    ClassifierConfig config;
+    nlohmann::json recorded = to_json(config);
+    CHECK(recorded.at("batch_norm") == true);
+    CHECK(classifier_config_from_json(recorded).batch_norm);
+    recorded.erase("batch_norm");  // as written before the option existed
+    CHECK_FALSE(classifier_config_from_json(recorded).batch_norm);
+    config.batch_norm = false;
+    CHECK_FALSE(to_json(config).contains("batch_norm"));
 }

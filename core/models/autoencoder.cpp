@@ -26,8 +26,11 @@ torch::Tensor Posterior::kl() const {
 }
 
 nlohmann::json to_json(const AutoencoderConfig& c) {
-    return {{"type", "autoencoder"}, {"code_dim", c.code_dim}, {"image_channels", c.image_channels},
-            {"image_size", c.image_size}, {"width", c.width}};
+    nlohmann::json j{{"type", "autoencoder"}, {"code_dim", c.code_dim}, {"image_channels", c.image_channels},
+                     {"image_size", c.image_size}, {"width", c.width}};
+    // Absent means "transposed": the files written before the option stay valid and resumable.
+    if (c.upsampling != "transposed") j["upsampling"] = c.upsampling;
+    return j;
 }
 
 AutoencoderConfig autoencoder_config_from_json(const nlohmann::json& j) {
@@ -36,6 +39,10 @@ AutoencoderConfig autoencoder_config_from_json(const nlohmann::json& j) {
     c.image_channels = j.at("image_channels").get<int>();
     c.image_size = j.at("image_size").get<int>();
     c.width = j.at("width").get<double>();
+    c.upsampling = j.value("upsampling", std::string("transposed"));
+    if (c.upsampling != "subpixel" && c.upsampling != "transposed") {
+        throw UserError("unknown autoencoder upsampling \"" + c.upsampling + "\"; expected subpixel or transposed.");
+    }
     return c;
 }
 
@@ -49,7 +56,12 @@ torch::nn::Sequential build_decoder(const AutoencoderConfig& config) {
     decoder->push_back(activation());
     for (int stage = kStages - 1; stage >= 0; --stage) {
         const std::int64_t out = stage == 0 ? config.image_channels : channels(config.width, stage - 1);
-        decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1)));
+        if (config.upsampling == "transposed") {
+            decoder->push_back(torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, out, 4).stride(2).padding(1)));
+        } else {
+            decoder->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 4 * out, 3).padding(1)));
+            decoder->push_back(torch::nn::PixelShuffle(2));
+        }
         if (stage > 0) {
             decoder->push_back(ActNorm(out));
             decoder->push_back(activation());

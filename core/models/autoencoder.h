@@ -16,8 +16,9 @@ struct Posterior {
 };
 
 // Encoder: four stride-2 4x4 convolutions with ActNorm + LeakyReLU(0.2), then a convolution to
-// the posterior's mean and log-variance. Decoder: the mirror image with transposed convolutions,
-// ending in tanh (images live in [-1, 1]).
+// the posterior's mean and log-variance. Decoder: the mirror image, doubling the resolution with
+// sub-pixel or transposed convolutions (AutoencoderConfig::upsampling), ending in tanh (images live
+// in [-1, 1]).
 class AutoencoderImpl : public torch::nn::Module {
 public:
     explicit AutoencoderImpl(AutoencoderConfig config);

@@ -17,21 +17,34 @@ torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, s
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
+
 // SqueezeNet's fire module: a 1x1 squeeze, then 1x1 and 3x3 expands side by side.
 class FireImpl : public torch::nn::Module {
 public:
-    FireImpl(std::int64_t in, std::int64_t squeeze, std::int64_t expand)
+    FireImpl(std::int64_t in, std::int64_t squeeze, std::int64_t expand, bool batch_norm)
         : m_squeeze(register_module("squeeze", conv(in, squeeze, 1))),
           m_expand1(register_module("expand1x1", conv(squeeze, expand, 1))),
-          m_expand3(register_module("expand3x3", conv(squeeze, expand, 3))) {}
+          m_expand3(register_module("expand3x3", conv(squeeze, expand, 3))) {
+        // Registered under their own names, so the convolutions keep the names older files use.
+        if (batch_norm) {
+            m_squeeze_norm = register_module("squeeze_bn", torch::nn::BatchNorm2d(squeeze));
+            m_expand1_norm = register_module("expand1x1_bn", torch::nn::BatchNorm2d(expand));
+            m_expand3_norm = register_module("expand3x3_bn", torch::nn::BatchNorm2d(expand));
+        }
+    }
 
     torch::Tensor forward(const torch::Tensor& x) {
-        const torch::Tensor s = torch::relu(m_squeeze->forward(x));
-        return torch::cat({torch::relu(m_expand1->forward(s)), torch::relu(m_expand3->forward(s))}, 1);
+        const torch::Tensor s = torch::relu(normed(m_squeeze_norm, m_squeeze->forward(x)));
+        return torch::cat({torch::relu(normed(m_expand1_norm, m_expand1->forward(s))),
+                           torch::relu(normed(m_expand3_norm, m_expand3->forward(s)))},
+                          1);
     }
 
 private:
+    static torch::Tensor normed(torch::nn::BatchNorm2d& norm, const torch::Tensor& x) { return norm ? norm->forward(x) : x; }
+
     torch::nn::Conv2d m_squeeze, m_expand1, m_expand3;
+    torch::nn::BatchNorm2d m_squeeze_norm{nullptr}, m_expand1_norm{nullptr}, m_expand3_norm{nullptr};
 };
 TORCH_MODULE(Fire);
 
@@ -92,13 +105,18 @@ ClassifierImpl::ClassifierImpl(ClassifierConfig config) : m_config(std::move(con
     const torch::nn::Dropout dropout(m_config.dropout);
     if (m_config.architecture == ClassifierArchitecture::SqueezeNet) {
         const std::int64_t c1 = scaled(w, 64);
-        add_stage("conv1", torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::ReLU(), pool()));
-        add_stage("fire3", torch::nn::Sequential(Fire(c1, scaled(w, 16), scaled(w, 64)),
-                                                 Fire(2 * scaled(w, 64), scaled(w, 16), scaled(w, 64)), pool()));
-        add_stage("fire5", torch::nn::Sequential(Fire(2 * scaled(w, 64), scaled(w, 32), scaled(w, 128)),
-                                                 Fire(2 * scaled(w, 128), scaled(w, 32), scaled(w, 128)), pool()));
-        add_stage("fire7", torch::nn::Sequential(Fire(2 * scaled(w, 128), scaled(w, 48), scaled(w, 192)),
-                                                 Fire(2 * scaled(w, 192), scaled(w, 64), scaled(w, 256))));
+        const bool bn = m_config.batch_norm;
+        torch::nn::Sequential first(conv(m_config.input_channels, c1, 3));
+        if (bn) first->push_back(torch::nn::BatchNorm2d(c1));
+        first->push_back(torch::nn::ReLU());
+        first->push_back(pool());
+        add_stage("conv1", first);
+        add_stage("fire3", torch::nn::Sequential(Fire(c1, scaled(w, 16), scaled(w, 64), bn),
+                                                 Fire(2 * scaled(w, 64), scaled(w, 16), scaled(w, 64), bn), pool()));
+        add_stage("fire5", torch::nn::Sequential(Fire(2 * scaled(w, 64), scaled(w, 32), scaled(w, 128), bn),
+                                                 Fire(2 * scaled(w, 128), scaled(w, 32), scaled(w, 128), bn), pool()));
+        add_stage("fire7", torch::nn::Sequential(Fire(2 * scaled(w, 128), scaled(w, 48), scaled(w, 192), bn),
+                                                 Fire(2 * scaled(w, 192), scaled(w, 64), scaled(w, 256), bn)));
         const torch::nn::Conv2d to_logits = conv(2 * scaled(w, 256), m_config.classes, 1);
         add_stage("logits", torch::nn::Sequential(dropout, to_logits, torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten()));
         initialise(*this, to_logits.get());

@@ -15,10 +15,13 @@ ClassifierArchitecture parse_architecture(const std::string& text) {
 }
 
 nlohmann::json to_json(const ClassifierConfig& c) {
-    return {{"type", "classifier"},         {"architecture", to_string(c.architecture)},
-            {"classes", c.classes},         {"input_channels", c.input_channels},
-            {"input_size", c.input_size},   {"width", c.width},
-            {"dropout", c.dropout},         {"colour_blind", c.colour_blind}};
+    nlohmann::json j{{"type", "classifier"},         {"architecture", to_string(c.architecture)},
+                     {"classes", c.classes},         {"input_channels", c.input_channels},
+                     {"input_size", c.input_size},   {"width", c.width},
+                     {"dropout", c.dropout},         {"colour_blind", c.colour_blind}};
+    // Absent means none, so the files of older workspaces stay valid and resumable.
+    if (c.architecture == ClassifierArchitecture::SqueezeNet && c.batch_norm) j["batch_norm"] = true;
+    return j;
 }
 
 ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
@@ -30,6 +33,7 @@ ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
     c.width = j.at("width").get<double>();
     c.dropout = j.at("dropout").get<double>();
     c.colour_blind = j.value("colour_blind", false);  // workspaces from before the comparison have none
+    c.batch_norm = j.value("batch_norm", false);
     return c;
 }
 

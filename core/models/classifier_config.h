@@ -21,6 +21,10 @@ struct ClassifierConfig {
     // Sees luminance only (a fixed grey conversion before the first stage; `input` stays x): the
     // colour-blind model of the model comparison (issue 8).
     bool colour_blind = false;
+    // SqueezeNet only (the ResNet always has it): batch norm after every convolution before the
+    // logits. It lets SqueezeNet train at three times the learning rate and reach 97.9 % on
+    // ColorMNIST in the demo's budget instead of 95.9 %. Workspaces made before the option have none.
+    bool batch_norm = true;
 };
 
 nlohmann::json to_json(const ClassifierConfig& config);

@@ -109,6 +109,12 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     nlohmann::json config = to_json(options.model);
     config["training"] = training_settings(options.schedule);
     config["training"]["kl_weight"] = options.kl_weight;
+    if (options.reconstruction_loss != "l1" && options.reconstruction_loss != "l2") {
+        throw UserError("unknown reconstruction loss \"" + options.reconstruction_loss + "\"; expected l1 or l2.");
+    }
+    const bool squared = options.reconstruction_loss == "l2";
+    // Absent means L1, the loss of the autoencoders made before the option.
+    if (squared) config["training"]["reconstruction_loss"] = "l2";
     if (options.second_domain) {
         if (options.second_domain->shape().height != train.shape().height || options.second_domain->shape().channels != train.shape().channels) {
             throw UserError(options.second_domain->name() + " images are not the size of " + train.name() + "'s; both domains must match.");
@@ -136,8 +142,9 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             batch = batch.to(device);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
-            const torch::Tensor l1 = (reconstruction - batch.images).abs().sum({1, 2, 3}).mean();
-            return l1 + options.kl_weight * posterior.kl().mean();
+            const torch::Tensor difference = reconstruction - batch.images;
+            const torch::Tensor error = squared ? difference.pow(2) : difference.abs();
+            return error.sum({1, 2, 3}).mean() + options.kl_weight * posterior.kl().mean();
         },
         [&] {
             last = evaluate(model, test, classifier, device);

@@ -61,7 +61,7 @@ DemoPlan demo_plan(DemoBudget budget) {
         return plan;
     }
     plan.classifier.schedule.steps = 2000;
-    plan.autoencoder.schedule.steps = 3000;
+    plan.autoencoder.schedule.steps = 4000;
     plan.cinn.schedule.steps = 500;
     plan.factors.schedule.steps = 800;
     return plan;
