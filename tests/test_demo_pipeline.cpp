@@ -12,7 +12,8 @@ using namespace inv;
 
 TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads") {
     test::TempDir dir;
-    const DemoPlan plan = demo_plan(DemoBudget::Tiny);
+    DemoPlan plan = demo_plan(DemoBudget::Tiny);
+    plan.cinn_steps_by_layer["logits"] = plan.cinn.schedule.steps + 10;  // one layer trains longer
     std::vector<std::string> started;
     const DemoResult result = prepare_demo(dir / "demo", test::data_root(), plan, {},
                                            [&started](const DemoStage& stage) { started.push_back(stage.name); });
@@ -29,7 +30,9 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
         const ModelEntry& entry = workspace.manifest().models.at(cinn_model_name(layer, std::nullopt));
         CHECK(load_conditional_flow(workspace.resolve(entry.checkpoints.back().file), torch::kCPU)->config().flow.dim ==
               plan.autoencoder.model.code_dim);
+        CHECK_MESSAGE(entry.checkpoints.back().step == cinn_steps(plan, layer), layer);
     }
+    CHECK(cinn_steps(plan, "logits") == plan.cinn.schedule.steps + 10);
     const ModelEntry& factors = workspace.manifest().models.at("factors");
     CHECK(load_factor_flow(workspace.resolve(factors.checkpoints.back().file), torch::kCPU)->config().factors.size() == 4);
     CHECK(result.metrics.contains("classifier"));
@@ -43,4 +46,16 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
     // Another budget on the same folder is refused.
     CHECK_THROWS_WITH_AS(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Full), {}, {}),
                          doctest::Contains("--budget tiny"), UserError);
+}
+
+TEST_CASE("the full demo gives t at logits and softmax the longest training") {
+    const DemoPlan plan = demo_plan(DemoBudget::Full);
+    std::int64_t hidden = 0;
+    for (const DemoStage& stage : demo_stages(plan)) {
+        if (stage.name == "cinn-fire7") hidden = stage.steps;
+    }
+    CHECK(hidden == plan.cinn.schedule.steps);
+    for (const std::string layer : {"logits", "softmax"}) {
+        CHECK_MESSAGE(cinn_steps(plan, layer) > hidden, layer);
+    }
 }

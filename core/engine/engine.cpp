@@ -304,6 +304,7 @@ private:
         open.models->require_layer(command.layer);
         CinnTrainingOptions options = plan.cinn;
         options.layer = command.layer;
+        options.schedule.steps = cinn_steps(plan, command.layer);
         // The manifest changes on disk; the next command sees the new time stamp and reloads.
         const CinnTrainingResult result = train_cinn(*open.workspace, *open.train, *open.test, options, control);
         if (!result.completed) return false;

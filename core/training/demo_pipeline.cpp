@@ -60,16 +60,28 @@ DemoPlan demo_plan(DemoBudget budget) {
         plan.factors.schedule.batch_size = 16;
         return plan;
     }
+    // 1500 steps reach 97.75 %, but that classifier reads the autoencoder's reconstructions worse
+    // (94.7 % against 96.5 % for the same autoencoder): the bar on reconstructions needs the 2000.
     plan.classifier.schedule.steps = 2000;
     plan.autoencoder.schedule.steps = 4000;
-    plan.cinn.schedule.steps = 500;
+    // The samples of t at logits and softmax keep the classifier's prediction more often the longer t
+    // trains (85-88 % after 500 steps, 89-91 % after 1000, with 1 to 2 points of noise in the
+    // 500-image measure); at the hidden layers 250 steps already reach the held-out ½‖v‖²/dim of
+    // 0.5, and the 15-minute budget goes where it buys the most.
+    plan.cinn.schedule.steps = 250;
+    plan.cinn_steps_by_layer = {{"input", 500}, {"logits", 1000}, {"softmax", 1000}};
     plan.factors.schedule.steps = 800;
     return plan;
 }
 
+std::int64_t cinn_steps(const DemoPlan& plan, const std::string& layer) {
+    const auto found = plan.cinn_steps_by_layer.find(layer);
+    return found != plan.cinn_steps_by_layer.end() ? found->second : plan.cinn.schedule.steps;
+}
+
 std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
     std::vector<DemoStage> stages{{"classifier", plan.classifier.schedule.steps}, {"autoencoder", plan.autoencoder.schedule.steps}};
-    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), plan.cinn.schedule.steps});
+    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
     stages.push_back({"factors", plan.factors.schedule.steps});
     return stages;
 }
@@ -101,6 +113,7 @@ DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesyst
         begin();
         CinnTrainingOptions options = plan.cinn;
         options.layer = layer;
+        options.schedule.steps = cinn_steps(plan, layer);
         const CinnTrainingResult cinn = train_cinn(workspace, *train, *test, options, control);
         if (!cinn.completed) return result;
         result.metrics[cinn.model_name] = workspace.manifest().models.at(cinn.model_name).checkpoints.back().metrics;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct DemoPlan {
     AutoencoderTrainingOptions autoencoder;
     CinnTrainingOptions cinn;  // layer filled per entry of `layers`
     std::vector<std::string> layers;
+    // Layers whose t trains for another number of steps than cinn.schedule.steps.
+    std::map<std::string, std::int64_t> cinn_steps_by_layer;
     FactorTrainingOptions factors;
     // Switch the thread pools per stage (convolutions, then small MLPs). The GUI turns this off to
     // keep a core for its own thread.
@@ -31,6 +34,9 @@ struct DemoPlan {
 };
 
 DemoPlan demo_plan(DemoBudget budget);
+
+// How many steps t trains for at `layer` under the plan.
+std::int64_t cinn_steps(const DemoPlan& plan, const std::string& layer);
 
 struct DemoStage {
     std::string name;   // "classifier", "autoencoder", "cinn-fire3", "factors"
