@@ -302,11 +302,8 @@ private:
             stage = job;
         }
         open.models->require_layer(command.layer);
-        CinnTrainingOptions options = plan.cinn;
-        options.layer = command.layer;
-        options.schedule.steps = cinn_steps(plan, command.layer);
         // The manifest changes on disk; the next command sees the new time stamp and reloads.
-        const CinnTrainingResult result = train_cinn(*open.workspace, *open.train, *open.test, options, control);
+        const CinnTrainingResult result = train_cinn(*open.workspace, *open.train, *open.test, cinn_options(plan, command.layer), control);
         if (!result.completed) return false;
         ++m_draft.trained_version;
         return true;

@@ -17,7 +17,6 @@ torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, s
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
-
 // SqueezeNet's fire module: a 1x1 squeeze, then 1x1 and 3x3 expands side by side.
 class FireImpl : public torch::nn::Module {
 public:

@@ -76,10 +76,7 @@ DemoResult prepare_colour_blind(const std::filesystem::path& demo, const std::fi
     if (plan.set_thread_profiles) apply_thread_profile(ThreadProfile::SmallMlp);
     for (const std::string& layer : colour_blind_layers(plan.budget)) {
         if (on_stage) on_stage({"colour-blind " + cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
-        CinnTrainingOptions options = plan.cinn;
-        options.layer = layer;
-        options.schedule.steps = cinn_steps(plan, layer);
-        const CinnTrainingResult cinn = train_cinn(companion, *train, *test, options, control);
+        const CinnTrainingResult cinn = train_cinn(companion, *train, *test, cinn_options(plan, layer), control);
         if (!cinn.completed) return result;
         result.metrics[cinn.model_name] = companion.manifest().models.at(cinn.model_name).checkpoints.back().metrics;
     }

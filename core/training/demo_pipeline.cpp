@@ -79,6 +79,13 @@ std::int64_t cinn_steps(const DemoPlan& plan, const std::string& layer) {
     return found != plan.cinn_steps_by_layer.end() ? found->second : plan.cinn.schedule.steps;
 }
 
+CinnTrainingOptions cinn_options(const DemoPlan& plan, const std::string& layer) {
+    CinnTrainingOptions options = plan.cinn;
+    options.layer = layer;
+    options.schedule.steps = cinn_steps(plan, layer);
+    return options;
+}
+
 std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
     std::vector<DemoStage> stages{{"classifier", plan.classifier.schedule.steps}, {"autoencoder", plan.autoencoder.schedule.steps}};
     for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
@@ -111,10 +118,7 @@ DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesyst
     if (plan.set_thread_profiles) apply_thread_profile(ThreadProfile::SmallMlp);
     for (const std::string& layer : plan.layers) {
         begin();
-        CinnTrainingOptions options = plan.cinn;
-        options.layer = layer;
-        options.schedule.steps = cinn_steps(plan, layer);
-        const CinnTrainingResult cinn = train_cinn(workspace, *train, *test, options, control);
+        const CinnTrainingResult cinn = train_cinn(workspace, *train, *test, cinn_options(plan, layer), control);
         if (!cinn.completed) return result;
         result.metrics[cinn.model_name] = workspace.manifest().models.at(cinn.model_name).checkpoints.back().metrics;
     }

@@ -37,6 +37,8 @@ DemoPlan demo_plan(DemoBudget budget);
 
 // How many steps t trains for at `layer` under the plan.
 std::int64_t cinn_steps(const DemoPlan& plan, const std::string& layer);
+// The plan's options for training t at `layer`: its layer and its step count filled in.
+CinnTrainingOptions cinn_options(const DemoPlan& plan, const std::string& layer);
 
 struct DemoStage {
     std::string name;   // "classifier", "autoencoder", "cinn-fire3", "factors"
