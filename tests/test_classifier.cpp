@@ -1,5 +1,7 @@
 #include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
 #include "core/models/classifier.h"
+#include "tests/test_support.h"
 
 #include <doctest/doctest.h>
 
@@ -90,4 +92,24 @@ TEST_CASE("a classifier configuration without batch norm recorded is the network
     CHECK_FALSE(classifier_config_from_json(recorded).batch_norm);
     config.batch_norm = false;
     CHECK_FALSE(to_json(config).contains("batch_norm"));
+}
+
+TEST_CASE("weights of a batch-norm network under a configuration without it are refused by name") {
+    test::TempDir dir;
+    ClassifierConfig plain;
+    plain.width = 0.25;
+    plain.batch_norm = false;
+    ClassifierConfig normed = plain;
+    normed.batch_norm = true;
+    // The side-car says "no batch norm" but the archive was written by the network with it: every
+    // tensor the plain network needs is there, so only the extra ones give the mismatch away.
+    save_module(*Classifier(normed), to_json(plain), dir / "classifier.pt");
+    Classifier target(plain);
+    const torch::Tensor before = target->parameters().front().clone();
+    CHECK_THROWS_WITH_AS(load_module(*target, to_json(plain), dir / "classifier.pt", torch::kCPU),
+                         doctest::Contains("no place for (conv1.1.weight"), UserError);
+    CHECK(torch::equal(target->parameters().front(), before));
+
+    save_module(*Classifier(plain), to_json(plain), dir / "matching.pt");
+    CHECK_NOTHROW(load_module(*target, to_json(plain), dir / "matching.pt", torch::kCPU));
 }

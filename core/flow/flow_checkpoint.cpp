@@ -4,7 +4,11 @@
 #include "core/errors.h"
 
 #include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
 #include <sstream>
+#include <vector>
 
 namespace inv {
 
@@ -75,14 +79,56 @@ void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json
 
 nlohmann::json read_saved_config(const std::filesystem::path& path) { return read_side_car(path).at("config"); }
 
-void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
-                 const torch::Device& device) {
-    torch::serialize::InputArchive archive = load_archive(expected_config, path, device);
+namespace {
+
+// Module::load reads the tensors the network has and ignores any others, so weights of a different
+// network (batch-norm statistics, a layer the network lacks) would load without a word. Collects the
+// tensors and sub-networks in `archive` that `module` has no place for, with their dotted names.
+void collect_unused_entries(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                            std::vector<std::string>& unused) {
+    std::set<std::string> tensors;
+    for (const auto& item : module.named_parameters(/*recurse=*/false)) tensors.insert(item.key());
+    for (const auto& item : module.named_buffers(/*recurse=*/false)) tensors.insert(item.key());
+    std::map<std::string, std::shared_ptr<torch::nn::Module>> children;
+    for (const auto& item : module.named_children()) children.emplace(item.key(), item.value());
+    for (const std::string& key : archive.keys()) {
+        torch::serialize::InputArchive child;
+        if (archive.try_read(key, child)) {
+            const auto found = children.find(key);
+            if (found == children.end()) unused.push_back(prefix + key);
+            else collect_unused_entries(*found->second, child, prefix + key + ".", unused);
+            continue;
+        }
+        c10::IValue value;
+        // Other attributes (the archive's own "training" flag) carry no weights.
+        if (archive.try_read(key, value) && value.isTensor() && tensors.count(key) == 0) unused.push_back(prefix + key);
+    }
+}
+
+}  // namespace
+
+void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::filesystem::path& path) {
+    std::vector<std::string> unused;
+    collect_unused_entries(module, archive, "", unused);
+    if (!unused.empty()) {
+        std::string listed;
+        for (std::size_t i = 0; i < unused.size() && i < 5; ++i) listed += (i ? ", " : "") + unused[i];
+        if (unused.size() > 5) listed += " and " + std::to_string(unused.size() - 5) + " more";
+        throw UserError(path.string() + " holds weights this network has no place for (" + listed +
+                        "): it was written by a different network than its configuration describes. Retrain the model, "
+                        "or restore the file that belongs with " + side_car_path(path).filename().string() + ".");
+    }
     try {
         module.load(archive);
     } catch (const c10::Error& e) {
         throw UserError(path.string() + " does not hold the weights this network needs: " + e.what_without_backtrace());
     }
+}
+
+void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
+                 const torch::Device& device) {
+    torch::serialize::InputArchive archive = load_archive(expected_config, path, device);
+    load_weights(module, archive, path);
     module.to(device);
 }
 

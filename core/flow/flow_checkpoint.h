@@ -28,6 +28,11 @@ nlohmann::json read_saved_config(const std::filesystem::path& path);
 void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,
                  const torch::Device& device);
 
+// Reads `module`'s weights from an archive read from `path` (named in errors). A tensor the
+// network lacks or lacks in the archive is a UserError, raised before anything is loaded when the
+// archive has extra entries.
+void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::filesystem::path& path);
+
 // Build the network the side-car describes and load it.
 // FNV-1a 64 of a file's bytes, in hex: the checksum side-cars record.
 std::string fnv1a_hex(const std::string& bytes);

@@ -41,7 +41,7 @@ std::int64_t TrainingRun::resume() {
     torch::serialize::InputArchive optimizer;
     archive.read("model", model);
     archive.read("optimizer", optimizer);
-    m_module.load(model);
+    load_weights(m_module, model, state_path());
     m_optimizer.load(optimizer);
     torch::Tensor step;
     torch::Tensor scale;
