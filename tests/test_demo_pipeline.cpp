@@ -59,3 +59,17 @@ TEST_CASE("the full demo gives t at logits and softmax the longest training") {
         CHECK_MESSAGE(cinn_steps(plan, layer) > hidden, layer);
     }
 }
+
+TEST_CASE("the full demo gives e's colour factors three dimensions each and the residual the rest") {
+    const DemoPlan plan = demo_plan(DemoBudget::Full);
+    const std::vector<int>& sizes = plan.factors.factor_sizes;
+    REQUIRE(sizes.size() == 4);  // residual, digit, foreground, background
+    CHECK(sizes[2] == 3);
+    CHECK(sizes[3] == 3);
+    int total = 0;
+    for (int size : sizes) total += size;
+    CHECK(total == plan.autoencoder.model.code_dim);
+    CHECK(sizes[0] > sizes[1]);
+    // The tiny plan keeps estimating the sizes from pairs, so the tests cover that path.
+    CHECK(demo_plan(DemoBudget::Tiny).factors.factor_sizes.empty());
+}
