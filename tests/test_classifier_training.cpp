@@ -151,5 +151,7 @@ TEST_CASE("a training state for another configuration is refused and nothing on 
     wider.model.width = 0.25;
     CHECK_THROWS_WITH_AS(train_classifier(workspace, *data().train, *data().test, wider, {}),
                          doctest::Contains("model.width: found 0.125, expected 0.25"), UserError);
+    CHECK_THROWS_WITH_AS(train_classifier(workspace, *data().train, *data().test, wider, {}),
+                         doctest::Contains("give the settings it was made with"), UserError);
     CHECK(read_file(state) == before);
 }
