@@ -133,10 +133,11 @@ void load_module(torch::nn::Module& module, const nlohmann::json& expected_confi
 }
 
 torch::serialize::InputArchive load_archive(const nlohmann::json& expected_config, const std::filesystem::path& path,
-                                            const torch::Device& device) {
+                                            const torch::Device& device, const std::string& mismatch_advice) {
     const nlohmann::json side_car = read_side_car(path);
     if (auto difference = first_difference(side_car.at("config"), expected_config)) {
-        throw UserError(path.string() + " was made for another configuration: " + *difference + ".");
+        throw UserError(path.string() + " was made for another configuration: " + *difference + "." +
+                        (mismatch_advice.empty() ? "" : " " + mismatch_advice));
     }
     const std::string weights = read_file(path);
     if (fnv1a_hex(weights) != side_car.at("weights_fnv1a64").get<std::string>()) {

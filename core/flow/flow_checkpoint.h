@@ -16,8 +16,9 @@ void save_module(const torch::nn::Module& module, const nlohmann::json& config, 
 void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config,
                   const std::filesystem::path& path);
 // Checks the side-car's configuration against `expected_config` and the checksum, then reads.
+// `mismatch_advice` ends the message of a configuration mismatch (what the user can do about it).
 torch::serialize::InputArchive load_archive(const nlohmann::json& expected_config, const std::filesystem::path& path,
-                                            const torch::Device& device);
+                                            const torch::Device& device, const std::string& mismatch_advice = "");
 
 std::filesystem::path side_car_path(const std::filesystem::path& path);
 // The configuration stored beside `path`; throws UserError for a missing or corrupt side-car.
@@ -33,10 +34,10 @@ void load_module(torch::nn::Module& module, const nlohmann::json& expected_confi
 // archive has extra entries.
 void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::filesystem::path& path);
 
-// Build the network the side-car describes and load it.
 // FNV-1a 64 of a file's bytes, in hex: the checksum side-cars record.
 std::string fnv1a_hex(const std::string& bytes);
 
+// Build the network the side-car describes and load it.
 ConditionalFlow load_conditional_flow(const std::filesystem::path& path, const torch::Device& device);
 FactorFlow load_factor_flow(const std::filesystem::path& path, const torch::Device& device);
 

@@ -36,15 +36,12 @@ nlohmann::json TrainingRun::state_config() const { return {{"model", m_config}, 
 
 std::int64_t TrainingRun::resume() {
     if (!std::filesystem::exists(state_path())) return 0;
-    torch::serialize::InputArchive archive;
-    try {
-        archive = load_archive(state_config(), state_path(), m_device);
-    } catch (const UserError& e) {
-        // Most often the defaults changed between versions, or an option differs from the first run.
-        throw UserError(std::string(e.what()) + " To continue that run, give the settings it was made with (\"" + m_name +
-                        "\" in " + m_workspace.manifest_path().string() + " lists them); to train with these settings, "
-                        "use a new workspace.");
-    }
+    // Most often a mismatch means the defaults changed between versions, or an option differs from
+    // the first run; a corrupt file keeps load_archive's own message.
+    torch::serialize::InputArchive archive =
+        load_archive(state_config(), state_path(), m_device,
+                     "To continue that run, give the settings it was made with (\"" + m_name + "\" in " +
+                         m_workspace.manifest_path().string() + " lists them); to train with these settings, use a new workspace.");
     torch::serialize::InputArchive model;
     torch::serialize::InputArchive optimizer;
     archive.read("model", model);
