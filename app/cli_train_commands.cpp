@@ -191,7 +191,7 @@ std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspac
 }
 
 void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
@@ -236,7 +236,7 @@ void run_train_inversion(InversionOptions& options, const GlobalOptions& global)
 }
 
 void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);

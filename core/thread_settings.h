@@ -7,8 +7,9 @@ namespace inv {
 // Thread budgets for this 2-core class of machine (docs/toolchain.md): the OpenMP pool (torch's
 // intra-op threads) and OpenBLAS must never both use 2 threads, which measured 5x slower.
 enum class ThreadProfile {
-    ConvTraining,  // convolutions: 2 OpenMP threads, OpenBLAS 1
-    SmallMlp,      // invertible networks: 1 OpenMP thread, OpenBLAS 2
+    ConvTraining,  // any training with convolutions in its step, t and e included (their steps run
+                   // the frozen Φ and E): 2 OpenMP threads, OpenBLAS 1
+    SmallMlp,      // invertible networks alone: 1 OpenMP thread, OpenBLAS 2
     Interactive,   // the GUI's worker: 1 + 1, leaving a core to the UI thread
 };
 

@@ -73,7 +73,7 @@ DemoResult prepare_colour_blind(const std::filesystem::path& demo, const std::fi
     if (!trained.completed) return result;
     result.metrics["classifier"] = {{"test_accuracy", trained.test_accuracy}};
 
-    if (plan.set_thread_profiles) apply_thread_profile(ThreadProfile::SmallMlp);
+    // t keeps the convolution profile, as in the demo: its steps run the frozen Φ and E.
     for (const std::string& layer : colour_blind_layers(plan.budget)) {
         if (on_stage) on_stage({"colour-blind " + cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
         const CinnTrainingResult cinn = train_cinn(companion, *train, *test, cinn_options(plan, layer), control);
