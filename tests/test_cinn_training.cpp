@@ -106,6 +106,21 @@ TEST_CASE("e trains on pairs with an estimated factor layout and records the swa
         load_factor_flow(reopened.resolve(reopened.manifest().models.at("factors").checkpoints.back().file), torch::kCPU);
     CHECK(loaded->config().factors.size() == 4);
 
+    // Training again after the model's folder was removed uses the new layout, not the earlier run's.
+    std::filesystem::remove_all(tiny.workspace.resolve("factors"));
+    FactorTrainingOptions fixed = options;
+    fixed.factor_sizes = {10, 2, 2, 2};
+    fixed.schedule.steps = 30;
+    const FactorTrainingResult again = train_factors(tiny.workspace, *tiny.train, *tiny.test, fixed, {});
+    CHECK(again.completed);
+    REQUIRE(again.factors.size() == 4);
+    CHECK(again.factors[0].size == 10);
+    const Workspace reread = Workspace::open(tiny.dir / "ws");
+    const ModelEntry& retrained = reread.manifest().models.at("factors");
+    CHECK(factor_flow_config_from_json(retrained.config).factors[1].size == 2);
+    REQUIRE(retrained.checkpoints.size() == 3);
+    CHECK(retrained.checkpoints.back().step == 30);
+
     TinyWorkspace other;
     other.train_classifier();
     other.train_autoencoder();

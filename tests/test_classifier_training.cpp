@@ -114,6 +114,36 @@ TEST_CASE("an interrupted classifier run resumes to the same final weights") {
     CHECK(same_weights(a, b));
 }
 
+TEST_CASE("a classifier whose folder was removed trains afresh and the manifest forgets the earlier run") {
+    test::TempDir dir;
+    Workspace workspace = fresh_workspace(dir / "ws");
+    train_classifier(workspace, *data().train, *data().test, tiny_options(), {});
+    REQUIRE(workspace.manifest().models.at("classifier").checkpoints.size() == 3);
+    std::filesystem::remove_all(workspace.resolve("classifier"));
+
+    ClassifierTrainingOptions shorter = tiny_options();
+    shorter.schedule.steps = 20;
+    shorter.schedule.learning_rate = 2e-3;
+    std::vector<std::string> messages;
+    TrainingControl control;
+    control.on_progress = [&messages](const TrainingProgress& p) {
+        if (!p.message.empty()) messages.push_back(p.message);
+    };
+    const ClassifierTrainingResult result = train_classifier(workspace, *data().train, *data().test, shorter, control);
+    CHECK(result.completed);
+    const Workspace reread = Workspace::open(dir / "ws");
+    const ModelEntry& entry = reread.manifest().models.at("classifier");
+    REQUIRE(entry.checkpoints.size() == 2);  // steps 0 and 20 of the new run, nothing of the old
+    CHECK(entry.checkpoints.back().step == 20);
+    for (const CheckpointEntry& c : entry.checkpoints) CHECK(std::filesystem::exists(workspace.resolve(c.file)));
+    CHECK(entry.config.at("training").at("learning_rate").get<double>() == doctest::Approx(2e-3));
+    CHECK(entry.checkpoints.back().metrics.at("test_accuracy").get<double>() == doctest::Approx(result.test_accuracy));
+    const bool told = std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+        return m.find("starts afresh") != std::string::npos && m.find("3 checkpoint(s)") != std::string::npos;
+    });
+    CHECK(told);
+}
+
 TEST_CASE("an injected NaN rolls the classifier back with a lower learning rate") {
     test::TempDir dir;
     Workspace workspace = fresh_workspace(dir / "ws");

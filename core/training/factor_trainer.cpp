@@ -172,8 +172,9 @@ FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& tra
     config.flow = options.flow;
     config.flow.dim = autoencoder->config().code_dim;
     const auto found = workspace.manifest().models.find(kModelName);
-    // A resumed run keeps the layout it started with; estimating again could differ.
-    config.factors = found != workspace.manifest().models.end()
+    // A resumed run keeps the layout it started with; estimating again could differ. Without a
+    // training state the run starts afresh and the manifest's entry is an earlier run's.
+    config.factors = found != workspace.manifest().models.end() && has_training_state(workspace, kModelName)
                          ? factor_flow_config_from_json(found->second.config).factors
                          : factor_layout(options, train, autoencoder, sampler);
     torch::manual_seed(options.schedule.seed);

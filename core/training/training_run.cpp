@@ -24,7 +24,7 @@ TrainingRun::TrainingRun(Workspace& workspace, std::string model_name, std::stri
       m_device(to_torch_device(control.device)) {}
 
 std::filesystem::path TrainingRun::folder() const { return m_workspace.resolve(m_name); }
-std::filesystem::path TrainingRun::state_path() const { return folder() / "train-state.pt"; }
+std::filesystem::path TrainingRun::state_path() const { return folder() / kStateFileName; }
 
 std::filesystem::path TrainingRun::checkpoint_path(std::int64_t step) const {
     char name[32];
@@ -34,8 +34,31 @@ std::filesystem::path TrainingRun::checkpoint_path(std::int64_t step) const {
 
 nlohmann::json TrainingRun::state_config() const { return {{"model", m_config}, {"kind", m_kind}}; }
 
+bool has_training_state(const Workspace& workspace, const std::string& model_name) {
+    return std::filesystem::exists(workspace.resolve(model_name) / kStateFileName);
+}
+
+void TrainingRun::forget_earlier_run() {
+    const auto found = m_workspace.manifest().models.find(m_name);
+    if (found == m_workspace.manifest().models.end()) return;
+    const std::size_t listed = found->second.checkpoints.size();
+    m_workspace.manifest().models.erase(found);
+    m_workspace.save();
+    TrainingProgress progress;
+    progress.model = m_name;
+    progress.message = "no training state in " + folder().string() + ", so this run starts afresh; the " +
+                       std::to_string(listed) + " checkpoint(s) the manifest listed from an earlier run are dropped from it";
+    m_control.report(progress);
+}
+
 std::int64_t TrainingRun::resume() {
-    if (!std::filesystem::exists(state_path())) return 0;
+    if (!std::filesystem::exists(state_path())) {
+        // The model's folder (or its state) was removed to train it again: the checkpoints the
+        // manifest still lists belong to that earlier run, and keeping them would mix its files and
+        // metrics with this run's.
+        forget_earlier_run();
+        return 0;
+    }
     // Most often a mismatch means the defaults changed between versions, or an option differs from
     // the first run; a corrupt file keeps load_archive's own message.
     torch::serialize::InputArchive archive =

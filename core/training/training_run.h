@@ -13,6 +13,11 @@
 
 namespace inv {
 
+inline constexpr const char* kStateFileName = "train-state.pt";
+
+// True when the model has a resumable training state: a run of it was started and not removed.
+bool has_training_state(const Workspace& workspace, const std::string& model_name);
+
 // The bookkeeping every trainer shares: where a model's files live in the workspace, the resumable
 // training state (weights + optimiser + step, written atomically), checkpoints recorded in the
 // manifest, and the roll-back after a non-finite loss.
@@ -23,7 +28,8 @@ public:
 
     // Loads the saved training state if there is one for this configuration; returns the step to
     // continue from (0 for a fresh run). A state for another configuration is an error that names
-    // the difference and changes nothing.
+    // the difference and changes nothing. A fresh run drops the manifest's entry for the model,
+    // which can only list the checkpoints of an earlier run whose state was removed.
     std::int64_t resume();
     void save_state(std::int64_t step);
     // Saves the weights as a checkpoint of `step` and records it (with metrics) in the manifest.
@@ -45,6 +51,7 @@ public:
 
 private:
     nlohmann::json state_config() const;
+    void forget_earlier_run();
 
     Workspace& m_workspace;
     std::string m_name;
