@@ -374,6 +374,19 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     ae->add_option("--learning-rate", autoencoder->training.schedule.learning_rate, "Adam learning rate at step 0")
         ->capture_default_str();
+    ae->add_option("--adversarial-weight", autoencoder->training.adversarial_weight,
+                   "Weight of the optional PatchGAN term (relative to the reconstruction loss's gradient at the decoder's "
+                   "last layer); 0: off")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
+    ae->add_option("--adversarial-start", autoencoder->training.adversarial_start,
+                   "Step from which the PatchGAN term trains (a warm-up on reconstruction alone comes first)")
+        ->check(CLI::Range(0, 10000000))
+        ->capture_default_str();
+    ae->add_option("--discriminator-channels", autoencoder->training.discriminator_channels,
+                   "Channels of the patch discriminator's first layer")
+        ->check(CLI::Range(1, 1024))
+        ->capture_default_str();
     ae->add_option("--kl-weight", autoencoder->training.kl_weight, "Weight of the KL term")->capture_default_str();
     ae->add_option("--loss", autoencoder->training.reconstruction_loss,
                    "Reconstruction loss: l2 (learns thin strokes about twice as fast in a short budget) or l1 (the paper's)")

@@ -1,6 +1,8 @@
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
+#include "core/flow/flow_checkpoint.h"
 #include "core/models/autoencoder.h"
+#include "core/models/patch_discriminator.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "tests/tiny_workspace.h"
@@ -77,4 +79,85 @@ TEST_CASE("autoencoder training records reconstruction and colour quality and th
     // Training reduces the reconstruction error from the untrained network's.
     CHECK(entry.checkpoints.back().metrics["reconstruction_l1"].get<double>() <
           entry.checkpoints.front().metrics["reconstruction_l1"].get<double>());
+}
+
+TEST_CASE("the patch discriminator gives one logit per patch and the hinge losses vanish where the margins hold") {
+    torch::manual_seed(6);
+    PatchDiscriminator small(3, 8, 2);
+    CHECK(small->forward(torch::rand({2, 3, 32, 32}) * 2 - 1).sizes() == torch::IntArrayRef{2, 1, 6, 6});
+    PatchDiscriminator large(3, 8, 3);
+    CHECK(large->forward(torch::rand({1, 3, 64, 64}) * 2 - 1).sizes() == torch::IntArrayRef{1, 1, 6, 6});
+    CHECK_THROWS_AS(PatchDiscriminator(3, 0, 2), UserError);
+
+    const torch::Tensor confident_real = torch::full({2, 1, 3, 3}, 2.0);
+    const torch::Tensor confident_fake = torch::full({2, 1, 3, 3}, -2.0);
+    CHECK(discriminator_hinge_loss(confident_real, confident_fake).item<double>() == 0.0);
+    const torch::Tensor undecided = torch::zeros({2, 1, 3, 3});
+    CHECK(discriminator_hinge_loss(undecided, undecided).item<double>() == doctest::Approx(1.0));
+    CHECK(generator_hinge_loss(confident_fake).item<double>() == doctest::Approx(2.0));
+}
+
+namespace {
+
+AutoencoderTrainingOptions adversarial_options() {
+    AutoencoderTrainingOptions options;
+    options.model.code_dim = 16;
+    options.model.width = 0.125;
+    options.schedule = {30, 8, 1e-3};
+    options.adversarial_weight = 0.5;
+    options.adversarial_start = 10;
+    options.discriminator_channels = 8;
+    return options;
+}
+
+std::vector<torch::Tensor> final_weights(const Workspace& workspace) {
+    const ModelEntry& entry = workspace.manifest().models.at("autoencoder");
+    Autoencoder model(autoencoder_config_from_json(entry.config));
+    load_module(*model, entry.config, workspace.resolve(entry.checkpoints.back().file), torch::kCPU);
+    return model->parameters();
+}
+
+bool same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    if (a.size() != b.size() || a.empty()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("the PatchGAN term trains after its warm-up is recorded changes the decoder and resumes to the same weights") {
+    at::set_num_threads(1);
+    test::TinyWorkspace straight;
+    const AutoencoderTrainingResult result = inv::train_autoencoder(straight.workspace, *straight.train, *straight.test,
+                                                                     adversarial_options(), {});
+    CHECK(result.completed);
+    const ModelEntry& entry = straight.workspace.manifest().models.at("autoencoder");
+    CHECK(entry.config.at("training").at("adversarial").at("weight").get<double>() == doctest::Approx(0.5));
+    CHECK(entry.config.at("training").at("adversarial").at("start").get<std::int64_t>() == 10);
+    for (const torch::Tensor& p : final_weights(straight.workspace)) CHECK(torch::isfinite(p).all().item<bool>());
+
+    // The same run without the term ends elsewhere: the term reaches the decoder.
+    test::TinyWorkspace plain;
+    AutoencoderTrainingOptions without = adversarial_options();
+    without.adversarial_weight = 0.0;
+    inv::train_autoencoder(plain.workspace, *plain.train, *plain.test, without, {});
+    CHECK_FALSE(plain.workspace.manifest().models.at("autoencoder").config.at("training").contains("adversarial"));
+    CHECK_FALSE(same(final_weights(plain.workspace), final_weights(straight.workspace)));
+
+    // Stopped after the warm-up, then resumed: the discriminator comes back with the state.
+    test::TinyWorkspace interrupted;
+    int reports = 0;
+    TrainingControl stop_early;
+    stop_early.on_progress = [&reports](const TrainingProgress&) { ++reports; };
+    stop_early.stop_requested = [&reports] { return reports >= 16; };
+    const AutoencoderTrainingResult first = inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test,
+                                                                    adversarial_options(), stop_early);
+    CHECK_FALSE(first.completed);
+    CHECK(first.steps_done > 10);
+    const AutoencoderTrainingResult rest = inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test,
+                                                                   adversarial_options(), {});
+    CHECK(rest.completed);
+    CHECK(same(final_weights(interrupted.workspace), final_weights(straight.workspace)));
 }

@@ -103,4 +103,13 @@ Posterior AutoencoderImpl::encode(const torch::Tensor& images) {
 
 torch::Tensor AutoencoderImpl::decode(const torch::Tensor& codes) { return m_decoder->forward(codes); }
 
+torch::Tensor AutoencoderImpl::output_layer_weight() const {
+    // Parameters come in the order the layers were added; the last 4-d one is the last convolution's.
+    const std::vector<torch::Tensor> parameters = m_decoder->parameters();
+    for (auto p = parameters.rbegin(); p != parameters.rend(); ++p) {
+        if (p->dim() == 4) return *p;
+    }
+    throw std::logic_error("the decoder has no convolution");
+}
+
 }  // namespace inv

@@ -26,6 +26,9 @@ public:
     Posterior encode(const torch::Tensor& images);
     torch::Tensor decode(const torch::Tensor& codes);
     const AutoencoderConfig& config() const { return m_config; }
+    // The weight of the decoder's last convolution, the one that writes the image: the adversarial
+    // term's weight is set from gradient norms there.
+    torch::Tensor output_layer_weight() const;
 
 private:
     AutoencoderConfig m_config;

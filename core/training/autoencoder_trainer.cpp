@@ -1,6 +1,7 @@
 #include "core/training/autoencoder_trainer.h"
 
 #include "core/errors.h"
+#include "core/models/patch_discriminator.h"
 #include "core/torch_device.h"
 #include "core/training/workspace_models.h"
 #include "core/training/batches.h"
@@ -121,7 +122,25 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
         }
         config["training"]["second_domain"] = options.second_domain->name();
     }
+    const bool adversarial = options.adversarial_weight > 0.0;
+    if (options.adversarial_weight < 0.0 || options.adversarial_start < 0 || options.discriminator_channels < 1) {
+        throw UserError("the adversarial term needs a weight of 0 or more, a start step of 0 or more and at least one "
+                        "discriminator channel; got " + std::to_string(options.adversarial_weight) + ", " +
+                        std::to_string(options.adversarial_start) + ", " + std::to_string(options.discriminator_channels) + ".");
+    }
+    // Absent means no adversarial term, as in every autoencoder made before the option.
+    if (adversarial) {
+        config["training"]["adversarial"] = {{"weight", options.adversarial_weight},
+                                             {"start", options.adversarial_start},
+                                             {"discriminator_channels", options.discriminator_channels}};
+    }
+    // Small images get two halvings (32 pixels: 6x6 patches of about 22 pixels), larger ones three.
+    PatchDiscriminator discriminator(options.model.image_channels, options.discriminator_channels,
+                                     options.model.image_size >= 64 ? 3 : 2);
+    discriminator->to(device);
+    FusedAdam discriminator_optimizer(discriminator->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
+    if (adversarial) run.add_companion("discriminator", *discriminator, discriminator_optimizer);
     std::optional<Classifier> classifier;
     if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
     // A user's model may classify other things than the data set's labels: then its accuracy on
@@ -144,7 +163,23 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor difference = reconstruction - batch.images;
             const torch::Tensor error = squared ? difference.pow(2) : difference.abs();
-            return error.sum({1, 2, 3}).mean() + options.kl_weight * posterior.kl().mean();
+            const torch::Tensor reconstruction_loss = error.sum({1, 2, 3}).mean();
+            const torch::Tensor loss = reconstruction_loss + options.kl_weight * posterior.kl().mean();
+            if (!adversarial || step < options.adversarial_start) return loss;
+            // The discriminator's step first, on this batch, at the autoencoder's learning rate.
+            discriminator->train();
+            discriminator_optimizer.set_lr(optimizer.lr());
+            const torch::Tensor discriminator_loss =
+                discriminator_hinge_loss(discriminator->forward(batch.images), discriminator->forward(reconstruction.detach()));
+            discriminator_optimizer.zero_grad();
+            discriminator_loss.backward();
+            discriminator_optimizer.step();
+            const torch::Tensor fool = generator_hinge_loss(discriminator->forward(reconstruction));
+            const torch::Tensor last = model->output_layer_weight();
+            const torch::Tensor reconstruction_gradient = torch::autograd::grad({reconstruction_loss}, {last}, {}, true)[0];
+            const torch::Tensor fool_gradient = torch::autograd::grad({fool}, {last}, {}, true)[0];
+            const torch::Tensor balance = (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
+            return loss + options.adversarial_weight * balance * fool;
         },
         [&] {
             last = evaluate(model, test, classifier, device);

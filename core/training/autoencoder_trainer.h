@@ -21,6 +21,14 @@ struct AutoencoderTrainingOptions {
     // still reads: in 1000 steps 64 % of reconstructions were classified right with L2 against 29 %
     // with L1 (docs/benchmarks.md).
     std::string reconstruction_loss = "l2";
+    // The optional PatchGAN term (method.md §3), off at weight 0. From step `adversarial_start` on,
+    // a patch discriminator learns to tell images from reconstructions (hinge loss) and the
+    // decoder also learns to fool it. As in the paper's code, the term's weight is
+    // adversarial_weight x the ratio of the reconstruction loss's gradient norm to its own at the
+    // decoder's last layer, so it stays in proportion to the reconstruction term as both change.
+    double adversarial_weight = 0.0;
+    std::int64_t adversarial_start = 2000;
+    int discriminator_channels = 32;  // of its first layer; each halving doubles them
     // A second domain's training images (same size), half of every batch: an autoencoder that can
     // draw both, so that domain shift's samples show the layers and not the autoencoder's limits.
     std::shared_ptr<const ImageDataset> second_domain;

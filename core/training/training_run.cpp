@@ -71,6 +71,14 @@ std::int64_t TrainingRun::resume() {
     archive.read("optimizer", optimizer);
     load_weights(m_module, model, state_path());
     m_optimizer.load(optimizer);
+    for (const Companion& companion : m_companions) {
+        torch::serialize::InputArchive companion_model;
+        torch::serialize::InputArchive companion_optimizer;
+        archive.read(companion.name + ".model", companion_model);
+        archive.read(companion.name + ".optimizer", companion_optimizer);
+        load_weights(*companion.module, companion_model, state_path());
+        companion.optimizer->load(companion_optimizer);
+    }
     torch::Tensor step;
     torch::Tensor scale;
     archive.read("step", step);
@@ -87,9 +95,21 @@ void TrainingRun::save_state(std::int64_t step) {
     m_optimizer.save(optimizer);
     archive.write("model", model);
     archive.write("optimizer", optimizer);
+    for (const Companion& companion : m_companions) {
+        torch::serialize::OutputArchive companion_model;
+        torch::serialize::OutputArchive companion_optimizer;
+        companion.module->save(companion_model);
+        companion.optimizer->save(companion_optimizer);
+        archive.write(companion.name + ".model", companion_model);
+        archive.write(companion.name + ".optimizer", companion_optimizer);
+    }
     archive.write("step", torch::tensor(step, torch::kLong));
     archive.write("learning_rate_scale", torch::tensor(m_learning_rate_scale, torch::kDouble));
     save_archive(archive, state_config(), state_path());
+}
+
+void TrainingRun::add_companion(const std::string& name, torch::nn::Module& module, FusedAdam& optimizer) {
+    m_companions.push_back({name, &module, &optimizer});
 }
 
 const std::vector<CheckpointEntry>& TrainingRun::checkpoints() const {

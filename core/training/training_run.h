@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace inv {
 
@@ -37,6 +38,10 @@ public:
     // After a non-finite loss: reloads the last saved state and halves the learning-rate scale;
     // returns the step to continue from. Throws UserError after `max_rollbacks` roll-backs.
     std::int64_t roll_back(std::int64_t failed_step, int max_rollbacks);
+    // A second network trained alongside the model (the autoencoder's discriminator). It is saved
+    // with the training state only, never as a checkpoint, so that a resumed run continues it too.
+    // Register companions before resume().
+    void add_companion(const std::string& name, torch::nn::Module& module, FusedAdam& optimizer);
     // 1, halved by every roll-back; trainers multiply their learning-rate schedule by it. Saved with
     // the state.
     double learning_rate_scale() const { return m_learning_rate_scale; }
@@ -63,6 +68,12 @@ private:
     torch::Device m_device;
     int m_rollbacks = 0;
     double m_learning_rate_scale = 1.0;
+    struct Companion {
+        std::string name;
+        torch::nn::Module* module;
+        FusedAdam* optimizer;
+    };
+    std::vector<Companion> m_companions;
 };
 
 struct LoopResult {
