@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/training/colour_blind_companion.h"
 #include "core/training/demo_pipeline.h"
 #include "core/training/workspace_models.h"
 #include "tests/test_support.h"
@@ -48,6 +49,18 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
                          doctest::Contains("--budget tiny"), UserError);
 }
 
+TEST_CASE("every demo trains t for five layers or more from input to softmax and its colour-blind companion compares layers it has") {
+    for (const DemoBudget budget : {DemoBudget::Tiny, DemoBudget::Full}) {
+        const DemoPlan plan = demo_plan(budget);
+        CHECK(plan.layers.size() >= 5);
+        CHECK(plan.layers.front() == "input");
+        CHECK(plan.layers.back() == "softmax");
+        for (const std::string& layer : colour_blind_layers(budget)) {
+            CHECK_MESSAGE(std::find(plan.layers.begin(), plan.layers.end(), layer) != plan.layers.end(), layer);
+        }
+    }
+}
+
 TEST_CASE("the full demo gives t at logits and softmax the longest training") {
     const DemoPlan plan = demo_plan(DemoBudget::Full);
     std::int64_t hidden = 0;
@@ -60,7 +73,7 @@ TEST_CASE("the full demo gives t at logits and softmax the longest training") {
     }
 }
 
-TEST_CASE("the full demo gives e's colour factors three dimensions each and the residual the rest") {
+TEST_CASE("the full demo gives e's colour factors three dimensions each and the digit most of the rest") {
     const DemoPlan plan = demo_plan(DemoBudget::Full);
     const std::vector<int>& sizes = plan.factors.factor_sizes;
     REQUIRE(sizes.size() == 4);  // residual, digit, foreground, background
@@ -69,7 +82,8 @@ TEST_CASE("the full demo gives e's colour factors three dimensions each and the 
     int total = 0;
     for (int size : sizes) total += size;
     CHECK(total == plan.autoencoder.model.code_dim);
-    CHECK(sizes[0] > sizes[1]);
+    CHECK(sizes[1] > sizes[0]);
+    CHECK(sizes[0] >= 8);  // the residual keeps room for what no pair shares
     // The tiny plan keeps estimating the sizes from pairs, so the tests cover that path.
     CHECK(demo_plan(DemoBudget::Tiny).factors.factor_sizes.empty());
 }
