@@ -135,10 +135,16 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
                                              {"discriminator_channels", options.discriminator_channels}};
     }
     // Small images get two halvings (32 pixels: 6x6 patches of about 22 pixels), larger ones three.
-    PatchDiscriminator discriminator(options.model.image_channels, options.discriminator_channels,
-                                     options.model.image_size >= 64 ? 3 : 2);
-    discriminator->to(device);
-    FusedAdam discriminator_optimizer(discriminator->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
+    // Without the term the discriminator has no parameters to build or train.
+    PatchDiscriminator discriminator{nullptr};
+    std::vector<torch::Tensor> discriminator_parameters;
+    if (adversarial) {
+        discriminator = PatchDiscriminator(options.model.image_channels, options.discriminator_channels,
+                                           options.model.image_size >= 64 ? 3 : 2);
+        discriminator->to(device);
+        discriminator_parameters = discriminator->parameters();
+    }
+    FusedAdam discriminator_optimizer(discriminator_parameters, {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     if (adversarial) run.add_companion("discriminator", *discriminator, discriminator_optimizer);
     std::optional<Classifier> classifier;
