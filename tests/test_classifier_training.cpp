@@ -61,6 +61,15 @@ bool same_weights(Classifier& a, Classifier& b) {
     return !pa.empty();
 }
 
+// A control that keeps every event line (checkpoint, roll-back, fresh start) the trainer reports.
+TrainingControl recording_messages(std::vector<std::string>& messages) {
+    TrainingControl control;
+    control.on_progress = [&messages](const TrainingProgress& p) {
+        if (!p.message.empty()) messages.push_back(p.message);
+    };
+    return control;
+}
+
 }  // namespace
 
 TEST_CASE("checkpoints follow a logarithmic schedule") {
@@ -125,10 +134,7 @@ TEST_CASE("a classifier whose folder was removed trains afresh and the manifest 
     shorter.schedule.steps = 20;
     shorter.schedule.learning_rate = 2e-3;
     std::vector<std::string> messages;
-    TrainingControl control;
-    control.on_progress = [&messages](const TrainingProgress& p) {
-        if (!p.message.empty()) messages.push_back(p.message);
-    };
+    const TrainingControl control = recording_messages(messages);
     const ClassifierTrainingResult result = train_classifier(workspace, *data().train, *data().test, shorter, control);
     CHECK(result.completed);
     const Workspace reread = Workspace::open(dir / "ws");
@@ -150,10 +156,7 @@ TEST_CASE("an injected NaN rolls the classifier back with a lower learning rate"
     ClassifierTrainingOptions options = tiny_options();
     options.schedule.inject_nan_at = 7;
     std::vector<std::string> messages;
-    TrainingControl control;
-    control.on_progress = [&messages](const TrainingProgress& p) {
-        if (!p.message.empty()) messages.push_back(p.message);
-    };
+    const TrainingControl control = recording_messages(messages);
     const ClassifierTrainingResult result = train_classifier(workspace, *data().train, *data().test, options, control);
     CHECK(result.completed);
     CHECK(result.rollbacks == 1);
