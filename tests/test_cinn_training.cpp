@@ -4,11 +4,14 @@
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
+#include "core/training/batches.h"
 #include "core/training/factor_trainer.h"
 #include "tests/test_support.h"
 #include "tests/tiny_workspace.h"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 using namespace inv;
 using inv::test::TinyWorkspace;
@@ -127,4 +130,23 @@ TEST_CASE("e trains on pairs with an estimated factor layout and records the swa
     options.factor_sizes = {1, 2};
     CHECK_THROWS_WITH_AS(train_factors(other.workspace, *other.train, *other.test, options, {}),
                          doctest::Contains("expected 4 factor sizes"), UserError);
+}
+
+TEST_CASE("Checkpoint measures draw their test images from every class of a split ordered by class") {
+    // The npm digits' test split lists its images class by class, so its first 500 are 0s, 1s and
+    // a few 2s: measures taken on them would say nothing about the other digits.
+    const auto test = make_color_dataset(load_source_images(DatasetKind::ColorMnist, test::data_root()), Split::Test, 0);
+    REQUIRE(test->label(0) == 0);
+    REQUIRE(test->label(499) <= 2);
+
+    const std::vector<std::size_t> chosen = evaluation_indices(*test, 500);
+    CHECK(chosen.size() == 500);
+    CHECK(std::is_sorted(chosen.begin(), chosen.end()));
+    CHECK(std::adjacent_find(chosen.begin(), chosen.end()) == chosen.end());
+    CHECK(chosen.back() < test->size());
+    std::vector<int> per_class(10, 0);
+    for (std::size_t index : chosen) ++per_class.at(static_cast<std::size_t>(test->label(index)));
+    for (int count : per_class) CHECK(count >= 25);
+    CHECK(evaluation_indices(*test, 500) == chosen);
+    CHECK(evaluation_indices(*test, 100000).size() == test->size());
 }

@@ -28,15 +28,18 @@ AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::o
     double background_error = 0.0;
     std::int64_t correct = 0;
     std::int64_t labelled = 0;
-    const std::size_t count = std::min(kEvaluationImages, test.size());
+    const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
+    const std::size_t count = chosen.size();
     for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch)).to(device);
+        const std::vector<std::size_t> part(chosen.begin() + static_cast<long>(start),
+                                            chosen.begin() + static_cast<long>(std::min(count, start + kEvaluationBatch)));
+        const ImageBatch batch = dataset_samples(test, part).to(device);
         const torch::Tensor reconstruction = model->decode(model->encode(batch.images).mean);
         quality.reconstruction_l1 += (reconstruction - batch.images).abs().mean().item<double>() * batch.labels.size(0);
         if (coloured) {
             const torch::Tensor reconstruction_on_cpu = reconstruction.to(torch::kCPU);
             for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
-                const std::size_t index = start + static_cast<std::size_t>(i);
+                const std::size_t index = part[static_cast<std::size_t>(i)];
                 const std::vector<float> coverage = coloured->coverage(index);
                 foreground_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->foreground(index), ColourRegion::Foreground);
                 background_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->background(index), ColourRegion::Background);

@@ -2,10 +2,15 @@
 
 #include "core/color_dataset.h"
 #include "core/random.h"
+#include "core/sample_grid.h"
 #include "core/tensor_image.h"
+
+#include <algorithm>
 
 namespace inv {
 namespace {
+
+constexpr std::uint64_t kEvaluationSelectionSeed = 0xE7A1ull;
 
 ImageBatch stack(const ImageDataset& dataset, const std::vector<ImageSample>& samples) {
     std::vector<std::int64_t> labels;
@@ -50,6 +55,16 @@ ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::
         samples.push_back(coloured->compose(indices[i], foreground, background));
     }
     return shifted(stack(dataset, samples), key, max_shift);
+}
+
+ImageBatch dataset_samples(const ImageDataset& dataset, const std::vector<std::size_t>& indices) {
+    return gather(dataset, indices);
+}
+
+std::vector<std::size_t> evaluation_indices(const ImageDataset& test, std::size_t count) {
+    std::vector<std::size_t> indices = pick_sample_indices(test.size(), std::min(count, test.size()), kEvaluationSelectionSeed);
+    std::sort(indices.begin(), indices.end());
+    return indices;
 }
 
 ImageBatch dataset_range(const ImageDataset& dataset, std::size_t begin, std::size_t end) {

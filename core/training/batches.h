@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace inv {
 
@@ -29,5 +30,12 @@ ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::
                           bool fresh_colours = true, int max_shift = 0);
 // Samples [begin, end) of a data set, in order.
 ImageBatch dataset_range(const ImageDataset& dataset, std::size_t begin, std::size_t end);
+// The samples at `indices`, in that order.
+ImageBatch dataset_samples(const ImageDataset& dataset, const std::vector<std::size_t>& indices);
+// The test images a trainer measures its checkpoints on when the whole split would cost too much:
+// `count` of them (or all, if fewer), drawn across the split with a fixed seed, the same ones at
+// every checkpoint. A split may be ordered by class (the npm digits' test split is), so its first
+// images would be a few classes only.
+std::vector<std::size_t> evaluation_indices(const ImageDataset& test, std::size_t count);
 
 }  // namespace inv

@@ -36,9 +36,12 @@ CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string
     CinnQuality quality;
     double agreement = 0.0;
     double input_error = 0.0;
-    const std::size_t count = std::min(kEvaluationImages, test.size());
+    const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
+    const std::size_t count = chosen.size();
     for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, std::min(count, start + kEvaluationBatch)).to(device);
+        const std::vector<std::size_t> part(chosen.begin() + static_cast<long>(start),
+                                            chosen.begin() + static_cast<long>(std::min(count, start + kEvaluationBatch)));
+        const ImageBatch batch = dataset_samples(test, part).to(device);
         const torch::Tensor z = frozen.classifier->representation(batch.images, layer);
         const torch::Tensor code = frozen.autoencoder->encode(batch.images).sample();
         const torch::Tensor v = t->forward(code, z).value;

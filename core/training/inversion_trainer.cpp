@@ -19,7 +19,7 @@ double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::st
     torch::NoGradGuard no_grad;
     const bool was_training = decoder->is_training();
     decoder->eval();
-    const ImageBatch batch = dataset_range(test, 0, std::min(kEvaluationImages, test.size())).to(device);
+    const ImageBatch batch = dataset_samples(test, evaluation_indices(test, kEvaluationImages)).to(device);
     const double mse = (decoder->forward(classifier->representation(batch.images, layer)) - batch.images).pow(2).mean().item<double>();
     decoder->train(was_training);
     return mse;
