@@ -136,7 +136,7 @@ void run_report(ReportOptions options, const GlobalOptions& global) {
 }
 
 void run_sample(SampleOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = options.request.inputs_from.empty() ? workspace_test_set(workspace, global)
                                                           : foreign_test_set(options.request.inputs_from, workspace, global);

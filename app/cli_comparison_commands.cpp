@@ -28,7 +28,7 @@ struct DomainShiftOptions {
 };
 
 void run_compare(CompareOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     const Workspace first = Workspace::open(options.workspace);
     const Workspace second = Workspace::open(options.with);
     const auto test = options.request.samples.inputs_from.empty() ? workspace_test_set(first, global)
@@ -47,7 +47,7 @@ void run_compare(CompareOptions options, const GlobalOptions& global) {
 }
 
 void run_domain_shift(DomainShiftOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto native = workspace_test_set(workspace, global);
     const auto foreign = foreign_test_set(options.request.inputs_from, workspace, global);

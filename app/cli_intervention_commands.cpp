@@ -42,7 +42,7 @@ struct AttackOptions {
 };
 
 void run_edit(EditOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     if (options.from_index >= 0) options.request.from_index = static_cast<std::size_t>(options.from_index);
     if ((options.index >= 0) == !options.image.empty()) throw UserError("give the image to edit: --index N (a test image) or --image FILE.");
     if (options.index >= 0) options.request.index = static_cast<std::size_t>(options.index);
@@ -60,7 +60,7 @@ void run_edit(EditOptions options, const GlobalOptions& global) {
 }
 
 void run_mix(const MixOptions& options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     const Workspace workspace = Workspace::open(options.workspace);
     const auto test = workspace_test_set(workspace, global);
     const ImageMix mix = mix_images(workspace, *test, options.request, global.compute_device());
@@ -74,7 +74,7 @@ void run_mix(const MixOptions& options, const GlobalOptions& global) {
 }
 
 void run_attack(AttackOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     if (options.epsilon >= 0 && options.epsilon_255 >= 0) throw UserError("give --eps or --eps-255, not both.");
     if (options.epsilon_255 >= 0) options.request.epsilon = epsilon_from_255(options.epsilon_255);
     else if (options.epsilon >= 0) options.request.epsilon = options.epsilon;

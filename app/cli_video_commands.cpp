@@ -33,7 +33,7 @@ struct ClipOptions {
 };
 
 void run_video(VideoOptions options, const GlobalOptions& global) {
-    apply_thread_profile(ThreadProfile::SmallMlp);
+    apply_thread_profile(ThreadProfile::Figures);
     install_stop_signal_handlers();
     if ((options.index >= 0) == !options.image.empty()) throw UserError("give the fixed image: --index N (a test image) or --image FILE.");
     const Workspace workspace = Workspace::open(options.workspace);

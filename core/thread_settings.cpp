@@ -24,7 +24,8 @@ ThreadCounts thread_counts_for(ThreadProfile profile) {
     switch (profile) {
         case ThreadProfile::ConvTraining: return {2, 1};
         case ThreadProfile::SmallMlp: return {1, 2};
-        case ThreadProfile::Interactive: return {1, 1};
+        case ThreadProfile::Interactive:
+        case ThreadProfile::Figures: return {1, 1};
     }
     return {1, 1};
 }

@@ -11,6 +11,9 @@ enum class ThreadProfile {
                    // the frozen Φ and E): 2 OpenMP threads, OpenBLAS 1
     SmallMlp,      // invertible networks alone: 1 OpenMP thread, OpenBLAS 2
     Interactive,   // the GUI's worker: 1 + 1, leaving a core to the UI thread
+    Figures,       // command-line figures the GUI also draws: the worker's 1 + 1, because OpenBLAS
+                   // split over two threads rounds some sums differently (a pixel off by one), and
+                   // an export's "reproduce" command must remake it byte for byte
 };
 
 struct ThreadCounts {
