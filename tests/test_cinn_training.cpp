@@ -149,4 +149,12 @@ TEST_CASE("Checkpoint measures draw their test images from every class of a spli
     for (int count : per_class) CHECK(count >= 25);
     CHECK(evaluation_indices(*test, 500) == chosen);
     CHECK(evaluation_indices(*test, 100000).size() == test->size());
+
+    // The evaluators take them in batches: every index once, in order.
+    const std::vector<std::vector<std::size_t>> batches = in_batches(chosen, 300);
+    REQUIRE(batches.size() == 2);
+    CHECK(batches[0].size() == 300);
+    std::vector<std::size_t> joined = batches[0];
+    joined.insert(joined.end(), batches[1].begin(), batches[1].end());
+    CHECK(joined == chosen);
 }

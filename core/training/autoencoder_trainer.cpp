@@ -30,9 +30,7 @@ AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::o
     std::int64_t labelled = 0;
     const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
     const std::size_t count = chosen.size();
-    for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const std::vector<std::size_t> part(chosen.begin() + static_cast<long>(start),
-                                            chosen.begin() + static_cast<long>(std::min(count, start + kEvaluationBatch)));
+    for (const std::vector<std::size_t>& part : in_batches(chosen, kEvaluationBatch)) {
         const ImageBatch batch = dataset_samples(test, part).to(device);
         const torch::Tensor reconstruction = model->decode(model->encode(batch.images).mean);
         quality.reconstruction_l1 += (reconstruction - batch.images).abs().mean().item<double>() * batch.labels.size(0);

@@ -67,6 +67,15 @@ std::vector<std::size_t> evaluation_indices(const ImageDataset& test, std::size_
     return indices;
 }
 
+std::vector<std::vector<std::size_t>> in_batches(const std::vector<std::size_t>& indices, std::size_t batch_size) {
+    std::vector<std::vector<std::size_t>> batches;
+    for (std::size_t start = 0; start < indices.size(); start += batch_size) {
+        const std::size_t end = std::min(indices.size(), start + batch_size);
+        batches.emplace_back(indices.begin() + static_cast<long>(start), indices.begin() + static_cast<long>(end));
+    }
+    return batches;
+}
+
 ImageBatch dataset_range(const ImageDataset& dataset, std::size_t begin, std::size_t end) {
     std::vector<std::size_t> indices;
     for (std::size_t i = begin; i < end && i < dataset.size(); ++i) indices.push_back(i);

@@ -37,5 +37,7 @@ ImageBatch dataset_samples(const ImageDataset& dataset, const std::vector<std::s
 // every checkpoint. A split may be ordered by class (the npm digits' test split is), so its first
 // images would be a few classes only.
 std::vector<std::size_t> evaluation_indices(const ImageDataset& test, std::size_t count);
+// `indices` cut into consecutive runs of at most `batch_size`, in order.
+std::vector<std::vector<std::size_t>> in_batches(const std::vector<std::size_t>& indices, std::size_t batch_size);
 
 }  // namespace inv

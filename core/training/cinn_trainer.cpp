@@ -38,9 +38,7 @@ CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string
     double input_error = 0.0;
     const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
     const std::size_t count = chosen.size();
-    for (std::size_t start = 0; start < count; start += kEvaluationBatch) {
-        const std::vector<std::size_t> part(chosen.begin() + static_cast<long>(start),
-                                            chosen.begin() + static_cast<long>(std::min(count, start + kEvaluationBatch)));
+    for (const std::vector<std::size_t>& part : in_batches(chosen, kEvaluationBatch)) {
         const ImageBatch batch = dataset_samples(test, part).to(device);
         const torch::Tensor z = frozen.classifier->representation(batch.images, layer);
         const torch::Tensor code = frozen.autoencoder->encode(batch.images).sample();
