@@ -69,6 +69,24 @@ nlohmann::json run(const Size& size, int steps, int repeats, const torch::Device
         step_ms.push_back(1000.0 * seconds_since(start) / steps);
     }
 
+    // The optimiser's share of a step, and what a flat parameter buffer would add to it: every
+    // gradient copied into one flat buffer (or accumulated into views of one) before one fused pass.
+    std::vector<torch::Tensor> gradients;
+    for (const torch::Tensor& p : t->parameters()) gradients.push_back(p.grad().reshape({-1}));
+    torch::Tensor flat_gradients = torch::empty({0}, options);
+    std::vector<double> optimizer_ms;
+    std::vector<double> flat_copy_ms;
+    for (int r = 0; r < repeats; ++r) {
+        auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < steps; ++i) optimizer.step();
+        sync();
+        optimizer_ms.push_back(1000.0 * seconds_since(start) / steps);
+        start = std::chrono::steady_clock::now();
+        for (int i = 0; i < steps; ++i) torch::cat_out(flat_gradients, at::TensorList(gradients));
+        sync();
+        flat_copy_ms.push_back(1000.0 * seconds_since(start) / steps);
+    }
+
     t->eval();
     std::vector<double> sample_ms;
     {
@@ -84,7 +102,8 @@ nlohmann::json run(const Size& size, int steps, int repeats, const torch::Device
             sample_ms.push_back(1000.0 * seconds_since(start) / steps);
         }
     }
-    return {{"size", size.name}, {"train_step_ms", median(step_ms)}, {"sample_ms", median(sample_ms)},
+    return {{"size", size.name}, {"train_step_ms", median(step_ms)}, {"optimizer_step_ms", median(optimizer_ms)},
+            {"flat_gradient_copy_ms", median(flat_copy_ms)}, {"sample_ms", median(sample_ms)},
             {"steps_per_s", 1000.0 / median(step_ms)}};
 }
 

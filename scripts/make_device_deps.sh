@@ -3,7 +3,7 @@
 # .devdeps/deps.tar.xz: a static OpenCV (core, imgproc, imgcodecs with PNG only) built here from
 # Debian's source package, the header-only libraries with their CMake configs, static zlib, and the
 # offline data sets. Run on the Debian 12 development machine after scripts/setup.sh; takes about
-# 25 minutes the first time (OpenCV), seconds after. .devdeps/ is not committed.
+# 6 minutes the first time (OpenCV), seconds after. .devdeps/ is not committed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=${INVARIANCES_DEVDEPS_WORK:-/tmp/invariances-devdeps}
@@ -13,9 +13,11 @@ mkdir -p "$work" .devdeps
 if [ ! -f "$work/opencv-install/lib/libopencv_core.a" ]; then
   src="$work/src"
   mkdir -p "$src/lists/partial"
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    > "$src/sources"
-  apt_options="-o Dir::Etc::sourcelist=$src/sources -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$src/lists"
+  # apt reads Dir::Etc::sourcelist in the one-line format whatever the file's name (the deb822
+  # "Types:" form is read only from *.sources files in a parts folder).
+  printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main\n' \
+    > "$src/sources.list"
+  apt_options="-o Dir::Etc::sourcelist=$src/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$src/lists"
   apt-get $apt_options update
   (cd "$src" && apt-get $apt_options source --download-only opencv && tar xf opencv_*.orig.tar.xz)
   cmake -S "$src"/opencv-4.* -B "$work/opencv-build" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -1,6 +1,6 @@
-// The CPU/CUDA choice. Tests marked "on CUDA" check that the networks train and analyse on a GPU
-// and agree with the CPU; on a machine without CUDA they say so and check nothing else (the
-// device machine's script runs them: docs/benchmarks.md).
+// The CPU/CUDA choice. Test cases in the "cuda" suite check that the networks train and analyse on
+// a GPU and agree with the CPU; where this LibTorch or machine has no CUDA, doctest reports them as
+// skipped (scripts/device_check.sh runs them on a GPU machine: docs/benchmarks.md).
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/invariance_samples.h"
@@ -21,11 +21,9 @@ using namespace inv;
 
 namespace {
 
-bool skip_without_cuda() {
-    if (cuda_available()) return false;
-    MESSAGE("no CUDA in this LibTorch or on this machine: the CUDA half of this test did not run");
-    return true;
-}
+// Evaluated once, when the test cases register: skipped cases never start, so they can neither
+// pass nor fail where there is no GPU.
+const bool kNoCuda = !cuda_available();
 
 double mean_abs_byte_difference(const RgbaImage& a, const RgbaImage& b) {
     REQUIRE(a.pixels.size() == b.pixels.size());
@@ -60,8 +58,7 @@ TEST_CASE("asking for CUDA where there is none names the problem and the way out
     CHECK_FALSE(snapshot->cuda_available);
 }
 
-TEST_CASE("a tiny demo workspace trained on CUDA loads on the CPU and measures sensibly") {
-    if (skip_without_cuda()) return;
+TEST_CASE("a tiny demo workspace trained on CUDA loads on the CPU and measures sensibly" * doctest::test_suite("cuda") * doctest::skip(kNoCuda)) {
     test::TempDir dir;
     TrainingControl control;
     control.device = ComputeDevice::Cuda;
@@ -76,8 +73,7 @@ TEST_CASE("a tiny demo workspace trained on CUDA loads on the CPU and measures s
     CHECK(on_gpu.model->parameters().front().device().is_cuda());
 }
 
-TEST_CASE("analyses on CUDA agree with the CPU on the same seeds") {
-    if (skip_without_cuda()) return;
+TEST_CASE("analyses on CUDA agree with the CPU on the same seeds" * doctest::test_suite("cuda") * doctest::skip(kNoCuda)) {
     const test::TinyDemo& demo = test::tiny_demo();
     const Workspace workspace = demo.workspace();
     AnalysisModels cpu(workspace, std::nullopt, ComputeDevice::Cpu);
@@ -122,8 +118,7 @@ TEST_CASE("analyses on CUDA agree with the CPU on the same seeds") {
     }
 }
 
-TEST_CASE("the engine moves its networks to CUDA and back on request") {
-    if (skip_without_cuda()) return;
+TEST_CASE("the engine moves its networks to CUDA and back on request" * doctest::test_suite("cuda") * doctest::skip(kNoCuda)) {
     const test::TinyDemo& demo = test::tiny_demo();
     Engine engine(EngineConfig{test::data_root(), {}});
     ShowInvariances show;

@@ -41,6 +41,39 @@ TEST_CASE("the fused Adam step matches torch Adam over many steps") {
     CHECK(fused.steps_taken() == 50);
 }
 
+TEST_CASE("parameters outside the fused CPU pass take the multi-tensor update and match torch Adam") {
+    // Double precision is outside the fused pass on any device, so this runs the path CUDA takes.
+    torch::manual_seed(3);
+    const auto as_double = torch::TensorOptions().dtype(torch::kDouble);
+    const torch::Tensor w0 = torch::randn({5, 3}, as_double);
+    const torch::Tensor b0 = torch::randn({3}, as_double);
+    const torch::Tensor unused0 = torch::randn({4}, as_double);
+    torch::Tensor w_ref = w0.clone().set_requires_grad(true);
+    torch::Tensor b_ref = b0.clone().set_requires_grad(true);
+    torch::Tensor unused_ref = unused0.clone().set_requires_grad(true);
+    torch::Tensor w = w0.clone().set_requires_grad(true);
+    torch::Tensor b = b0.clone().set_requires_grad(true);
+    torch::Tensor unused = unused0.clone().set_requires_grad(true);
+    torch::optim::Adam reference({w_ref, b_ref, unused_ref}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
+    FusedAdam grouped({w, b, unused}, {0.05, 0.5, 0.9, 1e-8});
+    const auto loss_in_double = [](const torch::Tensor& weight, const torch::Tensor& bias, int step) {
+        return loss_of(weight.to(torch::kFloat), bias.to(torch::kFloat), step);
+    };
+    for (int step = 0; step < 30; ++step) {
+        reference.zero_grad();
+        loss_in_double(w_ref, b_ref, step).backward();
+        reference.step();
+        grouped.zero_grad();
+        loss_in_double(w, b, step).backward();
+        grouped.step();
+    }
+    CHECK((w - w_ref).abs().max().item<double>() < 1e-9);
+    CHECK((b - b_ref).abs().max().item<double>() < 1e-9);
+    CHECK((w - w0).abs().max().item<double>() > 0.1);
+    // A parameter that never had a gradient is left alone, as torch Adam leaves it.
+    CHECK(torch::equal(unused, unused0));
+}
+
 TEST_CASE("the fused Adam state saves and restores so training resumes identically") {
     test::TempDir dir;
     torch::manual_seed(2);

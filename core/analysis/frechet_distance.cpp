@@ -10,8 +10,10 @@ torch::Tensor covariance(const torch::Tensor& features, const torch::Tensor& mea
     return centred.t().mm(centred) / static_cast<double>(features.size(0) - 1);
 }
 
+// The ATen names (torch::linalg_eigh), not the torch::linalg namespace: LibTorch 2.x dropped that
+// namespace, and these exist in 1.13 and 2.x alike.
 torch::Tensor symmetric_sqrt(const torch::Tensor& matrix) {
-    const auto [values, vectors] = torch::linalg::eigh(matrix, "L");
+    const auto [values, vectors] = torch::linalg_eigh(matrix, "L");
     return vectors.mm(torch::diag(values.clamp_min(0).sqrt())).mm(vectors.t());
 }
 
@@ -31,7 +33,7 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b) {
     const torch::Tensor cov_y = covariance(y, mean_y);
     const torch::Tensor root_x = symmetric_sqrt(cov_x);
     const torch::Tensor middle = root_x.mm(cov_y).mm(root_x);
-    const double cross = torch::linalg::eigvalsh(0.5 * (middle + middle.t()), "L").clamp_min(0).sqrt().sum().item<double>();
+    const double cross = torch::linalg_eigvalsh(0.5 * (middle + middle.t()), "L").clamp_min(0).sqrt().sum().item<double>();
     return (mean_x - mean_y).pow(2).sum().item<double>() + cov_x.trace().item<double>() + cov_y.trace().item<double>() - 2 * cross;
 }
 

@@ -31,6 +31,33 @@ bool fusable(const torch::Tensor& p, const torch::Tensor& g) {
            p.is_contiguous() && g.is_contiguous();
 }
 
+// Parameters the fused CPU pass cannot take (CUDA above all), updated together with torch's
+// multi-tensor ("foreach") kernels: on a GPU each of the few operations below is one launch for
+// all of a network's parameters instead of one per parameter, which is what bounded t's step there.
+// The arithmetic is the plain Adam update, element for element.
+struct TensorGroup {
+    std::vector<torch::Tensor> parameters, gradients, exp_avg, exp_avg_sq;
+
+    void add(const torch::Tensor& p, const torch::Tensor& g, const torch::Tensor& m, const torch::Tensor& v) {
+        parameters.push_back(p);
+        gradients.push_back(g);
+        exp_avg.push_back(m);
+        exp_avg_sq.push_back(v);
+    }
+
+    void update(const FusedAdam::Options& options, double bias2, double step_size) {
+        if (parameters.empty()) return;
+        at::_foreach_mul_(exp_avg, at::Scalar(options.beta1));
+        at::_foreach_add_(exp_avg, gradients, at::Scalar(1.0 - options.beta1));
+        at::_foreach_mul_(exp_avg_sq, at::Scalar(options.beta2));
+        at::_foreach_addcmul_(exp_avg_sq, gradients, gradients, at::Scalar(1.0 - options.beta2));
+        std::vector<torch::Tensor> denominator = at::_foreach_sqrt(exp_avg_sq);
+        at::_foreach_div_(denominator, at::Scalar(std::sqrt(bias2)));
+        at::_foreach_add_(denominator, at::Scalar(options.eps));
+        at::_foreach_addcdiv_(parameters, exp_avg, denominator, at::Scalar(-step_size));
+    }
+};
+
 }  // namespace
 
 FusedAdam::FusedAdam(std::vector<torch::Tensor> parameters, Options options)
@@ -55,27 +82,25 @@ void FusedAdam::step() {
                               static_cast<float>(m_options.beta2), static_cast<float>(1.0 - m_options.beta2),
                               static_cast<float>(step_size),       static_cast<float>(1.0 / std::sqrt(bias2)),
                               static_cast<float>(m_options.eps)};
+    // Parameters without a gradient this step are left alone, as torch.optim.Adam does.
+    TensorGroup grouped;
     for (std::size_t i = 0; i < m_parameters.size(); ++i) {
         torch::Tensor& p = m_parameters[i];
         const torch::Tensor& grad = p.grad();
         if (!grad.defined()) continue;
-        torch::Tensor& m = m_exp_avg[i];
-        torch::Tensor& v = m_exp_avg_sq[i];
         if (fusable(p, grad)) {
             float* pp = p.data_ptr<float>();
             const float* gp = grad.data_ptr<float>();
-            float* mp = m.data_ptr<float>();
-            float* vp = v.data_ptr<float>();
+            float* mp = m_exp_avg[i].data_ptr<float>();
+            float* vp = m_exp_avg_sq[i].data_ptr<float>();
             at::parallel_for(0, p.numel(), kGrain, [&](std::int64_t begin, std::int64_t end) {
                 fused_cpu_update(pp, gp, mp, vp, begin, end, scalars);
             });
         } else {
-            m.mul_(m_options.beta1).add_(grad, 1.0 - m_options.beta1);
-            v.mul_(m_options.beta2).addcmul_(grad, grad, 1.0 - m_options.beta2);
-            const torch::Tensor denominator = (v.sqrt() / std::sqrt(bias2)).add_(m_options.eps);
-            p.addcdiv_(m, denominator, -step_size);
+            grouped.add(p, grad, m_exp_avg[i], m_exp_avg_sq[i]);
         }
     }
+    grouped.update(m_options, bias2, step_size);
 }
 
 void FusedAdam::save(torch::serialize::OutputArchive& archive) const {

@@ -10,7 +10,8 @@ namespace inv {
 // Adam (Kingma & Ba) with the same update as torch.optim.Adam, but on the CPU each parameter is
 // updated in one fused pass over (p, grad, m, v) instead of a chain of whole-tensor operations:
 // the flows' optimiser step is memory-bound (t at paper size has ~10⁸ parameters) and the fused pass
-// moves about a third of the bytes. Other devices and dtypes use the plain tensor operations.
+// moves about a third of the bytes. Other devices and dtypes take torch's multi-tensor kernels,
+// a few launches per step for all parameters together.
 class FusedAdam {
 public:
     struct Options {
