@@ -5,11 +5,15 @@
 #include "core/errors.h"
 #include "core/training/colour_blind_companion.h"
 #include "core/training/demo_pipeline.h"
+#include "core/workspace.h"
+#include "core/workspace_lock.h"
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace inv {
 namespace {
@@ -79,6 +83,8 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember({"tiny", "full"}))
         ->capture_default_str();
     prepare->callback([options, &global] {
+        std::filesystem::create_directories(options->workspace);
+        const WorkspaceLock lock = WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);
         run_builder(*options, global, prepare_demo, demo_stages(demo_plan(parse_demo_budget(options->budget))).size(),
                     "demo workspace", options->workspace);
     });
@@ -93,6 +99,11 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember({"tiny", "full"}))
         ->capture_default_str();
     blind->callback([companion, &global] {
+        // Without a prepared demo the builder says how to make one; there is nothing to lock yet.
+        std::optional<WorkspaceLock> lock;
+        if (std::filesystem::exists(companion->workspace / kManifestFileName)) {
+            lock = lock_existing_workspace(companion->workspace, "invariances-cli demo colour-blind");
+        }
         run_builder(*companion, global, prepare_colour_blind, 1 + colour_blind_layers(parse_demo_budget(companion->budget)).size(),
                     "colour-blind companion", colour_blind_folder(companion->workspace));
     });

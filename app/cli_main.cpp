@@ -1,11 +1,13 @@
 // invariances-cli: the headless front end. Every figure the GUI shows can be made from here.
 #include "app/cli_commands.h"
+#include "app/cli_validation.h"
 #include "app/stop_signal.h"
 #include "core/data_paths.h"
 #include "core/errors.h"
 #include "core/thread_settings.h"
 
 #include <cstdio>
+#include <filesystem>
 
 int main(int argc, char** argv) {
     CLI::App app{"Invariances: what a classifier's layers keep and what they are blind to.\n"
@@ -34,18 +36,24 @@ int main(int argc, char** argv) {
     inv::add_intervention_commands(app, global);
     inv::add_comparison_commands(app, global);
     inv::add_video_commands(app, global);
+    inv::add_input_checks(app);
 
     try {
         // Headless work is mostly convolution training; commands with other needs set their own.
         inv::apply_thread_profile(inv::ThreadProfile::ConvTraining);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        app.exit(e);
+        return inv::exit_code_of(e);
     } catch (const inv::UserError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // A path the user gave that the system refused (a loop of links, a file where a folder belongs).
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 2;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "internal error: %s\n", e.what());
+        std::fprintf(stderr, "internal error: %s\n", inv::exception_text(e).c_str());
         return 1;
     }
     // Work stopped by Ctrl-C or SIGTERM saved its state and said so; scripts still learn it did not

@@ -14,6 +14,7 @@
 #include "core/training/factor_trainer.h"
 #include "core/training/inversion_trainer.h"
 #include "core/workspace.h"
+#include "core/workspace_lock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -111,6 +112,7 @@ void print_json(const nlohmann::json& report, const GlobalOptions& global) {
 void run_train_classifier(ClassifierOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
+    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train " + options.training.model_name);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     options.training.model.architecture = parse_architecture(options.architecture);
@@ -129,6 +131,7 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
 void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
+    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train autoencoder");
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     options.training.model.image_size = data.train->shape().height;
@@ -193,6 +196,7 @@ std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspac
 void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
+    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train cinn");
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
@@ -219,6 +223,7 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
 void run_train_inversion(InversionOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
+    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train inversion");
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
@@ -238,6 +243,7 @@ void run_train_inversion(InversionOptions& options, const GlobalOptions& global)
 void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
+    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train factors");
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     nlohmann::json report = run_with_progress(workspace, "training e", options.training.schedule.steps, global,

@@ -14,6 +14,10 @@ public:
     explicit UserError(const std::string& message) : std::runtime_error(message) {}
 };
 
+// The message of an exception that reached a front end, fit to show a person: the text of a
+// library's exception without the C++ stack trace some of them (torch's) carry.
+std::string exception_text(const std::exception& error);
+
 // "a, b, c": the valid values an error message lists.
 template <typename Range, typename Name>
 std::string joined(const Range& items, Name name) {

@@ -1,5 +1,7 @@
 #include "core/workspace.h"
 
+#include "core/json_file.h"
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 
@@ -7,6 +9,10 @@ namespace inv {
 namespace {
 
 using nlohmann::json;
+
+// Far beyond any run (the command line allows 10 million steps), far below where a step number
+// stops being exact or overflows a counter.
+constexpr std::int64_t kMaxCheckpointStep = 1'000'000'000'000;
 
 std::string written_by() { return std::string("invariances ") + INVARIANCES_VERSION; }
 
@@ -24,14 +30,40 @@ T required(const json& object, const char* key, const std::string& where, const 
     }
 }
 
+// A whole number within [low, high]: nlohmann converts 1e20 or -1 to an int by wrapping around,
+// so the value is checked as JSON first.
+std::int64_t required_whole(const json& object, const char* key, const std::string& where, const std::string& origin,
+                            std::int64_t low, std::int64_t high) {
+    const json value = required<json>(object, key, where, origin);
+    const bool whole = value.is_number_integer() && !(value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(high));
+    if (!whole || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
+        throw UserError(origin + ": \"" + key + "\" in " + where + " is " + value.dump() + ", not a whole number from " +
+                        std::to_string(low) + " to " + std::to_string(high) + "; the manifest is corrupt.");
+    }
+    return value.get<std::int64_t>();
+}
+
+// A model file named by the manifest: a relative path that stays inside the workspace folder.
+std::string required_inner_path(const json& object, const char* key, const std::string& where, const std::string& origin) {
+    const std::string text = required<std::string>(object, key, where, origin);
+    const std::filesystem::path path(text);
+    bool climbs = false;
+    for (const std::filesystem::path& part : path) climbs = climbs || part == "..";
+    if (text.empty() || path.is_absolute() || path.has_root_name() || climbs) {
+        throw UserError(origin + ": \"" + key + "\" in " + where + " is \"" + text +
+                        "\", a path outside the workspace folder; a workspace names only its own files. The manifest is corrupt.");
+    }
+    return text;
+}
+
 json checkpoint_to_json(const CheckpointEntry& c) {
     return {{"step", c.step}, {"file", c.file}, {"metrics", c.metrics}};
 }
 
 CheckpointEntry checkpoint_from_json(const json& j, const std::string& where, const std::string& origin) {
     CheckpointEntry c;
-    c.step = required<std::int64_t>(j, "step", where, origin);
-    c.file = required<std::string>(j, "file", where, origin);
+    c.step = required_whole(j, "step", where, origin, 0, kMaxCheckpointStep);
+    c.file = required_inner_path(j, "file", where, origin);
     c.metrics = j.value("metrics", json::object());
     return c;
 }
@@ -60,7 +92,7 @@ WorkspaceManifest manifest_from_json(const json& document, const std::string& or
                         std::string(kWorkspaceFormatName) + "\").");
     }
     WorkspaceManifest m;
-    m.format_version = required<int>(document, "format_version", "the manifest", origin);
+    m.format_version = static_cast<int>(required_whole(document, "format_version", "the manifest", origin, 0, 1000000));
     m.written_by = document.value("written_by", std::string("unknown"));
     if (m.format_version > kWorkspaceFormatVersion) {
         throw UserError(origin + " was written by " + m.written_by + " in workspace format " +
@@ -74,7 +106,12 @@ WorkspaceManifest manifest_from_json(const json& document, const std::string& or
     }
     const json dataset = required<json>(document, "dataset", "the manifest", origin);
     m.dataset.kind = required<std::string>(dataset, "kind", "\"dataset\"", origin);
-    m.dataset.colour_seed = required<std::uint64_t>(dataset, "colour_seed", "\"dataset\"", origin);
+    const json seed = required<json>(dataset, "colour_seed", "\"dataset\"", origin);
+    if (!seed.is_number_unsigned()) {
+        throw UserError(origin + ": \"colour_seed\" in \"dataset\" is " + seed.dump() +
+                        ", not a whole number of 0 or more; the manifest is corrupt.");
+    }
+    m.dataset.colour_seed = seed.get<std::uint64_t>();
     m.dataset.settings = dataset.value("settings", json::object());
     const json models = document.value("models", json::object());
     for (const auto& [name, model] : models.items()) {
@@ -115,14 +152,14 @@ Workspace Workspace::open(const std::filesystem::path& folder) {
         throw UserError("no workspace at " + folder.string() + " (" + path.string() +
                         " is missing). Create one with `invariances-cli workspace create`.");
     }
-    json document;
+    const std::string remedy = "Restore it from a backup or create a new workspace.";
+    const json document = read_json_file(path, remedy);
     try {
-        document = json::parse(read_file(path));
-    } catch (const json::parse_error& e) {
-        throw UserError(path.string() + " is not valid JSON (" + e.what() +
-                        "). Restore it from a backup or create a new workspace.");
+        return Workspace(folder, manifest_from_json(document, path.string()));
+    } catch (const json::exception& e) {
+        // A value of the wrong type (a string where a number belongs, a number out of range).
+        throw UserError(path.string() + " does not have the form of a workspace manifest (" + e.what() + "). " + remedy);
     }
-    return Workspace(folder, manifest_from_json(document, path.string()));
 }
 
 void Workspace::save() const {

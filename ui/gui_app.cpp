@@ -68,7 +68,7 @@ bool GuiApp::frame() {
     m_comparison.draw("Compare models", &m_show_comparison, *m_snapshot, with_t, m_invariances.layers());
     m_video.draw("Video", &m_show_video, *m_snapshot, with_t, m_invariances.layers());
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
-    m_status.draw_status_bar(*m_snapshot);
+    m_status.draw_status_bar(*m_snapshot, m_writer_watch.poll(m_invariances.workspace()));
     m_status.draw_error_popup(*m_snapshot);
     draw_open_dialog();
     draw_open_image_dialog();

@@ -16,6 +16,7 @@
 #include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
 #include "ui/video_panel.h"
+#include "ui/writer_watch.h"
 
 namespace inv {
 
@@ -59,6 +60,7 @@ private:
     VideoPanel m_video;
     bool m_show_video = false;
     StatusPanel m_status;
+    WriterWatch m_writer_watch;
     bool m_show_log = false;  // View > Log; the status bar shows the latest line
     bool m_show_imgui_demo = false;
     bool m_show_metrics = false;

@@ -27,7 +27,7 @@ std::string StatusPanel::eta(const EngineSnapshot& snapshot) {
     return text;
 }
 
-void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
+void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot, const std::string& other_writer) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     const float height = ImGui::GetFrameHeightWithSpacing() + 8.0f;
     ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x, viewport->WorkPos.y + viewport->WorkSize.y - height));
@@ -57,6 +57,10 @@ void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot) {
     if (snapshot.queued > 0) {
         ImGui::SameLine();
         ImGui::TextDisabled("(+%zu queued)", snapshot.queued);
+    }
+    if (!other_writer.empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "workspace %s", other_writer.c_str());
     }
     ImGui::End();
 }

@@ -14,7 +14,8 @@ class StatusPanel {
 public:
     explicit StatusPanel(std::function<void()> cancel) : m_cancel(std::move(cancel)) {}
 
-    void draw_status_bar(const EngineSnapshot& snapshot);
+    // `other_writer`: another process writing the open workspace, or empty.
+    void draw_status_bar(const EngineSnapshot& snapshot, const std::string& other_writer);
     void draw_log(const char* title, bool* open, const EngineSnapshot& snapshot);
     void draw_error_popup(const EngineSnapshot& snapshot);
 

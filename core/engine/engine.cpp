@@ -12,6 +12,7 @@
 #include "core/training/workspace_creation.h"
 #include "core/workspace.h"
 #include "core/workspace_data.h"
+#include "core/workspace_lock.h"
 
 #include <algorithm>
 #include <atomic>
@@ -286,6 +287,8 @@ private:
     }
 
     bool handle(const TrainLayer& command) {
+        // Locked before the manifest is read, so that no other process's entries are lost.
+        const WorkspaceLock lock = lock_existing_workspace(command.workspace, "invariances (GUI): training t for " + command.layer);
         OpenWorkspace& open = open_workspace(command.workspace);
         const DemoPlan plan = budget_plan(*open.workspace);
         const std::string job = "training t for " + command.layer;
@@ -310,6 +313,7 @@ private:
     }
 
     bool handle(const TrainFactors& command) {
+        const WorkspaceLock lock = lock_existing_workspace(command.workspace, "invariances (GUI): training e");
         OpenWorkspace& open = open_workspace(command.workspace);
         if (!has_trained(*open.workspace, "autoencoder")) {
             throw UserError("e splits the autoencoder's code, and " + command.workspace.string() +
@@ -484,6 +488,8 @@ private:
     }
 
     bool handle(const PrepareDemo& command) {
+        std::filesystem::create_directories(command.workspace);
+        const WorkspaceLock lock = WorkspaceLock::acquire(command.workspace, "invariances (GUI): building the demo workspace");
         DemoPlan plan = demo_plan(command.tiny ? DemoBudget::Tiny : DemoBudget::Full);
         plan.set_thread_profiles = false;
         const std::vector<DemoStage> stages = demo_stages(plan);

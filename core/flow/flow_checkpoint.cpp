@@ -1,5 +1,7 @@
 #include "core/flow/flow_checkpoint.h"
 
+#include "core/json_file.h"
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 
@@ -31,15 +33,12 @@ nlohmann::json read_side_car(const std::filesystem::path& path) {
         throw UserError("no configuration beside " + path.string() + " (" + side_car.string() +
                         " is missing); a network file needs its side-car to be loaded.");
     }
-    try {
-        nlohmann::json document = nlohmann::json::parse(read_file(side_car));
-        if (!document.contains("config") || !document.contains("weights_fnv1a64")) {
-            throw UserError(side_car.string() + " lacks \"config\" or \"weights_fnv1a64\"; it is not a network side-car.");
-        }
-        return document;
-    } catch (const nlohmann::json::parse_error& e) {
-        throw UserError(side_car.string() + " is not valid JSON (" + e.what() + ").");
+    nlohmann::json document = read_json_file(side_car, "");
+    if (!document.is_object() || !document.contains("config") || !document.contains("weights_fnv1a64") ||
+        !document["weights_fnv1a64"].is_string()) {
+        throw UserError(side_car.string() + " lacks \"config\" or a \"weights_fnv1a64\" string; it is not a network side-car.");
     }
+    return document;
 }
 
 template <typename Flow, typename Config>
@@ -107,6 +106,17 @@ void collect_unused_entries(torch::nn::Module& module, torch::serialize::InputAr
 
 }  // namespace
 
+namespace {
+
+void require_finite(const std::string& name, const torch::Tensor& tensor, const std::filesystem::path& path) {
+    if (!tensor.is_floating_point() || tensor.numel() == 0) return;
+    if (torch::isfinite(tensor).all().item<bool>()) return;
+    throw UserError(path.string() + " holds NaN or infinite values in \"" + name +
+                    "\": the weights are unusable. Train the model again, or restore the file from a backup.");
+}
+
+}  // namespace
+
 void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::filesystem::path& path) {
     std::vector<std::string> unused;
     collect_unused_entries(module, archive, "", unused);
@@ -123,6 +133,10 @@ void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& arc
     } catch (const c10::Error& e) {
         throw UserError(path.string() + " does not hold the weights this network needs: " + e.what_without_backtrace());
     }
+    // A file can be whole (its checksum matches) and still hold NaN or infinite weights, written so
+    // or edited: every figure made from it would be NaN without a word.
+    for (const auto& entry : module.named_parameters(/*recurse=*/true)) require_finite(entry.key(), entry.value(), path);
+    for (const auto& entry : module.named_buffers(/*recurse=*/true)) require_finite(entry.key(), entry.value(), path);
 }
 
 void load_module(torch::nn::Module& module, const nlohmann::json& expected_config, const std::filesystem::path& path,

@@ -1,5 +1,7 @@
 #include "core/models/model_card.h"
 
+#include "core/json_file.h"
+
 #include "core/atomic_file.h"
 #include "core/errors.h"
 
@@ -56,13 +58,7 @@ ModelCard read_model_card(const std::filesystem::path& card) {
         throw UserError("model card " + card.string() + " does not exist; write one beside the model (input_shape, "
                         "value_range, mean, std, class_names), e.g. with tools/export_classifier.py.");
     }
-    nlohmann::json json;
-    try {
-        json = nlohmann::json::parse(read_file(card));
-    } catch (const nlohmann::json::parse_error& error) {
-        throw UserError(card.string() + " is not valid JSON (" + error.what() + ").");
-    }
-    return model_card_from_json(json, card.string());
+    return model_card_from_json(read_json_file(card, ""), card.string());
 }
 
 nlohmann::json to_json(const ModelCard& card) {

@@ -1,5 +1,7 @@
 #include "core/training/workspace_models.h"
 
+#include "core/json_file.h"
+
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/scripted_classifier.h"
@@ -48,7 +50,7 @@ LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::
     if (entry.config.value("type", std::string()) == kScriptedClassifierType) {
         // A user's TorchScript model: the checksum in its side-car guards against a replaced file.
         const std::filesystem::path file = workspace.resolve(checkpoint->file);
-        const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(file)));
+        const nlohmann::json side_car = read_json_file(side_car_path(file), "");
         if (fnv1a_hex(read_file(file)) != side_car.at("weights_fnv1a64").get<std::string>()) {
             throw UserError(file.string() + " does not match its side-car checksum: the model was changed or is corrupt. "
                             "Make a new workspace for a new model (invariances-cli workspace create --model FILE).");
@@ -98,7 +100,7 @@ LoadedInversion load_inversion(const Workspace& workspace, const std::string& la
 }
 
 nlohmann::json model_file_record(const Workspace& workspace, const std::string& relative) {
-    const nlohmann::json side_car = nlohmann::json::parse(read_file(side_car_path(workspace.resolve(relative))));
+    const nlohmann::json side_car = read_json_file(side_car_path(workspace.resolve(relative)), "");
     return {{"file", relative}, {"fnv1a64", side_car.at("weights_fnv1a64")}};
 }
 
