@@ -103,7 +103,8 @@ nlohmann::json run(const Size& size, int steps, int repeats, const torch::Device
         }
     }
     return {{"size", size.name}, {"train_step_ms", median(step_ms)}, {"optimizer_step_ms", median(optimizer_ms)},
-            {"flat_gradient_copy_ms", median(flat_copy_ms)}, {"sample_ms", median(sample_ms)},
+            {"flat_gradient_copy_ms", median(flat_copy_ms)}, {"parameter_tensors", t->parameters().size()},
+            {"sample_ms", median(sample_ms)},
             {"steps_per_s", 1000.0 / median(step_ms)}};
 }
 

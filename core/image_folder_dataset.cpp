@@ -3,6 +3,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/image_fit.h"
+#include "core/utf8.h"
 
 #include <algorithm>
 #include <cctype>
@@ -65,7 +66,19 @@ struct Attributes {
 Attributes read_attributes(const std::filesystem::path& csv, const std::filesystem::path& folder,
                            const std::set<std::string>& images, const std::set<std::string>& skipped) {
     if (!std::filesystem::exists(csv)) throw UserError("attributes file " + csv.string() + " does not exist.");
-    std::istringstream text(read_file(csv));
+    std::string content = read_file(csv);
+    // Spreadsheet programs often save UTF-8 with a byte-order mark; the header's first name must
+    // still read "file".
+    if (content.compare(0, kUtf8ByteOrderMark.size(), kUtf8ByteOrderMark) == 0) content.erase(0, kUtf8ByteOrderMark.size());
+    if (!is_utf8(content)) {
+        int bad_row = 1;
+        std::istringstream lines(content);
+        std::string candidate;
+        while (std::getline(lines, candidate) && is_utf8(candidate)) ++bad_row;
+        throw UserError(csv.string() + ": row " + std::to_string(bad_row) + " is not UTF-8 text (" + printable(candidate) +
+                        "). Save the file as UTF-8 (with or without a byte-order mark).");
+    }
+    std::istringstream text(content);
     std::string line;
     std::vector<std::string> header;
     int row = 0;
@@ -121,6 +134,11 @@ Attributes read_attributes(const std::filesystem::path& csv, const std::filesyst
 std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFolderOptions& options, ImageFolderReport* report) {
     const std::filesystem::path& folder = options.folder;
     if (!std::filesystem::is_directory(folder)) throw UserError("image folder " + folder.string() + " does not exist or is not a folder.");
+    // The folder, class names and file names go into the workspace's JSON, which holds UTF-8 only.
+    if (!is_utf8(folder.string())) {
+        throw UserError("the image folder's path " + printable(folder.string()) + " is not UTF-8 text; rename it (or move the "
+                        "images to a folder whose path is) and try again.");
+    }
     if (options.size < 8 || options.size > 512) throw UserError("image size must be between 8 and 512; got " + std::to_string(options.size) + ".");
     std::shared_ptr<ImageFolderDataset> dataset(new ImageFolderDataset());
     dataset->m_name = folder.filename().empty() ? folder.parent_path().filename().string() : folder.filename().string();
@@ -131,6 +149,10 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
     for (const auto& class_folder : sorted_entries(folder, true)) {
         const std::vector<std::filesystem::path> files = sorted_entries(class_folder, false);
         if (files.empty()) continue;
+        if (!is_utf8(class_folder.filename().string())) {
+            throw UserError("the class folder " + printable(class_folder.string()) + " has a name that is not UTF-8 text; class "
+                            "names become captions and workspace entries, so rename it and try again.");
+        }
         dataset->m_classes.push_back(class_folder.filename().string());
         for (const auto& file : files) candidates.emplace_back(file, static_cast<int>(dataset->m_classes.size()) - 1);
     }
@@ -139,6 +161,11 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
     std::set<std::string> skipped;
     for (const auto& [path, label] : candidates) {
         const std::string relative = std::filesystem::relative(path, folder).generic_string();
+        if (!is_utf8(relative)) {
+            found.skipped.push_back(printable(relative) + ": the name is not UTF-8 text; rename the file to use it");
+            skipped.insert(relative);
+            continue;
+        }
         try {
             const RgbaImage image = read_model_input(path, options.size);
             std::vector<std::uint8_t> rgb;

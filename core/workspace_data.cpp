@@ -33,21 +33,22 @@ WorkspaceData open_image_folder(const DatasetEntry& entry, const std::string& ow
                         ", which does not exist or is not a folder; put them there (the workspace records that path).");
     }
     const auto whole = ImageFolderDataset::load(options, report);
+    if (whole->size() < kTestShareInverse) {
+        throw UserError(options.folder.string() + " has " + std::to_string(whole->size()) +
+                        " readable image(s); a workspace needs at least " + std::to_string(kTestShareInverse) +
+                        " (training and test images).");
+    }
     std::vector<std::size_t> train;
     std::vector<std::size_t> test;
     for (std::size_t i = 0; i < whole->size(); ++i) {
         (path_hash(whole->file(i)) % kTestShareInverse == 0 ? test : train).push_back(i);
     }
-    // A handful of images may hash all to one side; then every fifth goes to the test split.
+    // A handful of images may hash all to one side; then every fifth goes to the test split (and
+    // with five or more, both splits have images).
     if (train.empty() || test.empty()) {
         train.clear();
         test.clear();
         for (std::size_t i = 0; i < whole->size(); ++i) (i % kTestShareInverse == kTestShareInverse - 1 ? test : train).push_back(i);
-    }
-    if (train.empty() || test.empty()) {
-        throw UserError(options.folder.string() + " has " + std::to_string(whole->size()) +
-                        " readable image(s); a workspace needs at least " + std::to_string(kTestShareInverse) +
-                        " (training and test images).");
     }
     WorkspaceData data;
     data.origin = options.folder.string();

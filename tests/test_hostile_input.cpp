@@ -6,6 +6,9 @@
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/json_file.h"
+#include "core/png_io.h"
+#include "core/rgba_image.h"
+#include "core/utf8.h"
 #include "core/training/workspace_models.h"
 #include "core/workspace_lock.h"
 #include "tests/test_support.h"
@@ -273,6 +276,54 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
     run_cases(side_car_damage, {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
     report_tally("damaged files", cases, clean);
     CHECK(cases >= 50);
+}
+
+TEST_CASE("a workspace is not made from a hostile image folder, and nothing is left behind") {
+    test::TempDir dir;
+    const auto make_images = [](const fs::path& folder, int count) {
+        fs::create_directories(folder);
+        RgbaImage image(16, 16, 255);
+        for (int i = 0; i < count; ++i) write_png(folder / ("image-" + std::to_string(i) + ".png"), image);
+        return folder;
+    };
+    const fs::path enough = make_images(dir / "enough", 8);
+    write_file_atomically(dir / "latin1.csv", "file,colour\nimage-0.png,gr\xFCn\n");
+    write_file_atomically(dir / "no-file-column.csv", "image,colour\nimage-0.png,red\n");
+    struct FolderCase {
+        std::string images;
+        std::string extra;
+        std::string culprit;
+    };
+    const std::vector<FolderCase> cases = {
+        {make_images(dir / "caf\xE9", 8).string(), "", "is not UTF-8 text"},
+        {make_images(dir / "three", 3).string(), "", "needs at least 5"},
+        {(dir / "missing").string(), "", "missing"},
+        {enough.string(), "--attributes " + (dir / "latin1.csv").string(), "latin1.csv: row 2 is not UTF-8 text"},
+        {enough.string(), "--attributes " + (dir / "no-file-column.csv").string(), "no-file-column.csv: row 1"},
+        {enough.string(), "--attributes " + (dir / "absent.csv").string(), "absent.csv"},
+        {enough.string(), "--size 4", "--size"},
+    };
+    int clean = 0;
+    for (const FolderCase& c : cases) {
+        const fs::path workspace = dir / "ws";
+        const test::CommandResult result =
+            test::run_command(kCli + " workspace create --workspace " + workspace.string() + " --images '" + c.images + "' " + c.extra);
+        INFO(result.output);
+        CHECK(result.exit_code == 2);
+        CHECK(result.output.find(c.culprit) != std::string::npos);
+        CHECK_FALSE(fs::exists(workspace));
+        clean += result.exit_code == 2 && result.output.find(c.culprit) != std::string::npos && !fs::exists(workspace);
+    }
+    report_tally("hostile image folders", static_cast<int>(cases.size()), clean);
+    // The same CSV saved with a byte-order mark by a spreadsheet is accepted.
+    write_file_atomically(dir / "bom.csv", std::string(kUtf8ByteOrderMark) + "file,colour\n" + [] {
+        std::string rows;
+        for (int i = 0; i < 8; ++i) rows += "image-" + std::to_string(i) + ".png," + (i % 2 ? "red" : "blue") + "\n";
+        return rows;
+    }());
+    const test::CommandResult accepted = test::run_command(kCli + " workspace create --workspace " + (dir / "bom-ws").string() + " --images " +
+                                                           enough.string() + " --attributes " + (dir / "bom.csv").string());
+    CHECK_MESSAGE(accepted.exit_code == 0, accepted.output);
 }
 
 TEST_CASE("a second writer is refused while the first trains, and the first ends with every checkpoint listed") {

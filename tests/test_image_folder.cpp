@@ -4,6 +4,7 @@
 #include "core/errors.h"
 #include "core/image_folder_dataset.h"
 #include "core/png_io.h"
+#include "core/utf8.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -93,6 +94,35 @@ TEST_CASE("an attributes CSV with an unknown image or a missing column names the
     // The unreadable file's row is no error: that file was skipped already.
     write_file_atomically(csv, "file,colour\ncats/a.png,red\ndogs/broken.png,black\n" + rows);
     CHECK(ImageFolderDataset::load({folder, csv, 16})->size() == 4);
+}
+
+TEST_CASE("names and CSVs are UTF-8, with or without a byte-order mark, or clearly refused") {
+    test::TempDir dir;
+    const auto folder = make_folder(dir);
+    const auto csv = dir / "attributes.csv";
+    const std::string rows = "cats/a.png,red\ncats/b.png,green\ndogs/c.png,blue\ntop.png,r\xC3\xA9" "d\n";
+    // A spreadsheet's byte-order mark before "file" is no part of the column name.
+    write_file_atomically(csv, std::string(kUtf8ByteOrderMark) + "file,colour\n" + rows);
+    CHECK(ImageFolderDataset::load({folder, csv, 16})->factors().back().name == "colour");
+    // Latin-1 bytes in row 3: refused, the row named and the bytes shown.
+    write_file_atomically(csv, "file,colour\ncats/a.png,red\ncats/b.png,gr\xFCn\ndogs/c.png,blue\ntop.png,red\n");
+    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, csv, 16}), doctest::Contains("row 3 is not UTF-8 text (cats/b.png,gr\\xFCn)"),
+                         UserError);
+    // A file whose name is not UTF-8 is skipped with a warning, like an unreadable one.
+    write_png(folder / "cats" / "caf\xE9.png", solid(16, 16, 1, 2, 3));
+    ImageFolderReport report;
+    const auto dataset = ImageFolderDataset::load({folder, {}, 16}, &report);
+    CHECK(dataset->size() == 4);
+    bool warned = false;
+    for (const std::string& line : report.skipped) warned = warned || line.find("caf\\xE9.png: the name is not UTF-8") != std::string::npos;
+    CHECK(warned);
+    // A class folder with such a name would become a caption: refused.
+    std::filesystem::create_directories(folder / "k\xF6pfe");
+    write_png(folder / "k\xF6pfe" / "d.png", solid(16, 16, 1, 2, 3));
+    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, {}, 16}), doctest::Contains("k\\xF6pfe has a name that is not UTF-8"), UserError);
+    CHECK(is_utf8("gr\xC3\xBCn"));
+    CHECK_FALSE(is_utf8("\xED\xA0\x80"));  // a surrogate
+    CHECK_FALSE(is_utf8("\xC0\xAF"));       // an overlong '/'
 }
 
 TEST_CASE("a folder without readable images says so") {
