@@ -1,5 +1,5 @@
 // `invariances-cli compare` and `analyze domain-shift`: two models on the same images, one model on
-// images of another domain (issue 8).
+// images of another domain.
 #include "app/cli_commands.h"
 #include "core/analysis/domain_shift.h"
 #include "core/analysis/model_comparison.h"

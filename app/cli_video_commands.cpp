@@ -1,4 +1,4 @@
-// `invariances-cli video` and `demo clip`: invariances driven by a video (issue 8).
+// `invariances-cli video` and `demo clip`: invariances driven by a video.
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"

@@ -1,4 +1,4 @@
-// Responsiveness of the GUI's worker (issue 6): time from posting a command to the snapshot that
+// Responsiveness of the GUI's worker: time from posting a command to the snapshot that
 // shows its result, for the semantic sliders (one 32x32 edit) and an 8x8 z-by-v grid, with the
 // engine's loaded networks; and, as the baseline in the same run, the same work through the
 // command-line path that loads every network from disk per request.
@@ -49,7 +49,7 @@ void report(const char* what, const std::vector<double>& ms) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Engine round trips for the GUI (issue 6)"};
+    CLI::App app{"Engine round trips for the GUI"};
     std::filesystem::path workspace_folder;
     std::string layer = "fire7";
     int runs = 40;

@@ -1,4 +1,4 @@
-// Issue 8: two models under the same v, images from another domain, invariances driven by a video.
+// Two models under the same v, images from another domain, invariances driven by a video.
 #include "core/atomic_file.h"
 #include "core/png_io.h"
 #include "core/training/colour_blind_companion.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-// Torch-free: what each layer keeps of images from another domain (issue 8; the paper's domain-shift
+// Torch-free: what each layer keeps of images from another domain (the paper's domain-shift
 // study): ColorFashion through the ColorMNIST classifier, or the reverse.
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/invariance_samples.h"

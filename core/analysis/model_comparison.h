@@ -1,6 +1,6 @@
 #pragma once
 
-// Torch-free: two classifiers, the same images, the same v (issue 8; the paper's texture-bias study).
+// Torch-free: two classifiers, the same images, the same v (the paper's texture-bias study).
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/invariance_samples.h"
 

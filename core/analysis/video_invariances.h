@@ -1,6 +1,6 @@
 #pragma once
 
-// Torch-free: invariances driven by a video (issue 8). Each frame supplies v = t(E(frame) | Φ(frame)),
+// Torch-free: invariances driven by a video. Each frame supplies v = t(E(frame) | Φ(frame)),
 // a fixed image supplies z, and the output frame is D(t⁻¹(v | z)): the fixed image's content moving
 // with the video's invariances at that layer.
 #include "core/compute_device.h"

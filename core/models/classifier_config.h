@@ -19,7 +19,7 @@ struct ClassifierConfig {
     double width = 0.5;
     double dropout = 0.2;
     // Sees luminance only (a fixed grey conversion before the first stage; `input` stays x): the
-    // colour-blind model of the model comparison (issue 8).
+    // colour-blind model of the model comparison.
     bool colour_blind = false;
     // SqueezeNet only (the ResNet always has it): batch norm after every convolution before the
     // logits. It lets SqueezeNet train at three times the learning rate and reach 97.9 % on

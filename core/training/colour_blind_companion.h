@@ -1,6 +1,6 @@
 #pragma once
 
-// Torch-free: the second classifier of the model comparison (issue 8).
+// Torch-free: the second classifier of the model comparison.
 #include "core/training/demo_pipeline.h"
 
 #include <filesystem>

@@ -38,7 +38,7 @@ DemoBudget parse_demo_budget(const std::string& text) {
 DemoPlan demo_plan(DemoBudget budget) {
     DemoPlan plan;
     plan.budget = budget;
-    // Five layers from input to softmax (the issue asks for at least five): conv1, where colour is
+    // Five layers from input to softmax (at least five show the method): conv1, where colour is
     // still kept, and fire7, where it is gone, between the ends. With fire3 and fire5 as well the
     // full demo took 15 min 38 s on a day this shared machine was slow, over its budget; those two
     // can be trained later (`train cinn --layer`, or from the GUI's layer list).
