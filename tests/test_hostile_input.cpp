@@ -272,7 +272,28 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
             }
         }
     };
+    const std::vector<Damage> network_damage = {
+        {"a classifier width of 1e6", "\"width\": 1000000.0",
+         with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["config"]["width"] = 1e6; })},
+        {"a classifier with -3 classes", "\"classes\": -3",
+         with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["config"]["classes"] = -3; })},
+        {"an autoencoder code of 1e9 dimensions", "\"code_dim\": 1000000000",
+         with_manifest([](nlohmann::json& d) { d["models"]["autoencoder"]["config"]["code_dim"] = 1000000000; })},
+        {"a width given as text", "\"width\": \"wide\"",
+         with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["config"]["width"] = "wide"; })},
+    };
     run_cases(manifest_damage, readers);
+    run_cases(network_damage, {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
+    // A checkpoint copied over the training state, its checksum made to match: whole, of the right
+    // configuration, and still not a training state.
+    run_cases({{"a checkpoint over the training state", "train-state.pt is not a training state", [checkpoint](const fs::path& ws) {
+                   const fs::path state = ws / "classifier" / "train-state.pt";
+                   fs::copy_file(ws / checkpoint, state, fs::copy_options::overwrite_existing);
+                   nlohmann::json side = nlohmann::json::parse(read_file(side_car_path(state)));
+                   side["weights_fnv1a64"] = fnv1a_hex(read_file(state));
+                   write_file_atomically(side_car_path(state), side.dump());
+               }}},
+              {"train classifier --workspace {ws} --width 0.125 --batch-size 32 --steps 40"});
     run_cases(side_car_damage, {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
     report_tally("damaged files", cases, clean);
     CHECK(cases >= 50);

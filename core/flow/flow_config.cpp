@@ -1,5 +1,7 @@
 #include "core/flow/flow_config.h"
 
+#include "core/config_values.h"
+
 #include "core/errors.h"
 
 namespace inv {
@@ -29,10 +31,10 @@ json to_json(const FactorFlowConfig& c) {
 
 FlowConfig flow_config_from_json(const json& j) {
     FlowConfig c;
-    c.dim = j.at("dim").get<int>();
-    c.blocks = j.at("blocks").get<int>();
-    c.hidden_width = j.at("hidden_width").get<int>();
-    c.hidden_depth = j.at("hidden_depth").get<int>();
+    c.dim = config_whole(j, "dim", 2, 65536, "invertible network");
+    c.blocks = config_whole(j, "blocks", 1, 64, "invertible network");
+    c.hidden_width = config_whole(j, "hidden_width", 1, 8192, "invertible network");
+    c.hidden_depth = config_whole(j, "hidden_depth", 1, 8, "invertible network");
     c.permutation_seed = j.at("permutation_seed").get<std::uint64_t>();
     return c;
 }
@@ -41,7 +43,7 @@ ConditionalFlowConfig conditional_flow_config_from_json(const json& j) {
     ConditionalFlowConfig c;
     c.flow = flow_config_from_json(j.at("flow"));
     c.condition_shape = j.at("condition_shape").get<std::vector<std::int64_t>>();
-    c.embedding_dim = j.at("embedding_dim").get<int>();
+    c.embedding_dim = config_whole(j, "embedding_dim", 1, 65536, "invertible network");
     return c;
 }
 

@@ -1,5 +1,7 @@
 #include "core/models/autoencoder.h"
 
+#include "core/config_values.h"
+
 #include "core/errors.h"
 #include "core/flow/invertible_blocks.h"
 
@@ -35,10 +37,10 @@ nlohmann::json to_json(const AutoencoderConfig& c) {
 
 AutoencoderConfig autoencoder_config_from_json(const nlohmann::json& j) {
     AutoencoderConfig c;
-    c.code_dim = j.at("code_dim").get<int>();
-    c.image_channels = j.at("image_channels").get<int>();
-    c.image_size = j.at("image_size").get<int>();
-    c.width = j.at("width").get<double>();
+    c.code_dim = config_whole(j, "code_dim", 1, 65536, "autoencoder");
+    c.image_channels = config_whole(j, "image_channels", 1, 4, "autoencoder");
+    c.image_size = config_whole(j, "image_size", 8, 512, "autoencoder");
+    c.width = config_number(j, "width", 0.05, 4.0, "autoencoder");
     c.upsampling = j.value("upsampling", std::string("transposed"));
     if (c.upsampling != "subpixel" && c.upsampling != "transposed") {
         throw UserError("unknown autoencoder upsampling \"" + c.upsampling + "\"; expected subpixel or transposed.");

@@ -1,5 +1,7 @@
 #include "core/models/classifier_config.h"
 
+#include "core/config_values.h"
+
 #include "core/errors.h"
 
 namespace inv {
@@ -27,11 +29,11 @@ nlohmann::json to_json(const ClassifierConfig& c) {
 ClassifierConfig classifier_config_from_json(const nlohmann::json& j) {
     ClassifierConfig c;
     c.architecture = parse_architecture(j.at("architecture").get<std::string>());
-    c.classes = j.at("classes").get<int>();
-    c.input_channels = j.at("input_channels").get<int>();
-    c.input_size = j.at("input_size").get<int>();
-    c.width = j.at("width").get<double>();
-    c.dropout = j.at("dropout").get<double>();
+    c.classes = config_whole(j, "classes", 1, 100000, "classifier");
+    c.input_channels = config_whole(j, "input_channels", 1, 4, "classifier");
+    c.input_size = config_whole(j, "input_size", 8, 512, "classifier");
+    c.width = config_number(j, "width", 0.05, 4.0, "classifier");
+    c.dropout = config_number(j, "dropout", 0.0, 1.0, "classifier");
     c.colour_blind = j.value("colour_blind", false);  // workspaces from before the comparison have none
     c.batch_norm = j.value("batch_norm", false);
     return c;

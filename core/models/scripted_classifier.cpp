@@ -128,6 +128,10 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
                         "or torch.jit.script, e.g. tools/export_classifier.py): " + error.what_without_backtrace());
     }
     model.m_module.eval();
+    if (!model.m_module.find_method("forward")) {
+        throw UserError(file.string() + " has no forward method: a classifier for this program is a module whose forward "
+                        "takes an image batch and returns logits (export it with tools/export_classifier.py).");
+    }
     const auto per_channel = [&](const std::vector<double>& values) {
         return values.empty() ? torch::Tensor()
                               : torch::tensor(values, torch::kDouble).to(device, torch::kFloat).view({1, model.m_card.channels, 1, 1});

@@ -67,8 +67,15 @@ std::int64_t TrainingRun::resume() {
                          m_workspace.manifest_path().string() + " lists them); to train with these settings, use a new workspace.");
     torch::serialize::InputArchive model;
     torch::serialize::InputArchive optimizer;
-    archive.read("model", model);
-    archive.read("optimizer", optimizer);
+    try {
+        archive.read("model", model);
+        archive.read("optimizer", optimizer);
+    } catch (const c10::Error&) {
+        // A file whole by its checksum, of the right configuration, but not a training state (a
+        // checkpoint copied over it, say).
+        throw UserError(state_path().string() + " is not a training state (it holds no model and optimiser state). "
+                        "Restore it, or remove " + folder().string() + " to train " + m_name + " afresh.");
+    }
     load_weights(m_module, model, state_path());
     m_optimizer.load(optimizer);
     for (const Companion& companion : m_companions) {
