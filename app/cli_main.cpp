@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
     CLI::App app{"Invariances: what a classifier's layers keep and what they are blind to.\n"
                  "Headless tool over the same core as the GUI."};
     app.require_subcommand(1);
+    // The options below are accepted after the subcommand too (`layers --model m.pt --json`), as
+    // people type them; every subcommand inherits this.
+    app.fallthrough();
     app.set_version_flag("--version", std::string("invariances-cli ") + INVARIANCES_VERSION);
 
     inv::GlobalOptions global;

@@ -75,6 +75,10 @@ TEST_CASE("workspace create and show work from the command line") {
     const test::CommandResult again = test::run_command(kCli + " workspace create --workspace " + ws);
     CHECK(again.exit_code == 2);
     CHECK(again.output.find("already holds a workspace") != std::string::npos);
+    // The global options are taken after the subcommand as well, as people type them.
+    const test::CommandResult after = test::run_command(kCli + " workspace show --workspace " + ws + " --json", test::Streams::StdoutOnly);
+    REQUIRE(after.exit_code == 0);
+    CHECK(nlohmann::json::parse(after.output) == manifest);
 }
 
 TEST_CASE("the tiny demo and every analysis command run end to end from the command line") {

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 using namespace inv;
 
 namespace {
@@ -15,29 +17,38 @@ torch::Tensor loss_of(const torch::Tensor& weight, const torch::Tensor& bias, in
     return (torch::matmul(x, weight) + bias - target).pow(2).mean();
 }
 
+// Two leaf copies of `start`: one for torch Adam, one for FusedAdam.
+struct Twins {
+    torch::Tensor reference;
+    torch::Tensor ours;
+};
+Twins twins(const torch::Tensor& start) { return {start.clone().set_requires_grad(true), start.clone().set_requires_grad(true)}; }
+
+// Steps both optimisers on the same losses; `loss(reference, step)` builds the loss of one side.
+void step_both(torch::optim::Adam& reference, FusedAdam& ours, int steps, const std::function<torch::Tensor(bool, int)>& loss) {
+    for (int step = 0; step < steps; ++step) {
+        reference.zero_grad();
+        loss(true, step).backward();
+        reference.step();
+        ours.zero_grad();
+        loss(false, step).backward();
+        ours.step();
+    }
+}
+
 }  // namespace
 
 TEST_CASE("the fused Adam step matches torch Adam over many steps") {
     torch::manual_seed(1);
     const torch::Tensor w0 = torch::randn({5, 3});
-    const torch::Tensor b0 = torch::randn({3});
-    torch::Tensor w_ref = w0.clone().set_requires_grad(true);
-    torch::Tensor b_ref = b0.clone().set_requires_grad(true);
-    torch::Tensor w = w0.clone().set_requires_grad(true);
-    torch::Tensor b = b0.clone().set_requires_grad(true);
-    torch::optim::Adam reference({w_ref, b_ref}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
-    FusedAdam fused({w, b}, {0.05, 0.5, 0.9, 1e-8});
-    for (int step = 0; step < 50; ++step) {
-        reference.zero_grad();
-        loss_of(w_ref, b_ref, step).backward();
-        reference.step();
-        fused.zero_grad();
-        loss_of(w, b, step).backward();
-        fused.step();
-    }
-    CHECK((w - w_ref).abs().max().item<double>() < 1e-5);
-    CHECK((b - b_ref).abs().max().item<double>() < 1e-5);
-    CHECK((w - w0).abs().max().item<double>() > 0.1);
+    const Twins w = twins(w0);
+    const Twins b = twins(torch::randn({3}));
+    torch::optim::Adam reference({w.reference, b.reference}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
+    FusedAdam fused({w.ours, b.ours}, {0.05, 0.5, 0.9, 1e-8});
+    step_both(reference, fused, 50, [&](bool ref, int step) { return ref ? loss_of(w.reference, b.reference, step) : loss_of(w.ours, b.ours, step); });
+    CHECK((w.ours - w.reference).abs().max().item<double>() < 1e-5);
+    CHECK((b.ours - b.reference).abs().max().item<double>() < 1e-5);
+    CHECK((w.ours - w0).abs().max().item<double>() > 0.1);
     CHECK(fused.steps_taken() == 50);
 }
 
@@ -46,32 +57,21 @@ TEST_CASE("parameters outside the fused CPU pass take the multi-tensor update an
     torch::manual_seed(3);
     const auto as_double = torch::TensorOptions().dtype(torch::kDouble);
     const torch::Tensor w0 = torch::randn({5, 3}, as_double);
-    const torch::Tensor b0 = torch::randn({3}, as_double);
     const torch::Tensor unused0 = torch::randn({4}, as_double);
-    torch::Tensor w_ref = w0.clone().set_requires_grad(true);
-    torch::Tensor b_ref = b0.clone().set_requires_grad(true);
-    torch::Tensor unused_ref = unused0.clone().set_requires_grad(true);
-    torch::Tensor w = w0.clone().set_requires_grad(true);
-    torch::Tensor b = b0.clone().set_requires_grad(true);
-    torch::Tensor unused = unused0.clone().set_requires_grad(true);
-    torch::optim::Adam reference({w_ref, b_ref, unused_ref}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
-    FusedAdam grouped({w, b, unused}, {0.05, 0.5, 0.9, 1e-8});
-    const auto loss_in_double = [](const torch::Tensor& weight, const torch::Tensor& bias, int step) {
-        return loss_of(weight.to(torch::kFloat), bias.to(torch::kFloat), step);
-    };
-    for (int step = 0; step < 30; ++step) {
-        reference.zero_grad();
-        loss_in_double(w_ref, b_ref, step).backward();
-        reference.step();
-        grouped.zero_grad();
-        loss_in_double(w, b, step).backward();
-        grouped.step();
-    }
-    CHECK((w - w_ref).abs().max().item<double>() < 1e-9);
-    CHECK((b - b_ref).abs().max().item<double>() < 1e-9);
-    CHECK((w - w0).abs().max().item<double>() > 0.1);
+    const Twins w = twins(w0);
+    const Twins b = twins(torch::randn({3}, as_double));
+    const Twins unused = twins(unused0);
+    torch::optim::Adam reference({w.reference, b.reference, unused.reference}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
+    FusedAdam grouped({w.ours, b.ours, unused.ours}, {0.05, 0.5, 0.9, 1e-8});
+    const auto in_float = [](const torch::Tensor& t) { return t.to(torch::kFloat); };
+    step_both(reference, grouped, 30, [&](bool ref, int step) {
+        return ref ? loss_of(in_float(w.reference), in_float(b.reference), step) : loss_of(in_float(w.ours), in_float(b.ours), step);
+    });
+    CHECK((w.ours - w.reference).abs().max().item<double>() < 1e-9);
+    CHECK((b.ours - b.reference).abs().max().item<double>() < 1e-9);
+    CHECK((w.ours - w0).abs().max().item<double>() > 0.1);
     // A parameter that never had a gradient is left alone, as torch Adam leaves it.
-    CHECK(torch::equal(unused, unused0));
+    CHECK(torch::equal(unused.ours, unused0));
 }
 
 TEST_CASE("the fused Adam state saves and restores so training resumes identically") {
