@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/thread_settings.h"
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
     inv::add_video_commands(app, global);
     inv::add_input_checks(app);
 
+    // Past a file-size limit (ulimit -f) a write fails with EFBIG, which the atomic writer reports
+    // and cleans up after, instead of the signal ending the process with a half-written temporary.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         // Headless work is mostly convolution training; commands with other needs set their own.
         inv::apply_thread_profile(inv::ThreadProfile::ConvTraining);

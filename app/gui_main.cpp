@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -22,6 +23,8 @@ std::filesystem::path default_layout_file() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Past a file-size limit a write fails with EFBIG and is reported, instead of ending the program.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App cli{"Invariances: explore what a classifier's layers keep and what they are blind to."};
     cli.set_version_flag("--version", std::string("invariances ") + INVARIANCES_VERSION);
 

@@ -49,9 +49,11 @@ fs::path copy_of_tiny_demo(const fs::path& target) {
 }
 
 // Runs one hostile command and checks the promises; returns whether all held, for the tally.
-bool refused_cleanly(const std::string& arguments, const std::string& culprit, const fs::path& workspace) {
+// `shell_prefix` runs before the command in the same shell (a `ulimit`, say).
+bool refused_cleanly(const std::string& arguments, const std::string& culprit, const fs::path& workspace,
+                     const std::string& shell_prefix = "") {
     const auto before = contents_of(workspace);
-    const test::CommandResult result = test::run_command(kCli + " " + arguments);
+    const test::CommandResult result = test::run_command(shell_prefix + kCli + " " + arguments);
     INFO("command: invariances-cli ", arguments);
     INFO("output: ", result.output);
     const bool exit_two = result.exit_code == 2;
@@ -345,6 +347,24 @@ TEST_CASE("a workspace is not made from a hostile image folder, and nothing is l
     const test::CommandResult accepted = test::run_command(kCli + " workspace create --workspace " + (dir / "bom-ws").string() + " --images " +
                                                            enough.string() + " --attributes " + (dir / "bom.csv").string());
     CHECK_MESSAGE(accepted.exit_code == 0, accepted.output);
+}
+
+TEST_CASE("a full disk stops a command with a clear error and leaves the workspace as it was") {
+    // A file-size limit of 1 KiB makes every write of the workspace's files fail as on a full disk.
+    test::TempDir dir;
+    const fs::path workspace = copy_of_tiny_demo(dir / "ws");
+    const fs::path out = dir / "out";
+    fs::create_directories(out);
+    const std::vector<std::string> commands = {
+        "train classifier --workspace {ws} --width 0.125 --batch-size 32 --steps 40",
+        "train cinn --workspace {ws} --layer fire7 --blocks 2 --hidden-width 32 --embedding-dim 16 --batch-size 16 --steps 40",
+        "sample --workspace {ws} --layer fire7 --out {out}/s.png",
+        "edit --workspace {ws} --factor background --index 1 --from-index 2 --out {out}/e.png",
+    };
+    int clean = 0;
+    for (const std::string& command : commands) clean += refused_cleanly(filled(command, workspace, out), "File too large", workspace, "ulimit -f 1; ");
+    report_tally("full disk", static_cast<int>(commands.size()), clean);
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path())) CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
 TEST_CASE("a second writer is refused while the first trains, and the first ends with every checkpoint listed") {
