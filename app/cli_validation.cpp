@@ -2,10 +2,9 @@
 
 #include "core/workspace_lock.h"
 
-#include <cerrno>
-#include <filesystem>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -31,10 +30,10 @@ CLI::Validator finite_number(const std::string& name) {
             const std::string value = trimmed(text);
             if (value.empty()) return "";  // a missing value is CLI11's to report
             char* end = nullptr;
-            errno = 0;
+            // Overflow gives ±HUGE_VAL, an infinity; an underflow to (nearly) zero is a number.
             const double number = std::strtod(value.c_str(), &end);
             if (end == value.c_str() || *end != '\0') return "";  // not a number: CLI11's conversion reports it
-            if (!std::isfinite(number) || errno == ERANGE) {
+            if (!std::isfinite(number)) {
                 return value + " is not a finite number; give a plain number such as 0.5";
             }
             if (kPositive.count(name) && number <= 0) return value + " is not allowed: it must be above 0";

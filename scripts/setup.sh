@@ -81,6 +81,9 @@ copy_fashion_mnist() {
 
 build() {
   say "building (Release, ccache) in $build_dir"
+  # Paths below the checkout enter ccache's hashes relative to it, so another clone of the project
+  # (a CI run's fresh one) reuses what this one compiled.
+  export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=true
   cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache >/dev/null
   cmake --build "$build_dir" -j"$(nproc)"
