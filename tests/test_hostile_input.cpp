@@ -88,7 +88,7 @@ std::string filled(std::string text, const fs::path& workspace, const fs::path& 
 
 }  // namespace
 
-TEST_CASE("numbers that are not finite, negative or wrapped are refused by name and change nothing") {
+TEST_CASE("numbers that are not finite or negative or wrapped are refused by name and change nothing") {
     test::TempDir dir;
     const fs::path workspace = copy_of_tiny_demo(dir / "ws");
     const fs::path out = dir / "out";
@@ -187,7 +187,7 @@ TEST_CASE("outputs that would replace a workspace's own files are refused before
     CHECK_MESSAGE(allowed.exit_code == 0, allowed.output);
 }
 
-TEST_CASE("damaged manifests and side-cars are refused by every command that reads them, naming the file") {
+TEST_CASE("damaged manifests and side-cars are refused by every command that reads them and the file is named") {
     test::TempDir dir;
     const fs::path pristine = copy_of_tiny_demo(dir / "pristine");
     const std::string manifest_text = read_file(pristine / kManifestFileName);
@@ -301,7 +301,7 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
     CHECK(cases >= 50);
 }
 
-TEST_CASE("a workspace is not made from a hostile image folder, and nothing is left behind") {
+TEST_CASE("a workspace is not made from a hostile image folder and nothing is left behind") {
     test::TempDir dir;
     const auto make_images = [](const fs::path& folder, int count) {
         fs::create_directories(folder);
@@ -367,7 +367,7 @@ TEST_CASE("a full disk stops a command with a clear error and leaves the workspa
     for (const auto& entry : fs::recursive_directory_iterator(dir.path())) CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
-TEST_CASE("a second writer is refused while the first trains, and the first ends with every checkpoint listed") {
+TEST_CASE("a second writer is refused while the first trains and the first ends with every checkpoint listed") {
     test::TempDir dir;
     const fs::path workspace = dir / "ws";
     REQUIRE(test::run_command(kCli + " workspace create --workspace " + workspace.string()).exit_code == 0);
@@ -410,7 +410,7 @@ TEST_CASE("a second writer is refused while the first trains, and the first ends
     CHECK(on_disk == listed.size());
 }
 
-TEST_CASE("the writer lock is held while it lives, released when it goes, and names its holder") {
+TEST_CASE("the writer lock is held while it lives and released when it goes and names its holder") {
     test::TempDir dir;
     REQUIRE(test::run_command(kCli + " workspace create --workspace " + (dir / "ws").string()).exit_code == 0);
     {
@@ -441,7 +441,7 @@ TEST_CASE("an output is free unless it is or would replace a file the workspace 
     CHECK(output_conflict(dir / "workspace.json").empty());
 }
 
-TEST_CASE("JSON files are read within limits of size and depth, with the file named") {
+TEST_CASE("JSON files are read within limits of size and depth and the file is named") {
     test::TempDir dir;
     write_file_atomically(dir / "ok.json", "{\"a\": [[[1]]]}");
     CHECK(read_json_file(dir / "ok.json", "")["a"][0][0][0] == 1);

@@ -96,7 +96,7 @@ TEST_CASE("an attributes CSV with an unknown image or a missing column names the
     CHECK(ImageFolderDataset::load({folder, csv, 16})->size() == 4);
 }
 
-TEST_CASE("names and CSVs are UTF-8, with or without a byte-order mark, or clearly refused") {
+TEST_CASE("names and CSVs are UTF-8 with or without a byte-order mark or clearly refused") {
     test::TempDir dir;
     const auto folder = make_folder(dir);
     const auto csv = dir / "attributes.csv";
