@@ -3,6 +3,7 @@
 #include "core/errors.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace inv {
@@ -26,6 +27,16 @@ const nlohmann::json& entry(const nlohmann::json& config, const char* key, const
 
 }  // namespace
 
+std::optional<std::int64_t> whole_in_range(const nlohmann::json& value, std::int64_t low, std::int64_t high) {
+    if (!value.is_number_integer()) return std::nullopt;
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return std::nullopt;
+    }
+    const std::int64_t number = value.get<std::int64_t>();
+    if (number < low || number > high) return std::nullopt;
+    return number;
+}
+
 double config_number(const nlohmann::json& config, const char* key, double low, double high, const std::string& network) {
     const nlohmann::json& value = entry(config, key, network);
     if (!value.is_number()) refuse(network, key, value.dump(), low, high);
@@ -36,10 +47,9 @@ double config_number(const nlohmann::json& config, const char* key, double low, 
 
 int config_whole(const nlohmann::json& config, const char* key, int low, int high, const std::string& network) {
     const nlohmann::json& value = entry(config, key, network);
-    if (!value.is_number_integer() || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
-        refuse(network, key, value.dump(), low, high);
-    }
-    return value.get<int>();
+    const std::optional<std::int64_t> number = whole_in_range(value, low, high);
+    if (!number) refuse(network, key, value.dump(), low, high);
+    return static_cast<int>(*number);
 }
 
 }  // namespace inv

@@ -1,5 +1,6 @@
 #include "core/workspace.h"
 
+#include "core/config_values.h"
 #include "core/json_file.h"
 
 #include "core/atomic_file.h"
@@ -30,17 +31,16 @@ T required(const json& object, const char* key, const std::string& where, const 
     }
 }
 
-// A whole number within [low, high]: nlohmann converts 1e20 or -1 to an int by wrapping around,
-// so the value is checked as JSON first.
+// A whole number within [low, high], checked as JSON before any conversion.
 std::int64_t required_whole(const json& object, const char* key, const std::string& where, const std::string& origin,
                             std::int64_t low, std::int64_t high) {
     const json value = required<json>(object, key, where, origin);
-    const bool whole = value.is_number_integer() && !(value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(high));
-    if (!whole || value.get<std::int64_t>() < low || value.get<std::int64_t>() > high) {
+    const std::optional<std::int64_t> number = whole_in_range(value, low, high);
+    if (!number) {
         throw UserError(origin + ": \"" + key + "\" in " + where + " is " + value.dump() + ", not a whole number from " +
                         std::to_string(low) + " to " + std::to_string(high) + "; the manifest is corrupt.");
     }
-    return value.get<std::int64_t>();
+    return *number;
 }
 
 // A model file named by the manifest: a relative path that stays inside the workspace folder.

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 namespace inv {
@@ -62,10 +61,10 @@ WorkspaceLock WorkspaceLock::acquire(const std::filesystem::path& folder, const 
                         "then run this again; figures and the GUI can read the workspace meanwhile.");
     }
     // Who holds it, for the message another writer gets; the lock itself is the kernel's.
+    // If this write fails the lock still holds, and another writer is told "another process".
     const std::string description = command + "\n";
-    if (::ftruncate(descriptor, 0) != 0 || ::pwrite(descriptor, description.data(), description.size(), 0) < 0) {
-        // The lock holds without the description; another writer is then told "another process".
-    }
+    [[maybe_unused]] const bool described = ::ftruncate(descriptor, 0) == 0 &&
+                                            ::pwrite(descriptor, description.data(), description.size(), 0) >= 0;
     return WorkspaceLock(descriptor);
 }
 
@@ -106,18 +105,14 @@ std::string output_conflict(const std::filesystem::path& target) {
     std::error_code error;
     const std::filesystem::path absolute = std::filesystem::weakly_canonical(std::filesystem::absolute(target, error), error);
     if (error) return "";  // the write itself reports what is wrong with such a path
+    // One walk up the folders: any of them a file makes the path unwritable; the nearest holding a
+    // manifest is the workspace the target would belong to.
+    std::filesystem::path workspace;
     for (std::filesystem::path folder = absolute.parent_path(); !folder.empty(); folder = folder.parent_path()) {
         if (std::filesystem::exists(folder, error) && !std::filesystem::is_directory(folder, error)) {
             return "cannot write " + target.string() + ": " + folder.string() + " is a file, not a folder";
         }
-        if (folder == folder.root_path()) break;
-    }
-    std::filesystem::path workspace;
-    for (std::filesystem::path folder = absolute.parent_path(); !folder.empty(); folder = folder.parent_path()) {
-        if (std::filesystem::exists(folder / kManifestFileName, error)) {
-            workspace = folder;
-            break;
-        }
+        if (workspace.empty() && std::filesystem::exists(folder / kManifestFileName, error)) workspace = folder;
         if (folder == folder.root_path()) break;
     }
     if (workspace.empty()) return "";
