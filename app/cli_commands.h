@@ -10,6 +10,12 @@
 
 namespace inv {
 
+// Thrown by a command that finished its work but must end with another status than 0 (a check
+// that failed); main returns `code` without printing anything more.
+struct ExitStatus {
+    int code = 1;
+};
+
 // Options every subcommand sees.
 struct GlobalOptions {
     std::filesystem::path data_root;

@@ -4,10 +4,12 @@
 #include "app/terminal_progress.h"
 #include "core/errors.h"
 #include "core/training/colour_blind_companion.h"
+#include "core/training/demo_measures.h"
 #include "core/training/demo_pipeline.h"
 #include "core/workspace.h"
 #include "core/workspace_lock.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
@@ -69,6 +71,37 @@ void run_builder(const PrepareOptions& options, const GlobalOptions& global, con
     }
 }
 
+struct MeasureOptions {
+    std::filesystem::path workspace;
+    QualityMeasureOptions measure;
+    bool require_all = false;
+};
+
+void run_measure(const MeasureOptions& options, const GlobalOptions& global) {
+    const Workspace workspace = Workspace::open(options.workspace);
+    QualityMeasureOptions measure = options.measure;
+    measure.device = global.compute_device();
+    std::FILE* lines = global.json ? stderr : stdout;
+    const auto start = std::chrono::steady_clock::now();
+    const QualityReport report = measure_quality_bars(workspace, global.data_root, measure, [&](const std::string& model) {
+        std::fprintf(lines, "measuring %s ...\n", model.c_str());
+        std::fflush(lines);
+    });
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const auto met = static_cast<std::size_t>(
+        std::count_if(report.bars.begin(), report.bars.end(), [](const QualityBar& bar) { return bar.met(); }));
+    if (global.json) {
+        nlohmann::json out = to_json(report);
+        out["workspace"] = options.workspace.string();
+        out["seconds"] = seconds;
+        std::printf("%s\n", out.dump(2).c_str());
+    } else {
+        std::printf("\n%s\n%zu of %zu bars met%s (%s).\n", markdown_table(report).c_str(), met, report.bars.size(),
+                    report.missing.empty() ? "" : "; some models are not trained", format_duration(seconds).c_str());
+    }
+    if (options.require_all && !report.all_met()) throw ExitStatus{1};
+}
+
 }  // namespace
 
 void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
@@ -79,8 +112,10 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         "prepare", "Train everything the demo workspace needs: classifier with checkpoints, autoencoder, t for "
                    "several layers, e (resumable; a finished workspace is left as it is)");
     prepare->add_option("--workspace", options->workspace, "Folder of the demo workspace")->required();
-    prepare->add_option("--budget", options->budget, "full, or tiny (about a minute, for tests)")
-        ->check(CLI::IsMember({"tiny", "full"}))
+    prepare->add_option("--budget", options->budget,
+                        "full (" + demo_budget_duration(DemoBudget::Full) + ": the recipe of the shipped demo), quick (" +
+                            demo_budget_duration(DemoBudget::Quick) + ") or tiny (" + demo_budget_duration(DemoBudget::Tiny) + ")")
+        ->check(CLI::IsMember(demo_budget_names()))
         ->capture_default_str();
     prepare->callback([options, &global] {
         std::filesystem::create_directories(options->workspace);
@@ -89,14 +124,29 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
                     "demo workspace", options->workspace);
     });
 
+    auto measured = std::make_shared<MeasureOptions>();
+    CLI::App* measure = demo->add_subcommand(
+        "measure", "Measure the demo's quality bars on a workspace's test split: the classifier, the autoencoder's "
+                   "reconstructions, t at every trained layer and e's swaps, each against its bar (a Markdown table)");
+    measure->add_option("--workspace", measured->workspace, "Workspace folder")->required();
+    measure->add_option("--images", measured->measure.images, "Test images for the autoencoder and t (the whole split when it has fewer)")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    measure->add_option("--pairs", measured->measure.pairs, "Test pairs of different classes for e's swaps")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    measure->add_option("--seed", measured->measure.seed, "Seed of t's samples v")->capture_default_str();
+    measure->add_flag("--require-all", measured->require_all, "Exit with status 1 when a bar is not met or a model is missing");
+    measure->callback([measured, &global] { run_measure(*measured, global); });
+
     auto companion = std::make_shared<PrepareOptions>();
     CLI::App* blind = demo->add_subcommand(
         "colour-blind", "Add the model comparison's second classifier to a prepared demo workspace: the same network "
                         "trained the same way but seeing luminance only, with the demo's autoencoder and e and t for some "
                         "layers, in DEMO/colour-blind (compare with `invariances-cli compare --with DEMO/colour-blind`)");
     blind->add_option("--workspace", companion->workspace, "Folder of the prepared demo workspace")->required();
-    blind->add_option("--budget", companion->budget, "full, or tiny; the demo's own")
-        ->check(CLI::IsMember({"tiny", "full"}))
+    blind->add_option("--budget", companion->budget, "The demo's own: full, quick or tiny")
+        ->check(CLI::IsMember(demo_budget_names()))
         ->capture_default_str();
     blind->callback([companion, &global] {
         // Without a prepared demo the builder says how to make one; there is nothing to lock yet.

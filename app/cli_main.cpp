@@ -50,8 +50,15 @@ int main(int argc, char** argv) {
         inv::apply_thread_profile(inv::ThreadProfile::ConvTraining);
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        const std::string unknown = inv::unknown_subcommand_message(app, argc, argv);
+        if (!unknown.empty() && e.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
+            std::fprintf(stderr, "error: %s\n", unknown.c_str());
+            return 2;
+        }
         app.exit(e);
         return inv::exit_code_of(e);
+    } catch (const inv::ExitStatus& status) {
+        return status.code;
     } catch (const inv::UserError& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 2;

@@ -398,6 +398,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "Reconstruction loss: l2 (learns thin strokes about twice as fast in a short budget) or l1 (the paper's)")
         ->check(CLI::IsMember({"l1", "l2"}))
         ->capture_default_str();
+    ae->add_option("--stroke-weight", autoencoder->training.stroke_weight,
+                   "Extra weight on pixels unlike the image's border colour (thin strokes), relative to the background's; 0: all alike")
+        ->check(CLI::Range(0.0, 1000.0))
+        ->capture_default_str();
+    ae->add_option("--max-shift", autoencoder->training.max_shift,
+                   "Shift every training image by up to this many pixels in x and y (augmentation); 0: none")
+        ->check(CLI::Range(0, 16))
+        ->capture_default_str();
     ae->add_option("--second-domain", autoencoder->second_domain,
                    "Also train on this data set's images (half of every batch), so the autoencoder can draw them for "
                    "`analyze domain-shift`: colormnist or colorfashion")

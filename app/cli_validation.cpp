@@ -2,6 +2,7 @@
 
 #include "core/workspace_lock.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -90,6 +91,38 @@ void check_options_of(CLI::App& app) {
 }  // namespace
 
 void add_input_checks(CLI::App& app) { check_options_of(app); }
+
+std::string unknown_subcommand_message(const CLI::App& app, int argc, const char* const* argv) {
+    const CLI::App* current = &app;
+    std::string path = "invariances-cli";
+    for (int i = 1; i < argc; ++i) {
+        const std::string word = argv[i];
+        if (word == "--") break;
+        if (word.size() > 1 && word[0] == '-') {
+            // An option: its value, when given as the next word, is no subcommand. Options of the
+            // commands above count too (--data DIR after the subcommand).
+            if (word.find('=') != std::string::npos) continue;
+            const CLI::Option* option = nullptr;
+            for (const CLI::App* level = current; level != nullptr && option == nullptr; level = level->get_parent()) {
+                option = level->get_option_no_throw(word);
+            }
+            if (option != nullptr && option->get_type_size() != 0) ++i;
+            continue;
+        }
+        const std::vector<const CLI::App*> subcommands = current->get_subcommands([](const CLI::App*) { return true; });
+        if (subcommands.empty()) break;  // a leaf command's own argument
+        const auto found = std::find_if(subcommands.begin(), subcommands.end(),
+                                        [&word](const CLI::App* subcommand) { return subcommand->check_name(word); });
+        if (found == subcommands.end()) {
+            std::string names;
+            for (const CLI::App* subcommand : subcommands) names += (names.empty() ? "" : ", ") + subcommand->get_name();
+            return "unknown subcommand \"" + word + "\" of " + path + "; expected one of: " + names + " (see " + path + " --help).";
+        }
+        current = *found;
+        path += " " + current->get_name();
+    }
+    return "";
+}
 
 int exit_code_of(const CLI::ParseError& error) {
     const int code = error.get_exit_code();

@@ -2,6 +2,8 @@
 #include "app/cli_commands.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
+#include "core/workspace_lock.h"
+#include "core/shipped_demo.h"
 #include "core/training/workspace_creation.h"
 #include "core/workspace.h"
 
@@ -97,6 +99,21 @@ void add_workspace_commands(CLI::App& app, const GlobalOptions& global) {
     CLI::App* show = workspace->add_subcommand("show", "Print a workspace's manifest");
     show->add_option("--workspace", *show_folder, "Workspace folder")->required();
     show->callback([show_folder, &global] { run_show(*show_folder, global); });
+
+    auto half_folder = std::make_shared<std::filesystem::path>();
+    CLI::App* half = workspace->add_subcommand(
+        "store-half", "Rewrite the last checkpoint of the autoencoder, every t and e with 16-bit weights, halving their files (how "
+                      "the shipped demo workspace is stored; measure the result with `demo measure`); the classifier keeps 32 bits");
+    half->add_option("--workspace", *half_folder, "Workspace folder")->required();
+    half->callback([half_folder, &global] {
+        const WorkspaceLock lock = lock_existing_workspace(*half_folder, "invariances-cli workspace store-half");
+        const std::vector<std::string> stored = store_weights_in_half_precision(*half_folder);
+        if (global.json) {
+            std::printf("%s\n", nlohmann::json{{"workspace", half_folder->string()}, {"stored", stored}}.dump(2).c_str());
+        } else {
+            for (const std::string& file : stored) std::printf("stored in 16 bits: %s\n", file.c_str());
+        }
+    });
 }
 
 }  // namespace inv

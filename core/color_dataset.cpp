@@ -3,6 +3,9 @@
 #include "core/errors.h"
 #include "core/random.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace inv {
 namespace {
 constexpr std::uint64_t kForegroundStream = 0xF0F0;
@@ -84,6 +87,33 @@ ImageSample ColorDataset::compose(std::size_t index, const Rgb& fg, const Rgb& b
                             {fg.begin(), fg.end()},
                             {bg.begin(), bg.end()}};
     return sample;
+}
+
+std::size_t contrasting_sample(const ImageDataset& dataset, std::size_t index) {
+    constexpr float kDistinctColour = 0.3f;
+    const auto* coloured = dynamic_cast<const ColorDataset*>(&dataset);
+    const auto far_apart = [&](const Rgb& a, const Rgb& b) {
+        float largest = 0.0f;
+        for (std::size_t channel = 0; channel < a.size(); ++channel) largest = std::max(largest, std::abs(a[channel] - b[channel]));
+        return largest >= kDistinctColour;
+    };
+    const std::size_t count = dataset.size();
+    if (index >= count) return index;
+    const int label = coloured ? coloured->label(index) : dataset.get(index).label;
+    // Unlabelled images (a user's folder) differ in nothing the data set knows: the next one will do.
+    if (label < 0) return (index + 1) % count;
+    // A user's images are decoded to read their labels: look a limited way only.
+    const std::size_t looked = coloured ? count : std::min<std::size_t>(count, 256);
+    for (std::size_t step = 1; step < looked; ++step) {
+        const std::size_t other = (index + step) % count;
+        if ((coloured ? coloured->label(other) : dataset.get(other).label) == label) continue;
+        if (coloured && !(far_apart(coloured->foreground(index), coloured->foreground(other)) &&
+                          far_apart(coloured->background(index), coloured->background(other)))) {
+            continue;
+        }
+        return other;
+    }
+    return index;
 }
 
 }  // namespace inv

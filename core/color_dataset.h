@@ -59,4 +59,10 @@ private:
 
 Rgb random_rgb(std::uint64_t bits_a, std::uint64_t bits_b, std::uint64_t bits_c);
 
+// The first sample after `index` (wrapping around) that differs from it in every factor the data
+// set knows: another class and, on ColorMNIST/ColorFashion, a foreground and a background colour
+// each at least 0.3 away in some channel. The semantic sliders open with it as the donor, so every
+// slider visibly changes something. `index` itself when no sample differs that much.
+std::size_t contrasting_sample(const ImageDataset& dataset, std::size_t index);
+
 }  // namespace inv

@@ -1,6 +1,7 @@
 #include "core/workspace_lock.h"
 
 #include "core/errors.h"
+#include "core/shipped_demo.h"
 #include "core/workspace.h"
 
 #include <cerrno>
@@ -41,6 +42,11 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 }  // namespace
 
 WorkspaceLock WorkspaceLock::acquire(const std::filesystem::path& folder, const std::string& command) {
+    if (is_shipped_workspace(folder)) {
+        throw UserError(folder.string() + " is the demo workspace shipped with Invariances, which is never written. Work on a copy: " +
+                        "the GUI makes one at its first start (in the data folder's workspaces/demo), or run `cp -r " + folder.string() +
+                        " DIR && rm DIR/" + kShippedMarkerFileName + " DIR/" + kShippedChecksumsFileName + "`.");
+    }
     const std::filesystem::path path = folder / kWriterLockFileName;
     const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (descriptor < 0) {

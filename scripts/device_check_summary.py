@@ -75,10 +75,10 @@ for what, cpu_log, cuda_log in (
     rows.append((what, engine_p50(cpu_log, key), engine_p50(cuda_log, key), "ms"))
 for what, label in (("classifier, 100 steps", "train-classifier-100"),):
     rows.append((what, status_seconds(label + "-cpu")[1], status_seconds(label + "-cuda")[1], "s"))
-rc, seconds = status_seconds("demo-full-cuda")
+rc, seconds = status_seconds("demo-quick-cuda")
 print("| measure | CPU | CUDA |")
 print("|---|---|---|")
 for what, cpu, cuda, unit in rows:
     print(f"| {what} | {cell(cpu, unit)} | {cell(cuda, unit)} |")
 if seconds is not None:
-    print(f"| `demo prepare --budget full` | — | {'done' if rc == 0 else 'stopped'} after {seconds:.0f} s |")
+    print(f"| `demo prepare --budget quick` | — | {'done' if rc == 0 else 'stopped'} after {seconds:.0f} s |")

@@ -91,6 +91,12 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     CHECK(report["completed"] == true);
     CHECK(report["metrics"].contains("factors"));
 
+    const test::CommandResult measured =
+        test::run_command(kCli + " demo measure --images 20 --pairs 20 --require-all --workspace " + ws, test::Streams::StdoutOnly);
+    CHECK_MESSAGE(measured.exit_code == 1, measured.output);  // thirty steps of training meet no accuracy bar
+    CHECK(measured.output.find("| cinn-softmax | samples keep the prediction |") != std::string::npos);
+    CHECK(measured.output.find("bars met") != std::string::npos);
+
     const test::CommandResult layers = test::run_command(kCli + " --json layers --workspace " + ws, test::Streams::StdoutOnly);
     REQUIRE(layers.exit_code == 0);
     CHECK(nlohmann::json::parse(layers.output).front()["name"] == "input");
@@ -204,4 +210,15 @@ TEST_CASE("Ctrl-C stops a training run that saves its state and exits with 130")
                                                           ws + " --steps 1000000 --batch-size 8 --width 0.125");
     CHECK(stopped.exit_code == 130);
     CHECK(stopped.output.find("the state is saved") != std::string::npos);
+}
+
+TEST_CASE("an unknown subcommand is named with the ones there are") {
+    const test::CommandResult top = test::run_command(kCli + " frobnicate");
+    CHECK(top.exit_code == 2);
+    CHECK(top.output.find("unknown subcommand \"frobnicate\" of invariances-cli;") != std::string::npos);
+    CHECK(top.output.find("demo") != std::string::npos);
+    // Below a command, and with a global option's value before it.
+    const test::CommandResult nested = test::run_command(kCli + " --data /tmp demo frob");
+    CHECK(nested.exit_code == 2);
+    CHECK(nested.output.find("unknown subcommand \"frob\" of invariances-cli demo; expected one of: prepare, measure") != std::string::npos);
 }

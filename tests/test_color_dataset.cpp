@@ -127,3 +127,21 @@ TEST_CASE("ColorFashion uses the garment classes and the same colouring") {
     CHECK(dataset->class_names()[9] == "Ankle boot");
     CHECK(dataset->get(0).label == 9);
 }
+
+TEST_CASE("the contrasting sample differs from the image in class and in both colours") {
+    const auto test_set = make_color_dataset(mnist(), Split::Test, 0);
+    for (const std::size_t index : {std::size_t{0}, std::size_t{1}, std::size_t{1999}}) {
+        const std::size_t other = contrasting_sample(*test_set, index);
+        REQUIRE(other != index);
+        CHECK(test_set->label(other) != test_set->label(index));
+        for (const auto colour : {&ColorDataset::foreground, &ColorDataset::background}) {
+            const Rgb a = ((*test_set).*colour)(index);
+            const Rgb b = ((*test_set).*colour)(other);
+            float largest = 0.0f;
+            for (std::size_t c = 0; c < 3; ++c) largest = std::max(largest, std::abs(a[c] - b[c]));
+            CHECK(largest >= 0.3f);
+        }
+    }
+    // The split lists its images class by class: image 1, the old default donor, is a 0 like image 0.
+    CHECK(test_set->label(1) == test_set->label(0));
+}

@@ -2,12 +2,17 @@
 #include "core/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/training/colour_blind_companion.h"
+#include "core/training/demo_measures.h"
 #include "core/training/demo_pipeline.h"
 #include "core/training/workspace_models.h"
 #include "tests/test_support.h"
+#include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <map>
 
 using namespace inv;
 
@@ -50,7 +55,7 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
 }
 
 TEST_CASE("every demo trains t for five layers or more from input to softmax and its colour-blind companion compares layers it has") {
-    for (const DemoBudget budget : {DemoBudget::Tiny, DemoBudget::Full}) {
+    for (const DemoBudget budget : {DemoBudget::Tiny, DemoBudget::Quick, DemoBudget::Full}) {
         const DemoPlan plan = demo_plan(budget);
         CHECK(plan.layers.size() >= 5);
         CHECK(plan.layers.front() == "input");
@@ -86,4 +91,60 @@ TEST_CASE("the full demo gives e's colour factors three dimensions each and the 
     CHECK(sizes[0] >= 8);  // the residual keeps room for what no pair shares
     // The tiny plan keeps estimating the sizes from pairs, so the tests cover that path.
     CHECK(demo_plan(DemoBudget::Tiny).factors.factor_sizes.empty());
+}
+
+TEST_CASE("the budgets parse from their names and the full demo trains t for every named layer") {
+    for (const std::string& name : demo_budget_names()) CHECK(to_string(parse_demo_budget(name)) == name);
+    CHECK_THROWS_WITH_AS(parse_demo_budget("huge"), doctest::Contains("quick"), UserError);
+    const std::vector<std::string> every{"input", "conv1", "fire3", "fire5", "fire7", "logits", "softmax"};
+    CHECK(demo_plan(DemoBudget::Full).layers == every);
+    // The full recipe trains every network at least as long as the quick one.
+    const DemoPlan quick = demo_plan(DemoBudget::Quick);
+    const DemoPlan full = demo_plan(DemoBudget::Full);
+    CHECK(full.classifier.schedule.steps >= quick.classifier.schedule.steps);
+    CHECK(full.autoencoder.schedule.steps > quick.autoencoder.schedule.steps);
+    for (const std::string& layer : quick.layers) CHECK_MESSAGE(cinn_steps(full, layer) >= cinn_steps(quick, layer), layer);
+    CHECK(full.factors.schedule.steps * full.factors.schedule.batch_size >
+          quick.factors.schedule.steps * quick.factors.schedule.batch_size);
+}
+
+TEST_CASE("the quality bars are measured on the tiny demo for every network it has and judged against their ranges") {
+    const Workspace workspace = test::tiny_demo().workspace();
+    QualityMeasureOptions options;
+    options.images = 40;
+    options.pairs = 30;
+    std::vector<std::string> told;
+    const QualityReport report =
+        measure_quality_bars(workspace, test::data_root(), options, [&told](const std::string& model) { told.push_back(model); });
+    CHECK(report.missing.empty());
+    const std::vector<std::string> expected{"classifier", "autoencoder", "cinn-input", "cinn-fire3", "cinn-fire7", "cinn-logits",
+                                            "cinn-softmax", "factors"};
+    CHECK(told == expected);
+    std::map<std::string, int> rows;
+    for (const QualityBar& bar : report.bars) {
+        ++rows[bar.model];
+        CHECK_MESSAGE(std::isfinite(bar.value), bar.model, " ", bar.measure);
+        CHECK(bar.met() == ((!bar.at_least || bar.value >= *bar.at_least) && (!bar.at_most || bar.value <= *bar.at_most)));
+    }
+    CHECK(rows["classifier"] == 1);
+    CHECK(rows["autoencoder"] == 3);  // the classifier on reconstructions, foreground and background colour
+    CHECK(rows["cinn-fire3"] == 1);
+    CHECK(rows["cinn-input"] == 2);   // and how far the samples are from x
+    CHECK(rows["cinn-logits"] == 2);  // and whether the samples keep the prediction
+    CHECK(rows["factors"] == 3);
+    // Thirty training steps meet no accuracy bar: the report says so.
+    CHECK_FALSE(report.all_met());
+    const std::string table = markdown_table(report);
+    CHECK(table.find("| classifier | test accuracy |") != std::string::npos);
+    CHECK(table.find("**no**") != std::string::npos);
+    CHECK(to_json(report)["bars"].size() == report.bars.size());
+}
+
+TEST_CASE("the quality report names the networks a workspace lacks") {
+    test::TempDir dir;
+    const Workspace workspace = Workspace::create(dir / "empty", DatasetEntry{"colormnist", 0, nlohmann::json::object()});
+    const QualityReport report = measure_quality_bars(workspace, test::data_root(), {});
+    CHECK(report.bars.empty());
+    CHECK(report.missing == std::vector<std::string>{"classifier", "autoencoder", "factors"});
+    CHECK_FALSE(report.all_met());
 }

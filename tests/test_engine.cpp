@@ -155,12 +155,12 @@ TEST_CASE("the engine builds the demo workspace and a cancelled build resumes") 
                                    }
                                }});
     engine_ptr = &engine;
-    engine.post(PrepareDemo{dir / "demo", true});
+    engine.post(PrepareDemo{dir / "demo", "tiny"});
     engine.wait_until_idle();
     CHECK(log.of_kind(EventKind::Cancelled).size() == 1);
     CHECK(engine.snapshot()->prepared_version == 0);
 
-    engine.post(PrepareDemo{dir / "demo", true});
+    engine.post(PrepareDemo{dir / "demo", "tiny"});
     engine.wait_until_idle();
     CHECK(log.of_kind(EventKind::Finished).size() == 1);
     const auto snapshot = engine.snapshot();

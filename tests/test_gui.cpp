@@ -16,11 +16,28 @@ using namespace inv;
 
 namespace {
 
-// Runs the GUI headless; under Xvfb when there is no display of our own.
+// A data folder of this test process's own, with the data sets of the real one linked in: the GUI
+// copies the shipped demo workspace into its data folder at its first start without --workspace, and
+// tests leave the user's folder alone.
+const std::filesystem::path& isolated_data_root() {
+    static const test::TempDir folder;
+    static const bool linked = [] {
+        for (const auto& entry : std::filesystem::directory_iterator(test::data_root())) {
+            if (entry.path().filename() != "workspaces") std::filesystem::create_symlink(entry.path(), folder / entry.path().filename());
+        }
+        return true;
+    }();
+    (void)linked;
+    return folder.path();
+}
+
+// Runs the GUI headless; under Xvfb when there is no display of our own. Without a --data of its
+// own it sees the isolated data folder.
 test::CommandResult capture_gui(const std::string& arguments) {
     const char* display = std::getenv("DISPLAY");
     const std::string prefix = display && *display ? "" : "xvfb-run -a -s '-screen 0 1280x800x24' ";
-    return test::run_command(prefix + std::string(INVARIANCES_GUI_PATH) + " " + arguments);
+    const std::string data = arguments.find("--data ") == std::string::npos ? "--data " + isolated_data_root().string() + " " : "";
+    return test::run_command(prefix + std::string(INVARIANCES_GUI_PATH) + " " + data + arguments);
 }
 
 std::size_t distinct_colours(const RgbaImage& image, const PixelRect& area) {
@@ -90,11 +107,23 @@ TEST_CASE("with a workspace the GUI shows the z-by-v grid and the semantic slide
     REQUIRE(capture_gui("--script " + script.string()).exit_code == 0);
     CHECK(distinct_colours(read_image_rgba(opened), figure_area) > 60);
 
-    // Without a workspace the same area only shows the hint.
-    const auto plain = dir / "plain.png";
-    REQUIRE(capture_gui("--screenshot " + plain.string()).exit_code == 0);
-    CHECK(distinct_colours(read_image_rgba(plain), figure_area) < 40);
-    CHECK(distinct_colours(read_image_rgba(plain), semantic_area) < 40);
+    // Without a workspace, and with no demo workspace in the data folder, the GUI opens a copy of the
+    // shipped demo workspace there, panels filled; the shipped files stay unwritten.
+    const std::filesystem::path copy = isolated_data_root() / "workspaces" / "demo";
+    std::filesystem::remove_all(copy);
+    const std::filesystem::path shipped = std::filesystem::path(INVARIANCES_ASSET_DIR) / "demo-workspace";
+    const std::string shipped_manifest = read_file(shipped / kManifestFileName);
+    const auto first = dir / "first-start.png";
+    const test::CommandResult started = capture_gui("--screenshot " + first.string());
+    REQUIRE_MESSAGE(started.exit_code == 0, started.output);
+    CHECK(Workspace::open(copy).manifest().models.size() == Workspace::open(shipped).manifest().models.size());
+    CHECK_FALSE(std::filesystem::exists(copy / "SHIPPED"));
+    CHECK(read_file(shipped / kManifestFileName) == shipped_manifest);
+    CHECK_FALSE(std::filesystem::exists(shipped / "writer.lock"));
+    CHECK(distinct_colours(read_image_rgba(first), figure_area) > 60);
+    CHECK(distinct_colours(read_image_rgba(first), semantic_area) > 30);
+    CHECK(distinct_colours(read_image_rgba(first), attack_area) > 30);
+    std::filesystem::remove_all(copy);
 }
 
 TEST_CASE("a scripted session drives the panels and its exports reproduce from the command line") {

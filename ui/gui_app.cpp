@@ -227,6 +227,7 @@ void GuiApp::draw_menu() {
         if (ImGui::MenuItem("Open workspace...", "Ctrl+O")) m_open_dialog = true;
         if (ImGui::MenuItem("Open image...", "Ctrl+I")) m_open_image_dialog = true;
         if (ImGui::MenuItem("New workspace from your model...")) m_new_workspace.open();
+        m_invariances.draw_build_menu();
         if (ImGui::BeginMenu("Recent workspaces", !m_recent.list().empty())) {
             for (const auto& folder : m_recent.list()) {
                 if (ImGui::MenuItem(folder.c_str())) open_workspace(folder);

@@ -4,6 +4,8 @@
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
 #include "core/png_io.h"
+#include "core/shipped_demo.h"
+#include "core/training/demo_pipeline.h"
 #include "core/workspace.h"
 #include "ui/figure_export.h"
 
@@ -48,11 +50,28 @@ InvariancePanel::InvariancePanel(std::filesystem::path workspace, const std::fil
     : m_workspace(std::move(workspace)), m_demo_workspace(default_demo_workspace(data_root)), m_post(std::move(post)) {
     if (m_workspace.empty()) {
         m_offer_demo = true;
-        const std::filesystem::path tiny = m_demo_workspace.parent_path() / "demo-tiny";
+        const std::filesystem::path shipped = std::filesystem::path(INVARIANCES_ASSET_DIR) / "demo-workspace";
         if (std::filesystem::exists(m_demo_workspace / kManifestFileName)) {
             m_workspace = m_demo_workspace;
-        } else if (std::filesystem::exists(tiny / kManifestFileName)) {
-            m_workspace = tiny;
+        } else if (std::filesystem::exists(shipped / kManifestFileName)) {
+            // The shipped files are never written: the GUI works on a copy the user may train further.
+            try {
+                copy_shipped_workspace(shipped, m_demo_workspace);
+                m_workspace = m_demo_workspace;
+                m_notice = "The shipped demo workspace (" + shipped.string() + ") was copied to " + m_demo_workspace.string() +
+                           " for you to explore and train further; the shipped files stay as they are.";
+            } catch (const UserError& error) {
+                m_notice = error.what();
+            }
+        } else {
+            // Demo workspaces built from the File menu, the best recipe first.
+            for (const char* budget : {"full", "quick", "tiny"}) {
+                const std::filesystem::path built = m_demo_workspace.parent_path() / (std::string("demo-") + budget);
+                if (std::filesystem::exists(built / kManifestFileName)) {
+                    m_workspace = built;
+                    break;
+                }
+            }
         }
     }
     load_layers();
@@ -306,6 +325,12 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         load_layers();
         start();
     }
+    if (!m_notice.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("%s", m_notice.c_str());
+        ImGui::PopTextWrapPos();
+        if (ImGui::SmallButton("Dismiss")) m_notice.clear();
+    }
     if (!m_problem.empty()) {
         ImGui::TextWrapped("%s", m_problem.c_str());
         if (m_offer_demo) draw_build_offer(snapshot);
@@ -325,18 +350,33 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
     ImGui::End();
 }
 
+void InvariancePanel::build_demo(const std::string& budget) {
+    m_demo_workspace = m_demo_workspace.parent_path() / ("demo-" + budget);
+    m_post(PrepareDemo{m_demo_workspace, budget});
+}
+
+void InvariancePanel::draw_build_menu() {
+    if (!ImGui::BeginMenu("Build a demo workspace")) return;
+    ImGui::TextDisabled("In %s/demo-<budget>; the GUI keeps a core for itself, so `invariances-cli demo prepare` is faster.",
+                        m_demo_workspace.parent_path().c_str());
+    for (const std::string& name : demo_budget_names()) {
+        const std::string label = name + " (" + demo_budget_duration(parse_demo_budget(name)) + ")";
+        if (ImGui::MenuItem(label.c_str())) build_demo(name);
+    }
+    ImGui::EndMenu();
+}
+
 void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     ImGui::Spacing();
     ImGui::TextWrapped("The demo workspace trains a ColorMNIST classifier with its checkpoints, an autoencoder, t for "
-                       "seven layers and e, in %s. It can be cancelled (status bar) and resumed.",
+                       "five layers and e, in %s. It can be cancelled (status bar) and resumed.",
                        m_demo_workspace.c_str());
     const bool busy = snapshot.state == JobState::Running;
     ImGui::BeginDisabled(busy);
-    if (ImGui::Button("Build the demo workspace (20 minutes or more here; the command line is faster)")) m_post(PrepareDemo{m_demo_workspace, false});
-    if (ImGui::Button("Build a tiny one instead (about a minute, rough results)")) {
-        m_demo_workspace = m_demo_workspace.parent_path() / "demo-tiny";
-        m_post(PrepareDemo{m_demo_workspace, true});
+    if (ImGui::Button("Build the demo workspace, quick recipe (10 to 15 minutes on 2 cores from the command line, longer here)")) {
+        build_demo("quick");
     }
+    if (ImGui::Button("Build a tiny one instead (about a minute, rough results)")) build_demo("tiny");
     ImGui::EndDisabled();
     if (busy && snapshot.job.rfind("demo workspace", 0) == 0) {
         ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));

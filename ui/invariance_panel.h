@@ -52,6 +52,11 @@ public:
     // The grid's test images from another domain ("colormnist", "colorfashion"; "own": the workspace's).
     void set_inputs_from(const std::string& domain);
     bool ready() const { return m_problem.empty() && !m_workspace.empty(); }
+    // Builds a demo workspace with `budget` (tiny, quick or full) in the data folder's
+    // workspaces/demo-<budget>, and opens it when done.
+    void build_demo(const std::string& budget);
+    // The File menu's "Build a demo workspace" entries, one per budget with how long it takes.
+    void draw_build_menu();
     bool has_factors() const { return m_has_factors; }  // the open workspace has a trained e
 
 private:
@@ -82,6 +87,7 @@ private:
     std::map<std::string, std::vector<std::int64_t>> m_steps;
     int m_step_index = -1;  // into m_steps[layer]; -1: the last checkpoint
     std::string m_problem;  // why there is nothing to show, for people
+    std::string m_notice;   // where the open workspace came from, when the panel chose it
     int m_layer = 0;
     ShowInvariances m_request;
     GlTexture m_texture;

@@ -43,6 +43,7 @@ private:
     std::array<GlTexture, 4> m_textures;  // image, reconstruction, edited, donor
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 4.0f;
+    bool m_donor_chosen = false;  // by the user; until then the engine's contrasting donor is used
     std::size_t m_test_size = 2000;  // of the open workspace's test split, once the engine says
 };
 

@@ -6,7 +6,7 @@ namespace {
 
 struct Describer {
     std::string operator()(const PrepareDemo& c) const {
-        return std::string("building the demo workspace") + (c.tiny ? " (tiny budget)" : "") + " in " + c.workspace.string();
+        return "building the demo workspace (" + c.budget + " budget) in " + c.workspace.string();
     }
     std::string operator()(const ShowInvariances& c) const {
         return "invariances of " + c.layer + ": " + std::to_string(c.inputs) + " inputs x " +

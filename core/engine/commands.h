@@ -40,7 +40,7 @@ struct ShowInvariances {
 // Builds (or finishes) the demo workspace; progress and cancellation as for any command.
 struct PrepareDemo {
     std::filesystem::path workspace;
-    bool tiny = false;  // the one-minute budget instead of the full one
+    std::string budget = "quick";  // tiny, quick or full (`demo prepare --budget`)
 };
 
 // The semantic sliders: every factor of e moved part way towards a donor image's (0: the image's own

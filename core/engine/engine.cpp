@@ -282,8 +282,9 @@ private:
 
     static DemoPlan budget_plan(const Workspace& workspace) {
         const nlohmann::json& settings = workspace.manifest().dataset.settings;
-        const bool tiny = settings.is_object() && settings.value("demo_budget", std::string()) == "tiny";
-        return demo_plan(tiny ? DemoBudget::Tiny : DemoBudget::Full);
+        // A workspace not made by the demo trains its layers with the quick recipe's settings.
+        const std::string budget = settings.is_object() ? settings.value("demo_budget", std::string()) : std::string();
+        return demo_plan(budget == "tiny" ? DemoBudget::Tiny : budget == "full" ? DemoBudget::Full : DemoBudget::Quick);
     }
 
     bool handle(const TrainLayer& command) {
@@ -483,6 +484,7 @@ private:
         open->models = std::make_unique<AnalysisModels>(*open->workspace, std::nullopt, m_device);
         log("opened " + folder.string());
         m_draft.test_size = open->test->size();
+        m_draft.contrasting_donor = contrasting_sample(*open->test, 0);
         m_open = std::move(open);
         return *m_open;
     }
@@ -490,7 +492,7 @@ private:
     bool handle(const PrepareDemo& command) {
         std::filesystem::create_directories(command.workspace);
         const WorkspaceLock lock = WorkspaceLock::acquire(command.workspace, "invariances (GUI): building the demo workspace");
-        DemoPlan plan = demo_plan(command.tiny ? DemoBudget::Tiny : DemoBudget::Full);
+        DemoPlan plan = demo_plan(parse_demo_budget(command.budget));
         plan.set_thread_profiles = false;
         const std::vector<DemoStage> stages = demo_stages(plan);
         std::int64_t total = 0;

@@ -104,6 +104,29 @@ void collect_unused_entries(torch::nn::Module& module, torch::serialize::InputAr
     }
 }
 
+// Gives each tensor of `module` the type of its stored counterpart (16-bit weights of the shipped
+// demo): reading a stored tensor into a module's tensor keeps the stored bytes and would read them as
+// the module's type.
+void take_stored_types(torch::nn::Module& module, torch::serialize::InputArchive& archive) {
+    torch::NoGradGuard no_grad;
+    for (auto& item : module.named_parameters(/*recurse=*/false)) {
+        torch::Tensor stored;
+        if (archive.try_read(item.key(), stored) && stored.scalar_type() != item.value().scalar_type()) {
+            item.value().set_data(item.value().to(stored.scalar_type()));
+        }
+    }
+    for (auto& item : module.named_buffers(/*recurse=*/false)) {
+        torch::Tensor stored;
+        if (archive.try_read(item.key(), stored, /*is_buffer=*/true) && stored.scalar_type() != item.value().scalar_type()) {
+            item.value().set_data(item.value().to(stored.scalar_type()));
+        }
+    }
+    for (const auto& item : module.named_children()) {
+        torch::serialize::InputArchive child;
+        if (archive.try_read(item.key(), child)) take_stored_types(*item.value(), child);
+    }
+}
+
 }  // namespace
 
 namespace {
@@ -129,9 +152,18 @@ void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& arc
                         "or restore the file that belongs with " + side_car_path(path).filename().string() + ".");
     }
     try {
+        take_stored_types(module, archive);
         module.load(archive);
     } catch (const c10::Error& e) {
         throw UserError(path.string() + " does not hold the weights this network needs: " + e.what_without_backtrace());
+    }
+    // Weights stored in 16 bits (the shipped demo's, see store_weights_in_half_precision) are computed
+    // with in 32: loading takes the stored tensor as it is, so it is widened here.
+    for (auto& entry : module.named_parameters(/*recurse=*/true)) {
+        if (entry.value().scalar_type() == torch::kHalf) entry.value().set_data(entry.value().to(torch::kFloat));
+    }
+    for (auto& entry : module.named_buffers(/*recurse=*/true)) {
+        if (entry.value().scalar_type() == torch::kHalf) entry.value().set_data(entry.value().to(torch::kFloat));
     }
     // A file can be whole (its checksum matches) and still hold NaN or infinite weights, written so
     // or edited: every figure made from it would be NaN without a word.

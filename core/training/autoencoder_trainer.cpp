@@ -7,6 +7,7 @@
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace inv {
@@ -16,8 +17,21 @@ constexpr const char* kModelName = "autoencoder";
 constexpr std::size_t kEvaluationImages = 1000;
 constexpr std::size_t kEvaluationBatch = 250;
 
+// 1 + weight x (each pixel's distance to the mean colour of the image's outermost ring, over the
+// image's largest such distance): see AutoencoderTrainingOptions::stroke_weight.
+torch::Tensor stroke_weights(const torch::Tensor& images, double weight) {
+    const torch::Tensor top = images.select(2, 0);
+    const torch::Tensor bottom = images.select(2, -1);
+    const torch::Tensor left = images.select(3, 0);
+    const torch::Tensor right = images.select(3, -1);
+    const torch::Tensor border = torch::cat({top, bottom, left, right}, 2).mean(2).unsqueeze(2).unsqueeze(3);
+    const torch::Tensor distance = (images - border).abs().sum(1, true);
+    const torch::Tensor farthest = std::get<0>(distance.flatten(1).max(1)).clamp_min(1e-3).view({-1, 1, 1, 1});
+    return 1.0 + weight * (distance / farthest);
+}
+
 AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::optional<Classifier>& classifier,
-                            const torch::Device& device) {
+                            const torch::Device& device, std::size_t images = kEvaluationImages) {
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
@@ -28,7 +42,7 @@ AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::o
     double background_error = 0.0;
     std::int64_t correct = 0;
     std::int64_t labelled = 0;
-    const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
+    const std::vector<std::size_t> chosen = evaluation_indices(test, images);
     const std::size_t count = chosen.size();
     for (const std::vector<std::size_t>& part : in_batches(chosen, kEvaluationBatch)) {
         const ImageBatch batch = dataset_samples(test, part).to(device);
@@ -117,6 +131,13 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     const bool squared = options.reconstruction_loss == "l2";
     // Absent means L1, the loss of the autoencoders made before the option.
     if (squared) config["training"]["reconstruction_loss"] = "l2";
+    if (!std::isfinite(options.stroke_weight) || options.stroke_weight < 0.0 || options.max_shift < 0) {
+        throw UserError("the stroke weight and the largest shift must be 0 or more; got " + std::to_string(options.stroke_weight) +
+                        " and " + std::to_string(options.max_shift) + ".");
+    }
+    // Absent means 0, as in every autoencoder made before the options.
+    if (options.stroke_weight > 0.0) config["training"]["stroke_weight"] = options.stroke_weight;
+    if (options.max_shift > 0) config["training"]["max_shift"] = options.max_shift;
     if (options.second_domain) {
         if (options.second_domain->shape().height != train.shape().height || options.second_domain->shape().channels != train.shape().channels) {
             throw UserError(options.second_domain->name() + " images are not the size of " + train.name() + "'s; both domains must match.");
@@ -160,16 +181,19 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
             const int batch_size = options.schedule.batch_size;
-            ImageBatch batch = training_batch(train, options.schedule.seed, step, options.second_domain ? batch_size - batch_size / 2 : batch_size);
+            ImageBatch batch = training_batch(train, options.schedule.seed, step,
+                                              options.second_domain ? batch_size - batch_size / 2 : batch_size, true, options.max_shift);
             if (options.second_domain) {
-                const ImageBatch other = training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step, batch_size / 2);
+                const ImageBatch other =
+                    training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step, batch_size / 2, true, options.max_shift);
                 batch = {torch::cat({batch.images, other.images}), torch::cat({batch.labels, other.labels})};
             }
             batch = batch.to(device);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor difference = reconstruction - batch.images;
-            const torch::Tensor error = squared ? difference.pow(2) : difference.abs();
+            torch::Tensor error = squared ? difference.pow(2) : difference.abs();
+            if (options.stroke_weight > 0.0) error = error * stroke_weights(batch.images, options.stroke_weight);
             const torch::Tensor reconstruction_loss = error.sum({1, 2, 3}).mean();
             const torch::Tensor loss = reconstruction_loss + options.kl_weight * posterior.kl().mean();
             if (!adversarial || step < options.adversarial_start) return loss;
@@ -198,6 +222,16 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     result.rollbacks = loop.rollbacks;
     result.quality = quality_from_json(loop.metrics);
     return result;
+}
+
+AutoencoderQuality measure_autoencoder(const Workspace& workspace, const ImageDataset& test, std::size_t images,
+                                       ComputeDevice compute_device) {
+    const torch::Device device = to_torch_device(compute_device);
+    Autoencoder model = load_autoencoder(workspace, device);
+    std::optional<Classifier> classifier;
+    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
+    if (classifier && (*classifier)->layers().back().shape.at(0) != static_cast<long>(test.class_names().size())) classifier.reset();
+    return evaluate(model, test, classifier, device, images);
 }
 
 }  // namespace inv

@@ -21,6 +21,15 @@ struct AutoencoderTrainingOptions {
     // still reads: in 1000 steps 64 % of reconstructions were classified right with L2 against 29 %
     // with L1 (docs/benchmarks.md).
     std::string reconstruction_loss = "l2";
+    // Extra weight on the pixels that differ from the image's border colour (its background, for
+    // objects on a plain ground), so thin strokes count for more than their share of the summed error,
+    // which the background dominates otherwise. Each pixel's error is weighted by 1 + stroke_weight x s,
+    // s in [0, 1] its distance to the border colour relative to the image's farthest pixel, so
+    // faint and strong contrasts count alike. 0: every pixel alike.
+    double stroke_weight = 0.0;
+    // Random shifts of up to this many pixels in x and y for every training image (0: none), so the
+    // autoencoder sees more shapes than the training set holds instead of memorising them.
+    int max_shift = 0;
     // The optional PatchGAN term (method.md §3), off at weight 0. From step `adversarial_start` on,
     // a patch discriminator learns to tell images from reconstructions (hinge loss) and the
     // decoder also learns to fool it. As in the paper's code, the term's weight is
@@ -52,6 +61,11 @@ struct AutoencoderTrainingResult {
 // Trains models["autoencoder"] of a workspace: L1 reconstruction of codes sampled from the posterior
 // plus a small KL term. Checkpoints (on a logarithmic schedule) carry the quality measures above on
 // `test`; the classifier's accuracy on reconstructions uses the workspace's final classifier.
+// The measures above for the workspace's autoencoder on `images` test images drawn across the split
+// (all of them when it has fewer), the classifier's accuracy with its last checkpoint.
+AutoencoderQuality measure_autoencoder(const Workspace& workspace, const ImageDataset& test, std::size_t images,
+                                       ComputeDevice device);
+
 AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control);
 

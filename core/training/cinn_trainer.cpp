@@ -29,14 +29,14 @@ FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t>
 }
 
 CinnQuality evaluate(ConditionalFlow& t, FrozenModels& frozen, const std::string& layer, const ImageDataset& test,
-                     const torch::Device& device) {
+                     const torch::Device& device, std::size_t images = kEvaluationImages) {
     torch::NoGradGuard no_grad;
     const bool was_training = t->is_training();
     t->eval();
     CinnQuality quality;
     double agreement = 0.0;
     double input_error = 0.0;
-    const std::vector<std::size_t> chosen = evaluation_indices(test, kEvaluationImages);
+    const std::vector<std::size_t> chosen = evaluation_indices(test, images);
     const std::size_t count = chosen.size();
     for (const std::vector<std::size_t>& part : in_batches(chosen, kEvaluationBatch)) {
         const ImageBatch batch = dataset_samples(test, part).to(device);
@@ -139,6 +139,15 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, c
     result.rollbacks = loop.rollbacks;
     result.quality = quality_from_json(loop.metrics);
     return result;
+}
+
+CinnQuality measure_cinn(const Workspace& workspace, const std::string& layer, const ImageDataset& test, std::size_t images,
+                         std::uint64_t seed, ComputeDevice compute_device) {
+    const torch::Device device = to_torch_device(compute_device);
+    FrozenModels frozen = load_frozen(workspace, std::nullopt, device);
+    ConditionalFlow t = load_cinn(workspace, layer, std::nullopt, device).flow;
+    torch::manual_seed(seed);
+    return evaluate(t, frozen, layer, test, device, images);
 }
 
 }  // namespace inv

@@ -58,4 +58,18 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDatas
     return result;
 }
 
+double measure_classifier(const Workspace& workspace, const ImageDataset& test, ComputeDevice compute_device) {
+    const torch::Device device = to_torch_device(compute_device);
+    Classifier model = load_classifier(workspace, std::nullopt, device).model;
+    return test_accuracy(model, test, device);
+}
+
+std::vector<std::string> classifier_layer_names(const Workspace& workspace) {
+    // Held by name: a range over the temporary's layers would outlive the temporary.
+    const Classifier model = load_classifier(workspace).model;
+    std::vector<std::string> names;
+    for (const LayerInfo& layer : model->layers()) names.push_back(layer.name);
+    return names;
+}
+
 }  // namespace inv

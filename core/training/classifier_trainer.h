@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace inv {
 
@@ -34,6 +35,12 @@ struct ClassifierTrainingResult {
 // logarithmic schedule with their test accuracy on `test`. Resumes from the workspace's training
 // state when there is one for the same configuration; a finished run is a no-op. A non-finite loss
 // rolls back to the last saved state with half the learning rate, up to max_rollbacks times.
+// The share of the whole test split the workspace's last classifier labels right.
+double measure_classifier(const Workspace& workspace, const ImageDataset& test, ComputeDevice device);
+
+// The names of the last classifier's layers, from the input to the output.
+std::vector<std::string> classifier_layer_names(const Workspace& workspace);
+
 ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                           const ClassifierTrainingOptions& options, const TrainingControl& control);
 

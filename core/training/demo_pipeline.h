@@ -13,10 +13,17 @@
 
 namespace inv {
 
-enum class DemoBudget { Tiny, Full };
+// tiny: about a minute, for tests (rough results). quick: about 10 to 15 minutes on 2 cores, the
+// recipe of the first demos. full: the recipe the shipped demo workspace is made with, up to 90
+// minutes on 2 cores.
+enum class DemoBudget { Tiny, Quick, Full };
 
 std::string to_string(DemoBudget budget);
 DemoBudget parse_demo_budget(const std::string& text);  // throws UserError naming the choices
+// The names parse_demo_budget takes, for option checks and help texts.
+std::vector<std::string> demo_budget_names();
+// How long a budget takes on the 2-core machine the recipes are measured on, in words.
+std::string demo_budget_duration(DemoBudget budget);
 
 // Everything the default ColorMNIST workspace is trained with, per budget.
 struct DemoPlan {

@@ -78,7 +78,8 @@ torch::Tensor swap_and_decode(FactorFlow& e, Autoencoder& autoencoder, const tor
     return autoencoder->decode(e->inverse(e->join(parts)));
 }
 
-FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& classifier, const ImageDataset& test) {
+FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& classifier, const ImageDataset& test,
+                       int pair_count = kEvaluationPairs) {
     FactorQuality quality;
     // The class swap is judged by the classifier: it needs labelled images, a "class" factor (the
     // first one of every labelled data set) and a classifier of those same classes.
@@ -94,7 +95,7 @@ FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& clas
     Rng rng(0xFAC7ull);
     std::vector<std::size_t> receivers;
     std::vector<std::size_t> donors;
-    for (int tries = 0; static_cast<int>(receivers.size()) < kEvaluationPairs && tries < 100 * kEvaluationPairs; ++tries) {
+    for (int tries = 0; static_cast<int>(receivers.size()) < pair_count && tries < 100 * pair_count; ++tries) {
         const std::size_t i = rng.below(test.size());
         const std::size_t j = rng.below(test.size());
         if (labels[i] < 0 || labels[j] < 0 || labels[i] == labels[j]) continue;
@@ -223,6 +224,14 @@ FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& tra
         }
     }
     return result;
+}
+
+FactorQuality measure_factors(const Workspace& workspace, const ImageDataset& test, int pairs, ComputeDevice compute_device) {
+    const torch::Device device = to_torch_device(compute_device);
+    Autoencoder autoencoder = load_autoencoder(workspace, device);
+    LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);
+    FactorFlow e = load_factor_network(workspace, device).flow;
+    return evaluate(e, autoencoder, classifier.model, test, pairs);
 }
 
 }  // namespace inv

@@ -40,6 +40,9 @@ struct FactorTrainingResult {
 // Trains models["factors"], the invertible network e that splits the autoencoder's code into a
 // residual and the data set's named factors, on pairs that share exactly one factor (the pair loss
 // of method.md §4). Checkpoints carry the swap measures above, with the workspace's classifier.
+// The measures above for the workspace's e on `pairs` pairs of test images of different classes.
+FactorQuality measure_factors(const Workspace& workspace, const ImageDataset& test, int pairs, ComputeDevice device);
+
 FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                    const FactorTrainingOptions& options, const TrainingControl& control);
 

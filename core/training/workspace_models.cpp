@@ -1,5 +1,7 @@
 #include "core/training/workspace_models.h"
 
+#include "core/shipped_demo.h"
+
 #include "core/json_file.h"
 
 #include "core/errors.h"
@@ -140,6 +142,38 @@ double colour_error(const torch::Tensor& image, const std::vector<float>& covera
     if (chosen.empty()) return 0.0;
     const torch::Tensor mean = pixels.index_select(1, torch::tensor(chosen, torch::kLong)).mean(1);
     return (mean - torch::tensor({truth[0], truth[1], truth[2]})).abs().mean().item<double>();
+}
+
+std::vector<std::string> store_weights_in_half_precision(const std::filesystem::path& folder) {
+    const Workspace workspace = Workspace::open(folder);
+    std::vector<std::string> stored;
+    for (const auto& [name, entry] : workspace.manifest().models) {
+        if (entry.checkpoints.empty()) continue;
+        const std::filesystem::path path = workspace.resolve(entry.checkpoints.back().file);
+        const nlohmann::json config = read_saved_config(path);
+        std::shared_ptr<torch::nn::Module> module;
+        if (entry.kind == "autoencoder") {
+            Autoencoder autoencoder(autoencoder_config_from_json(config));
+            load_module(*autoencoder, config, path, torch::kCPU);
+            module = autoencoder.ptr();
+        } else if (entry.kind == "cinn") {
+            module = load_conditional_flow(path, torch::kCPU).ptr();
+        } else if (entry.kind == "factors") {
+            module = load_factor_flow(path, torch::kCPU).ptr();
+        } else {
+            continue;
+        }
+        torch::NoGradGuard no_grad;
+        for (auto& entry_tensor : module->named_parameters(/*recurse=*/true)) {
+            if (entry_tensor.value().scalar_type() == torch::kFloat) entry_tensor.value().set_data(entry_tensor.value().to(torch::kHalf));
+        }
+        for (auto& entry_tensor : module->named_buffers(/*recurse=*/true)) {
+            if (entry_tensor.value().scalar_type() == torch::kFloat) entry_tensor.value().set_data(entry_tensor.value().to(torch::kHalf));
+        }
+        save_module(*module, config, path);
+        stored.push_back(entry.checkpoints.back().file);
+    }
+    return stored;
 }
 
 }  // namespace inv
