@@ -19,6 +19,11 @@ namespace {
 
 constexpr const char* kModelPrefix = "cinn-";
 
+// Where File > Build a demo workspace puts a budget's demo: beside the default demo workspace.
+std::filesystem::path built_demo_folder(const std::filesystem::path& demo_workspace, const std::string& budget) {
+    return demo_workspace.parent_path() / ("demo-" + budget);
+}
+
 // Input first, the classifier's outputs last, the stages between in name order: close to the
 // network's order without building the network on the UI thread.
 int layer_rank(const std::string& name) {
@@ -66,7 +71,7 @@ InvariancePanel::InvariancePanel(std::filesystem::path workspace, const std::fil
         } else {
             // Demo workspaces built from the File menu, the best recipe first.
             for (const char* budget : {"full", "quick", "tiny"}) {
-                const std::filesystem::path built = m_demo_workspace.parent_path() / (std::string("demo-") + budget);
+                const std::filesystem::path built = built_demo_folder(m_demo_workspace, budget);
                 if (std::filesystem::exists(built / kManifestFileName)) {
                     m_workspace = built;
                     break;
@@ -351,7 +356,7 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
 }
 
 void InvariancePanel::build_demo(const std::string& budget) {
-    m_demo_workspace = m_demo_workspace.parent_path() / ("demo-" + budget);
+    m_demo_workspace = built_demo_folder(m_demo_workspace, budget);
     m_post(PrepareDemo{m_demo_workspace, budget});
 }
 

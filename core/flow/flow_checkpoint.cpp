@@ -14,6 +14,16 @@
 
 namespace inv {
 
+void convert_tensors(torch::nn::Module& module, torch::ScalarType from, torch::ScalarType to) {
+    torch::NoGradGuard no_grad;
+    for (auto& entry : module.named_parameters(/*recurse=*/true)) {
+        if (entry.value().scalar_type() == from) entry.value().set_data(entry.value().to(to));
+    }
+    for (auto& entry : module.named_buffers(/*recurse=*/true)) {
+        if (entry.value().scalar_type() == from) entry.value().set_data(entry.value().to(to));
+    }
+}
+
 std::string fnv1a_hex(const std::string& bytes) {
     std::uint64_t hash = 0xcbf29ce484222325ull;
     for (unsigned char c : bytes) {
@@ -159,12 +169,7 @@ void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& arc
     }
     // Weights stored in 16 bits (the shipped demo's, see store_weights_in_half_precision) are computed
     // with in 32: loading takes the stored tensor as it is, so it is widened here.
-    for (auto& entry : module.named_parameters(/*recurse=*/true)) {
-        if (entry.value().scalar_type() == torch::kHalf) entry.value().set_data(entry.value().to(torch::kFloat));
-    }
-    for (auto& entry : module.named_buffers(/*recurse=*/true)) {
-        if (entry.value().scalar_type() == torch::kHalf) entry.value().set_data(entry.value().to(torch::kFloat));
-    }
+    convert_tensors(module, torch::kHalf, torch::kFloat);
     // A file can be whole (its checksum matches) and still hold NaN or infinite weights, written so
     // or edited: every figure made from it would be NaN without a word.
     for (const auto& entry : module.named_parameters(/*recurse=*/true)) require_finite(entry.key(), entry.value(), path);

@@ -34,6 +34,10 @@ void load_module(torch::nn::Module& module, const nlohmann::json& expected_confi
 // archive has extra entries.
 void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::filesystem::path& path);
 
+// Gives every parameter and buffer of `module` (and its submodules) of type `from` the type `to`:
+// 16-bit storage of the shipped demo's weights, and their widening when loaded.
+void convert_tensors(torch::nn::Module& module, torch::ScalarType from, torch::ScalarType to);
+
 // FNV-1a 64 of a file's bytes, in hex: the checksum side-cars record.
 std::string fnv1a_hex(const std::string& bytes);
 

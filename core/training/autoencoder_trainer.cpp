@@ -30,6 +30,16 @@ torch::Tensor stroke_weights(const torch::Tensor& images, double weight) {
     return 1.0 + weight * (distance / farthest);
 }
 
+// The workspace's last classifier, when it has one that predicts `test`'s classes. A user's model may
+// classify other things than the data set's labels: then its accuracy on reconstructions would mean
+// nothing.
+std::optional<Classifier> label_reader(const Workspace& workspace, const ImageDataset& test, const torch::Device& device) {
+    if (!has_trained(workspace, "classifier")) return std::nullopt;
+    Classifier classifier = load_classifier(workspace, std::nullopt, device).model;
+    if (classifier->layers().back().shape.at(0) != static_cast<long>(test.class_names().size())) return std::nullopt;
+    return classifier;
+}
+
 AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::optional<Classifier>& classifier,
                             const torch::Device& device, std::size_t images = kEvaluationImages) {
     torch::NoGradGuard no_grad;
@@ -169,11 +179,7 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     FusedAdam discriminator_optimizer(discriminator_parameters, {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
     if (adversarial) run.add_companion("discriminator", *discriminator, discriminator_optimizer);
-    std::optional<Classifier> classifier;
-    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
-    // A user's model may classify other things than the data set's labels: then its accuracy on
-    // reconstructions would mean nothing.
-    if (classifier && (*classifier)->layers().back().shape.at(0) != static_cast<long>(test.class_names().size())) classifier.reset();
+    std::optional<Classifier> classifier = label_reader(workspace, test, device);
 
     model->train();
     AutoencoderQuality last;
@@ -228,9 +234,7 @@ AutoencoderQuality measure_autoencoder(const Workspace& workspace, const ImageDa
                                        ComputeDevice compute_device) {
     const torch::Device device = to_torch_device(compute_device);
     Autoencoder model = load_autoencoder(workspace, device);
-    std::optional<Classifier> classifier;
-    if (has_trained(workspace, "classifier")) classifier = load_classifier(workspace, std::nullopt, device).model;
-    if (classifier && (*classifier)->layers().back().shape.at(0) != static_cast<long>(test.class_names().size())) classifier.reset();
+    std::optional<Classifier> classifier = label_reader(workspace, test, device);
     return evaluate(model, test, classifier, device, images);
 }
 

@@ -4,10 +4,29 @@
 #include "core/errors.h"
 #include "core/thread_settings.h"
 
+#include <iterator>
+
 namespace inv {
 namespace {
 
 constexpr std::uint64_t kDemoColourSeed = 0;
+
+// Each budget's name (as `--budget` takes it) and how long it takes on the 2-core machine.
+struct BudgetFacts {
+    DemoBudget budget;
+    const char* name;
+    const char* duration;
+};
+constexpr BudgetFacts kBudgets[] = {{DemoBudget::Tiny, "tiny", "about a minute, rough results for tests"},
+                                    {DemoBudget::Quick, "quick", "10 to 15 minutes on 2 cores"},
+                                    {DemoBudget::Full, "full", "up to 90 minutes on 2 cores"}};
+
+const BudgetFacts& budget_facts(DemoBudget budget) {
+    for (const BudgetFacts& facts : kBudgets) {
+        if (facts.budget == budget) return facts;
+    }
+    return kBudgets[std::size(kBudgets) - 1];
+}
 constexpr double kFullStrokeWeight = 2.0;
 constexpr int kFullMaxShift = 0;
 
@@ -46,29 +65,19 @@ DemoPlan full_plan(DemoPlan plan) {
 
 }  // namespace
 
-std::string to_string(DemoBudget budget) {
-    switch (budget) {
-        case DemoBudget::Tiny: return "tiny";
-        case DemoBudget::Quick: return "quick";
-        case DemoBudget::Full: break;
-    }
-    return "full";
+std::string to_string(DemoBudget budget) { return budget_facts(budget).name; }
+
+std::vector<std::string> demo_budget_names() {
+    std::vector<std::string> names;
+    for (const BudgetFacts& facts : kBudgets) names.push_back(facts.name);
+    return names;
 }
 
-std::vector<std::string> demo_budget_names() { return {"tiny", "quick", "full"}; }
-
-std::string demo_budget_duration(DemoBudget budget) {
-    switch (budget) {
-        case DemoBudget::Tiny: return "about a minute, rough results for tests";
-        case DemoBudget::Quick: return "10 to 15 minutes on 2 cores";
-        case DemoBudget::Full: break;
-    }
-    return "up to 90 minutes on 2 cores";
-}
+std::string demo_budget_duration(DemoBudget budget) { return budget_facts(budget).duration; }
 
 DemoBudget parse_demo_budget(const std::string& text) {
-    for (const DemoBudget budget : {DemoBudget::Tiny, DemoBudget::Quick, DemoBudget::Full}) {
-        if (text == to_string(budget)) return budget;
+    for (const BudgetFacts& facts : kBudgets) {
+        if (text == facts.name) return facts.budget;
     }
     throw UserError("unknown budget \"" + text + "\"; expected tiny (" + demo_budget_duration(DemoBudget::Tiny) + "), quick (" +
                     demo_budget_duration(DemoBudget::Quick) + ") or full (" + demo_budget_duration(DemoBudget::Full) + ").");

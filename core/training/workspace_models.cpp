@@ -163,13 +163,7 @@ std::vector<std::string> store_weights_in_half_precision(const std::filesystem::
         } else {
             continue;
         }
-        torch::NoGradGuard no_grad;
-        for (auto& entry_tensor : module->named_parameters(/*recurse=*/true)) {
-            if (entry_tensor.value().scalar_type() == torch::kFloat) entry_tensor.value().set_data(entry_tensor.value().to(torch::kHalf));
-        }
-        for (auto& entry_tensor : module->named_buffers(/*recurse=*/true)) {
-            if (entry_tensor.value().scalar_type() == torch::kFloat) entry_tensor.value().set_data(entry_tensor.value().to(torch::kHalf));
-        }
+        convert_tensors(*module, torch::kFloat, torch::kHalf);
         save_module(*module, config, path);
         stored.push_back(entry.checkpoints.back().file);
     }
