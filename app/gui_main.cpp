@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     options.data_root = inv::default_data_root();
     options.layout_file = default_layout_file();
     options.recent_file = options.layout_file.parent_path() / "recent-workspaces.json";
+    options.view_settings_file = options.layout_file.parent_path() / "view.json";
     std::string dataset = "colormnist";
     cli.add_option("--data", options.data_root, "Folder with the offline data sets")->capture_default_str();
     cli.add_option("--dataset", dataset, "Data set shown at start: colormnist or colorfashion")
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
                    "the CPU); the Device menu switches while running")
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
         ->capture_default_str();
+    cli.add_flag("--presentation", options.presentation,
+                 "Start in presentation mode: full screen, the UI scaled for a projector, the grid and the edited "
+                 "image large (F11 or View > Presentation mode switches; the choice is remembered)");
     cli.add_option("--frames", options.screenshot_frames, "Frames to render before the screenshot")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();

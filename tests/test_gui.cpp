@@ -33,9 +33,9 @@ const std::filesystem::path& isolated_data_root() {
 
 // Runs the GUI headless; under Xvfb when there is no display of our own. Without a --data of its
 // own it sees the isolated data folder.
-test::CommandResult capture_gui(const std::string& arguments) {
+test::CommandResult capture_gui(const std::string& arguments, const std::string& screen = "1280x800") {
     const char* display = std::getenv("DISPLAY");
-    const std::string prefix = display && *display ? "" : "xvfb-run -a -s '-screen 0 1280x800x24' ";
+    const std::string prefix = display && *display ? "" : "xvfb-run -a -s '-screen 0 " + screen + "x24' ";
     const std::string data = arguments.find("--data ") == std::string::npos ? "--data " + isolated_data_root().string() + " " : "";
     return test::run_command(prefix + std::string(INVARIANCES_GUI_PATH) + " " + data + arguments);
 }
@@ -170,6 +170,63 @@ TEST_CASE("a scripted session drives the panels and its exports reproduce from t
     const test::CommandResult bad = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
     CHECK(bad.exit_code != 0);
     CHECK(bad.output.find(":2: unknown step 'zoom'") != std::string::npos);
+}
+
+TEST_CASE("presentation mode fills the screen with the grid and the sliders and its keys step layers and move sliders") {
+    if (std::getenv("DISPLAY") && *std::getenv("DISPLAY")) {
+        // Full screen on a real display would take over the user's monitor.
+        MESSAGE("skipped: a display is set; this case runs under Xvfb");
+        return;
+    }
+    test::TempDir dir;
+    REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
+    const auto shot = [&](const char* name) { return (dir / name).string(); };
+    const auto script = dir / "talk.txt";
+    write_file_atomically(script, "layer fire7\npresentation on\nscreenshot " + shot("on.png") + "\nkey PageUp\nkey 2\nkey Right\n"
+                                  "key Right\nkey Right\nkey Right\nscreenshot " + shot("keys.png") + "\nkey A\nscreenshot " +
+                                  shot("attack.png") + "\nkey Escape\nscreenshot " + shot("off.png") + "\n");
+    const test::CommandResult result =
+        capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string(), "1600x1200");
+    REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+
+    // Full screen on the 1600 by 1200 screen: the grid fills the left part, the four images of the
+    // sliders the top of the right part.
+    const RgbaImage on = read_image_rgba(shot("on.png"));
+    CHECK(on.width == 1600);
+    CHECK(on.height == 1200);
+    const PixelRect grid_area{40, 200, 840, 700};
+    const PixelRect images_area{960, 130, 600, 200};
+    CHECK(distinct_colours(on, grid_area) > 100);
+    CHECK(distinct_colours(on, images_area) > 60);
+    // The grid is drawn large: most of its area is image, little is the window's dark background.
+    std::size_t dark = 0;
+    for (int y = grid_area.y; y < grid_area.y + grid_area.height; y += 4) {
+        for (int x = grid_area.x; x < grid_area.x + grid_area.width; x += 4) dark += on.at(x, y)[0] < 40 && on.at(x, y)[1] < 40;
+    }
+    CHECK(dark < static_cast<std::size_t>(grid_area.width * grid_area.height / 16 / 3));
+
+    // Page up steps to the layer before (other samples); the second slider moved changes the edit.
+    const RgbaImage keys = read_image_rgba(shot("keys.png"));
+    const auto changed = [](const RgbaImage& a, const RgbaImage& b, const PixelRect& area) {
+        std::size_t count = 0;
+        for (int y = area.y; y < area.y + area.height; ++y) {
+            for (int x = area.x; x < area.x + area.width; ++x) count += std::memcmp(a.at(x, y), b.at(x, y), 3) != 0;
+        }
+        return count;
+    };
+    CHECK(changed(on, keys, grid_area) > 20000);
+    CHECK(changed(on, keys, images_area) > 500);
+    // A shows the attack in place of the sliders; Escape leaves presentation mode for the window.
+    CHECK(changed(keys, read_image_rgba(shot("attack.png")), images_area) > 5000);
+    const RgbaImage off = read_image_rgba(shot("off.png"));
+    CHECK(off.width == 1280);
+    CHECK(off.height == 800);
+
+    // A key the script cannot press is named.
+    write_file_atomically(script, "key Hyper\n");
+    const test::CommandResult bad = capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string());
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.output.find("no key 'Hyper'") != std::string::npos);
 }
 
 TEST_CASE("an image of the user's and a clicked grid sample become input rows and the export reproduces") {

@@ -1,4 +1,5 @@
 #include "ui/attack_panel.h"
+#include "ui/ui_scale.h"
 
 #include "core/analysis/epsilon_units.h"
 #include "core/errors.h"
@@ -7,6 +8,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -75,9 +77,7 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         m_texture.upload(attack->figure);
         m_uploaded_version = snapshot.attack_version;
     }
-    ImGui::SetNextWindowPos(ImVec2(640, 465), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(630, 305), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(title)) {
+    if (!m_window.begin(title)) {
         ImGui::End();
         return;
     }
@@ -88,11 +88,11 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
     }
     bool changed = false;
     const char* methods[] = {"FGSM", "PGD (10 steps)"};
-    ImGui::SetNextItemWidth(130);
+    ImGui::SetNextItemWidth(scaled(130));
     changed |= ImGui::Combo("Method", &m_method, methods, 2);
     ImGui::SameLine();
     int index = static_cast<int>(m_request.index);
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(scaled(110));
     if (m_request.image) {
         ImGui::Text("Image: yours (%s)", m_request.image->name.c_str());
         ImGui::SameLine();
@@ -104,12 +104,13 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }
-    ImGui::SetNextItemWidth(260);
+    ImGui::SetNextItemWidth(scaled(260));
     changed |= ImGui::SliderFloat("epsilon (1/255)", &m_epsilon_255, 0.0f, 32.0f, "%.2f");
     ImGui::SameLine();
     ImGui::Text("= %.4f in [-1, 1] units", epsilon_from_255(m_epsilon_255));
-    ImGui::TextUnformatted("Layers:");
-    for (std::size_t l = 0; l < m_known_layers.size(); ++l) {
+    // On stage the figure gets the room; the layers decoded stay as chosen in the normal window.
+    if (!m_window.on_stage()) ImGui::TextUnformatted("Layers:");
+    for (std::size_t l = 0; l < m_known_layers.size() && !m_window.on_stage(); ++l) {
         ImGui::SameLine();
         bool on = m_layer_on[l] != 0;
         if (ImGui::Checkbox(m_known_layers[l].c_str(), &on)) {
@@ -127,13 +128,23 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
             std::snprintf(text, sizeof text, "  %s %d (%.1f %%)", row.name.c_str(), row.prediction, 100 * row.probability);
             predictions += text;
         }
-        ImGui::TextUnformatted(predictions.c_str());
-        ImGui::TextUnformatted("variance of z_bar explained by v:");
+        ImGui::TextWrapped("%s", predictions.c_str());
+        std::string explained = "variance of z_bar explained by v:";
         for (std::size_t l = 0; l < attack->layers.size(); ++l) {
-            ImGui::SameLine();
-            ImGui::Text("%s %.0f%%", attack->layers[l].c_str(), 100 * attack->explained_by_v[l].mean);
+            explained += "  " + attack->layers[l] + " " + std::to_string(static_cast<int>(std::lround(100 * attack->explained_by_v[l].mean))) + "%";
         }
-        ImGui::SetNextItemWidth(120);
+        ImGui::TextWrapped("%s", explained.c_str());
+        if (m_window.on_stage()) {
+            // On stage: the figure as large as the panel allows.
+            ImGui::BeginChild("attack-figure", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+            const ImVec2 room = ImGui::GetContentRegionAvail();
+            m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(),
+                         fit_zoom(room.x, room.y, m_texture.width(), m_texture.height()), false);
+            ImGui::EndChild();
+            ImGui::End();
+            return;
+        }
+        ImGui::SetNextItemWidth(scaled(120));
         ImGui::SliderFloat("Zoom##attack", &m_zoom, 0.5f, 4.0f, "%.1fx");
         ImGui::SameLine();
         if (ImGui::Button("Export PNG + JSON##attack")) {

@@ -4,9 +4,11 @@
 #include "core/engine/snapshot.h"
 #include "ui/gl_texture.h"
 #include "ui/image_view_program.h"
+#include "ui/panel_window.h"
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,8 @@ public:
     // The classifier checkpoint attacked (-1: the last); re-runs on a change.
     void set_classifier_step(std::int64_t step);
     std::string export_view(const EngineSnapshot& snapshot);
+    // Presentation mode: the panel fills `stage`, its figure as large as fits (none: the normal window).
+    void set_stage(const std::optional<ScreenRect>& stage) { m_window.set_stage(stage); }
 
 private:
     void request();
@@ -44,6 +48,7 @@ private:
     ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 1.5f;
+    PanelWindow m_window{ImVec2(640, 465), ImVec2(630, 305)};
     std::string m_export_message;
     std::size_t m_test_size = 2000;  // of the open workspace's test split, once the engine says
     std::vector<std::string> m_known_layers;

@@ -1,4 +1,5 @@
 #include "ui/comparison_panel.h"
+#include "ui/ui_scale.h"
 
 #include "core/training/colour_blind_companion.h"
 
@@ -55,7 +56,7 @@ void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& 
     m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
     std::vector<const char*> names;
     for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::Combo("Layer##compare", &m_layer, names.data(), static_cast<int>(names.size()));
     ImGui::SameLine();
     if (ImGui::Button("Resample##compare")) {

@@ -1,14 +1,45 @@
 #include "ui/gui_app.h"
+#include "ui/ui_scale.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include "core/errors.h"
 #include "core/image_fit.h"
+#include "ui/stage_layout.h"
+
+#include <cctype>
+#include <map>
 
 namespace inv {
+namespace {
 
-GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
+// Keys a script can press, by the names its `key` step takes.
+std::optional<int> key_named(const std::string& name) {
+    static const std::map<std::string, int> named{
+        {"PageDown", GLFW_KEY_PAGE_DOWN}, {"PageUp", GLFW_KEY_PAGE_UP}, {"Up", GLFW_KEY_UP},      {"Down", GLFW_KEY_DOWN},
+        {"Left", GLFW_KEY_LEFT},          {"Right", GLFW_KEY_RIGHT},    {"Space", GLFW_KEY_SPACE}, {"Escape", GLFW_KEY_ESCAPE},
+        {"F11", GLFW_KEY_F11}};
+    if (const auto found = named.find(name); found != named.end()) return found->second;
+    if (name.size() == 1 && std::isalnum(static_cast<unsigned char>(name[0]))) {
+        // GLFW's codes of letters and digits are their upper-case ASCII codes.
+        return std::toupper(static_cast<unsigned char>(name[0]));
+    }
+    return std::nullopt;
+}
+
+// The keys handled by press(), in the order they are polled each frame.
+constexpr int kKeys[] = {GLFW_KEY_F11, GLFW_KEY_ESCAPE, GLFW_KEY_R, GLFW_KEY_S, GLFW_KEY_SPACE, GLFW_KEY_LEFT, GLFW_KEY_RIGHT,
+                         GLFW_KEY_UP, GLFW_KEY_DOWN, GLFW_KEY_PAGE_UP, GLFW_KEY_PAGE_DOWN, GLFW_KEY_N, GLFW_KEY_P, GLFW_KEY_A,
+                         GLFW_KEY_0, GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5, GLFW_KEY_6, GLFW_KEY_7,
+                         GLFW_KEY_8, GLFW_KEY_9};
+
+// How far Left/Right move a slider on stage; with Shift, five times as far.
+constexpr float kSliderStep = 0.1f;
+
+}  // namespace
+
+GuiApp::GuiApp(Engine& engine, const GuiOptions& options, const ViewSettings& view)
     : m_engine(engine),
       m_snapshot(engine.snapshot()),
       m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
@@ -22,7 +53,8 @@ GuiApp::GuiApp(Engine& engine, const GuiOptions& options)
       m_status([&engine] { engine.cancel(); }),
       m_recent(options.recent_file),
       m_new_workspace([&engine](Command command) { engine.post(std::move(command)); }),
-      m_start_device(options.device) {
+      m_start_device(options.device),
+      m_view(view) {
     if (!options.workspace.empty()) m_recent.remember(options.workspace);
     for (const std::string& panel : options.open_panels) {
         if (panel == "log") m_show_log = true;
@@ -44,10 +76,60 @@ bool GuiApp::engine_busy() const {
     return !m_engine.idle();
 }
 
+std::optional<ViewSettings> GuiApp::take_view_change() {
+    if (!m_view_changed) return std::nullopt;
+    m_view_changed = false;
+    return m_view;
+}
+
+void GuiApp::set_presentation(bool on) {
+    if (m_view.presentation == on) return;
+    m_view.presentation = on;
+    m_view_changed = true;
+}
+
 bool GuiApp::frame() {
     m_snapshot = m_engine.snapshot();
     handle_shortcuts();
     draw_menu();
+    if (m_view.presentation) {
+        draw_stage();
+    } else {
+        m_invariances.set_stage(std::nullopt);
+        m_semantic.set_stage(std::nullopt);
+        m_attack.set_stage(std::nullopt);
+        draw_panels();
+    }
+    return !m_quit;
+}
+
+void GuiApp::draw_stage() {
+    // The work area below the menu bar, less the status bar (drawn at its bottom).
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float status_height = ImGui::GetFrameHeightWithSpacing() + 8.0f;
+    const ScreenRect work{viewport->WorkPos.x, viewport->WorkPos.y, viewport->WorkSize.x, viewport->WorkSize.y - status_height};
+    const StageLayout layout = stage_layout(work, ImGui::GetStyle().ItemSpacing.x);
+    m_invariances.set_stage(layout.grid);
+    m_semantic.set_stage(layout.side);
+    m_attack.set_stage(layout.side);
+    m_invariances.draw("Invariances", *m_snapshot);
+    const bool has_t = m_invariances.ready() && !m_invariances.layers().empty();
+    const std::filesystem::path with_t = has_t ? m_invariances.workspace() : std::filesystem::path();
+    const std::filesystem::path with_e = has_t && m_invariances.has_factors() ? m_invariances.workspace() : std::filesystem::path();
+    m_semantic.set_classifier_step(m_invariances.classifier_step());
+    m_attack.set_classifier_step(m_invariances.classifier_step());
+    if (m_stage_shows_attack) {
+        m_attack.draw("Attack", *m_snapshot, with_t, m_invariances.layers());
+    } else {
+        m_semantic.draw("Semantic sliders", *m_snapshot, with_e, has_t && !m_invariances.has_factors() ? with_t : std::filesystem::path());
+    }
+    m_status.draw_status_bar(*m_snapshot, m_writer_watch.poll(m_invariances.workspace()));
+    m_status.draw_error_popup(*m_snapshot);
+    draw_open_dialog();
+    draw_open_image_dialog();
+}
+
+void GuiApp::draw_panels() {
     m_samples.draw("Data set", *m_snapshot);
     if (const std::optional<std::size_t> picked = m_samples.take_picked()) {
         m_semantic.set_image(*picked);
@@ -75,7 +157,6 @@ bool GuiApp::frame() {
     m_new_workspace.draw(engine_busy());
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);
-    return !m_quit;
 }
 
 std::string GuiApp::apply(const ScriptStep& step) {
@@ -124,6 +205,18 @@ std::string GuiApp::apply(const ScriptStep& step) {
         else if (panel == "compare") m_show_comparison = true;
         else if (panel == "video") m_show_video = true;
         else throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use mixing, analysis, compare, video or log.");
+    } else if (verb == "presentation") {
+        if (step.arguments[0] != "on" && step.arguments[0] != "off") {
+            throw UserError("line " + std::to_string(step.line) + ": presentation takes on or off, not '" + step.arguments[0] + "'.");
+        }
+        set_presentation(step.arguments[0] == "on");
+    } else if (verb == "key") {
+        const std::optional<int> key = key_named(step.arguments[0]);
+        if (!key) {
+            throw UserError("line " + std::to_string(step.line) + ": no key '" + step.arguments[0] +
+                            "'; use PageDown, PageUp, Up, Down, Left, Right, Space, Escape, F11, a letter or a digit.");
+        }
+        press(*key, false);
     } else if (verb == "export") {
         const std::string& what = step.arguments[0];
         if (what == "invariances") return m_invariances.export_view(*m_engine.snapshot());
@@ -145,7 +238,7 @@ void GuiApp::draw_open_dialog() {
         ImGui::OpenPopup("Open workspace");
         m_open_dialog = false;
     }
-    ImGui::SetNextWindowSize(ImVec2(620, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(scaled(620), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("Open workspace", nullptr)) return;
     ImGui::TextWrapped("A workspace folder holds workspace.json and the models trained into it "
                        "(invariances-cli demo prepare or train ...).");
@@ -190,7 +283,7 @@ void GuiApp::draw_open_image_dialog() {
         m_open_image_dialog = false;
         m_image_error.clear();
     }
-    ImGui::SetNextWindowSize(ImVec2(620, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(scaled(620), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("Open image", nullptr)) return;
     ImGui::TextWrapped("An image of your own (PNG, JPEG, BMP, ...): its centred square is resized to the model's "
                        "input (%dx%d). It becomes the image the sliders and the attack work on, and an input row of "
@@ -213,12 +306,38 @@ void GuiApp::draw_open_image_dialog() {
 
 void GuiApp::handle_shortcuts() {
     if (ImGui::GetIO().WantTextInput) return;
-    if (ImGui::IsKeyPressed(GLFW_KEY_R)) m_samples.resample();
-    if (ImGui::IsKeyPressed(GLFW_KEY_S)) m_invariances.resample();
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_samples.step_seed(+1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_samples.step_seed(-1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_N)) m_semantic.step_image(+1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_P)) m_semantic.step_image(-1);
+    for (const int key : kKeys) {
+        if (ImGui::IsKeyPressed(key)) press(key, ImGui::GetIO().KeyShift);
+    }
+}
+
+void GuiApp::press(int key, bool shift) {
+    if (key == GLFW_KEY_F11) return set_presentation(!m_view.presentation);
+    if (key == GLFW_KEY_N) return m_semantic.step_image(+1);
+    if (key == GLFW_KEY_P) return m_semantic.step_image(-1);
+    if (key == GLFW_KEY_S) return m_invariances.resample();
+    if (!m_view.presentation) {
+        if (key == GLFW_KEY_R) m_samples.resample();
+        if (key == GLFW_KEY_RIGHT) m_samples.step_seed(+1);
+        if (key == GLFW_KEY_LEFT) m_samples.step_seed(-1);
+        return;
+    }
+    // On stage: keys a presenter reaches without looking (a remote's page keys step through layers).
+    const float step = shift ? 5 * kSliderStep : kSliderStep;
+    switch (key) {
+        case GLFW_KEY_ESCAPE: set_presentation(false); break;
+        case GLFW_KEY_SPACE: m_invariances.resample(); break;
+        case GLFW_KEY_PAGE_DOWN:
+        case GLFW_KEY_DOWN: m_invariances.step_layer(+1); break;
+        case GLFW_KEY_PAGE_UP:
+        case GLFW_KEY_UP: m_invariances.step_layer(-1); break;
+        case GLFW_KEY_RIGHT: m_semantic.nudge_selected(+step); break;
+        case GLFW_KEY_LEFT: m_semantic.nudge_selected(-step); break;
+        case GLFW_KEY_0: m_semantic.reset_amounts(); break;
+        case GLFW_KEY_A: m_stage_shows_attack = !m_stage_shows_attack; break;
+        default:
+            if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9) m_semantic.select_factor(static_cast<std::size_t>(key - GLFW_KEY_1));
+    }
 }
 
 void GuiApp::draw_menu() {
@@ -244,6 +363,32 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("Analysis (explained variance)", nullptr, &m_show_analysis);
         ImGui::MenuItem("Compare models", nullptr, &m_show_comparison);
         ImGui::MenuItem("Video", nullptr, &m_show_video);
+        ImGui::Separator();
+        if (ImGui::MenuItem("Presentation mode", "F11", m_view.presentation)) set_presentation(!m_view.presentation);
+        if (ImGui::BeginMenu("Presentation monitor", !m_monitors.empty())) {
+            for (std::size_t i = 0; i < m_monitors.size(); ++i) {
+                const bool chosen = m_view.monitor.empty() ? i == 0 : m_view.monitor == m_monitors[i];
+                if (ImGui::MenuItem(m_monitors[i].c_str(), nullptr, chosen) && !chosen) {
+                    m_view.monitor = m_monitors[i];
+                    m_view_changed = true;
+                }
+            }
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Presentation scale")) {
+            if (ImGui::MenuItem("From the monitor's height", nullptr, m_view.scale == 0.0f)) {
+                m_view.scale = 0.0f;
+                m_view_changed = true;
+            }
+            for (const float scale : kPresentationScales) {
+                const std::string label = std::to_string(static_cast<int>(scale * 100 + 0.5f)) + " %";
+                if (ImGui::MenuItem(label.c_str(), nullptr, m_view.scale == scale)) {
+                    m_view.scale = scale;
+                    m_view_changed = true;
+                }
+            }
+            ImGui::EndMenu();
+        }
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Device")) {
@@ -258,7 +403,11 @@ void GuiApp::draw_menu() {
         ImGui::MenuItem("ImGui metrics", nullptr, &m_show_metrics);
         ImGui::EndMenu();
     }
-    ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit");
+    if (m_view.presentation) {
+        ImGui::TextDisabled("   PgUp/PgDn: layer   S: resample   1-9 and Left/Right: sliders   A: attack   F11/Esc: leave");
+    } else {
+        ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit   F11: presentation");
+    }
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) m_open_dialog = true;

@@ -10,8 +10,11 @@
 #include "ui/mixing_panel.h"
 #include "ui/new_workspace_dialog.h"
 #include "ui/recent_workspaces.h"
+#include "ui/view_settings.h"
 
 #include <array>
+#include <optional>
+
 #include "ui/sample_grid_panel.h"
 #include "ui/semantic_panel.h"
 #include "ui/status_panel.h"
@@ -24,7 +27,8 @@ namespace inv {
 // one engine snapshot per frame and posts commands; never touches tensors.
 class GuiApp {
 public:
-    GuiApp(Engine& engine, const GuiOptions& options);
+    // `view`: how the window starts (presentation mode or not), applied through take_view_change().
+    GuiApp(Engine& engine, const GuiOptions& options, const ViewSettings& view);
 
     void start();
     // Returns false when the user asked to quit.
@@ -33,8 +37,18 @@ public:
     // Runs one step of a scripted session (see ui/gui_script.h) other than `screenshot`; returns a
     // line for the terminal. Throws UserError for a step that cannot apply.
     std::string apply(const ScriptStep& step);
+    // A change of presentation mode, monitor or scale asked for since the last call (the first call
+    // gives the starting view). The window applies it between frames: fonts cannot change inside one.
+    std::optional<ViewSettings> take_view_change();
+    // The monitors the View menu offers for presentation mode.
+    void set_monitors(std::vector<std::string> monitors) { m_monitors = std::move(monitors); }
 
 private:
+    void draw_panels();
+    void draw_stage();
+    void set_presentation(bool on);
+    // One key as the user pressed it; shared by the keyboard and by scripts' `key` steps.
+    void press(int key, bool shift);
     void draw_menu();
     void handle_shortcuts();
     void draw_open_dialog();
@@ -73,6 +87,10 @@ private:
     std::array<char, 1024> m_image_input{};
     std::string m_image_error;
     std::string m_start_device;  // --device, applied by start()
+    ViewSettings m_view;
+    bool m_view_changed = true;  // the starting view is applied once, too
+    std::vector<std::string> m_monitors;
+    bool m_stage_shows_attack = false;  // presentation mode's right panel: the attack instead of the sliders
 };
 
 }  // namespace inv

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/commands.h"
+#include "ui/view_settings.h"
 
 #include <filesystem>
 #include <string>
@@ -23,6 +24,9 @@ struct GuiOptions {
     std::filesystem::path layout_file;  // empty: do not persist the window layout
     std::filesystem::path recent_file;  // the list of recently opened workspaces; empty: none kept
     std::string device = "auto";         // cpu, cuda or auto (CUDA where available); Device menu changes it
+    // Presentation mode and its monitor and scale, remembered in this file between runs; empty: not kept.
+    std::filesystem::path view_settings_file;
+    bool presentation = false;  // --presentation: start in presentation mode whatever the file says
 };
 
 // Runs the application until its window closes; returns the process exit code.

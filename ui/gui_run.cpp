@@ -41,6 +41,18 @@ void write_frame_times(const std::filesystem::path& path, std::vector<double> ms
     write_file_atomically(path, report.dump(1) + "\n");
 }
 
+// Presentation mode full screen with the UI scaled (by the monitor's height unless a scale is
+// chosen), or the normal window.
+void apply_view(MainWindow& window, const ViewSettings& view) {
+    if (view.presentation) {
+        const int height = window.show_full_screen(view.monitor);
+        window.set_ui_scale(view.scale > 0.0f ? view.scale : default_presentation_scale(height));
+    } else {
+        window.show_windowed();
+        window.set_ui_scale(1.0f);
+    }
+}
+
 }  // namespace
 
 int run_gui(const GuiOptions& options) {
@@ -54,7 +66,11 @@ int run_gui(const GuiOptions& options) {
     Engine engine(EngineConfig{options.data_root, {}});
     GuiOptions app_options = options;
     if (headless) app_options.recent_file.clear();  // tests and captures leave the user's list alone
-    GuiApp app(engine, app_options);
+    // Tests and captures never read or write the user's remembered view; --presentation still applies.
+    ViewSettings view = headless ? ViewSettings{} : load_view_settings(options.view_settings_file);
+    if (options.presentation) view.presentation = true;
+    GuiApp app(engine, app_options, view);
+    app.set_monitors(window.monitor_names());
     app.start();
 
     std::vector<double> frame_ms;
@@ -64,6 +80,10 @@ int run_gui(const GuiOptions& options) {
     int exit_code = 0;
     while (!window.should_close()) {
         window.wait_events(headless ? 0.0 : (app.engine_busy() ? kBusyFrameSeconds : kIdleFrameSeconds));
+        if (const std::optional<ViewSettings> change = app.take_view_change()) {
+            apply_view(window, *change);
+            if (!headless) save_view_settings(options.view_settings_file, *change);
+        }
         const auto frame_start = std::chrono::steady_clock::now();
         window.begin_frame();
         if (!app.frame()) window.request_close();

@@ -14,7 +14,8 @@ std::vector<ScriptStep> read_gui_script(const std::filesystem::path& path) {
     static const std::map<std::string, std::size_t> verbs{
         {"workspace", 1}, {"layer", 1}, {"inputs", 1}, {"samples", 1}, {"seed", 1}, {"resample", 0}, {"train-layer", 0}, {"train-factors", 0}, {"checkpoint", 1}, {"image", 1},       {"donor", 1},
         {"slider", 2}, {"attack", 2}, {"attack-image", 1}, {"open", 1}, {"export", 1}, {"screenshot", 1},
-        {"open-image", 1}, {"pin-sample", 2}, {"device", 1}, {"new-workspace", 4}, {"compare", 2}, {"video", 2}, {"inputs-from", 1}};
+        {"open-image", 1}, {"pin-sample", 2}, {"device", 1}, {"new-workspace", 4}, {"compare", 2}, {"video", 2}, {"inputs-from", 1},
+        {"presentation", 1}, {"key", 1}};
     std::istringstream text(read_file(path));
     std::vector<ScriptStep> steps;
     std::string line;

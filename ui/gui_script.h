@@ -22,6 +22,9 @@ namespace inv {
 //   video LAYER FILE|demo                                         (a video moves test image 0; demo: the built-in clip)
 //   inputs-from own|colormnist|colorfashion                       (the grid's inputs from another domain)
 //   export invariances|attack                                     (PNG + JSON into <workspace>/exports)
+//   presentation on|off                                           (View > Presentation mode)
+//   key NAME                                                      (a key as pressed: PageDown, PageUp, Up, Down,
+//                                                                  Left, Right, Space, Escape, F11, A-Z, 0-9)
 //   screenshot FILE.png                                           (the whole window)
 struct ScriptStep {
     int line = 0;

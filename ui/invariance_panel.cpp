@@ -1,4 +1,5 @@
 #include "ui/invariance_panel.h"
+#include "ui/ui_scale.h"
 
 #include "core/data_paths.h"
 #include "core/dataset_catalog.h"
@@ -223,6 +224,15 @@ void InvariancePanel::set_layer(const std::string& layer) {
     request();
 }
 
+void InvariancePanel::step_layer(int delta) {
+    if (m_layers.empty()) return;
+    const int count = static_cast<int>(m_layers.size());
+    // From a layer without t the keys go back among the trained ones.
+    const int from = std::min(m_layer, count - 1);
+    m_layer = ((from + delta) % count + count) % count;
+    request();
+}
+
 void InvariancePanel::set_inputs(int inputs) {
     m_request.inputs = std::clamp(inputs, 1, 12);
     request();
@@ -317,9 +327,12 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         m_uploaded_version = snapshot.invariances_version;
         m_shown = snapshot.invariances;
     }
-    ImGui::SetNextWindowPos(ImVec2(640, 30), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(630, 430), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(title)) {
+    if (!m_window.on_stage() && m_inputs_off_stage >= 0) {
+        m_request.inputs = m_inputs_off_stage;
+        m_inputs_off_stage = -1;
+        request();
+    }
+    if (!m_window.begin(title)) {
         ImGui::End();
         return;
     }
@@ -340,7 +353,11 @@ void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
         ImGui::TextWrapped("%s", m_problem.c_str());
         if (m_offer_demo) draw_build_offer(snapshot);
     } else {
-        draw_controls();
+        if (m_window.on_stage()) {
+            draw_stage_controls();
+        } else {
+            draw_controls();
+        }
         ImGui::Separator();
         if (m_layer >= static_cast<int>(m_layers.size() + m_untrained.size())) {
             ImGui::TextDisabled("Reading the classifier's layers...");
@@ -415,7 +432,7 @@ void InvariancePanel::draw_controls() {
     } else {
         for (const std::string& layer : m_layers) names.push_back(layer.c_str());
     }
-    ImGui::SetNextItemWidth(220);
+    ImGui::SetNextItemWidth(scaled(220));
     const int before = m_layer;
     ImGui::Combo("Layer", &m_layer, names.data(), static_cast<int>(names.size()));
     changed |= m_layer != before && m_layer < static_cast<int>(m_layers.size());
@@ -424,24 +441,24 @@ void InvariancePanel::draw_controls() {
         ++m_request.seed;
         changed = true;
     }
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::SliderInt("Inputs", &m_request.inputs, 1, 12);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::SliderInt("Samples", &m_request.samples, 2, 20);
     const std::uint64_t step = 1;
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::InputScalar("Seed", ImGuiDataType_U64, &m_request.seed, &step);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::SliderFloat("Temperature", &m_request.temperature, 0.0f, 2.0f, "%.2f");
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     ImGui::SliderFloat("Zoom##invariances", &m_zoom, 1.0f, 8.0f, "%.1fx");
     // Domain shift: the same networks shown images of the other built-in domain.
     ImGui::SameLine();
     const char* domains[] = {"own", "colormnist", "colorfashion"};
     int domain = m_request.inputs_from.empty() ? 0 : (m_request.inputs_from == "colormnist" ? 1 : 2);
-    ImGui::SetNextItemWidth(130);
+    ImGui::SetNextItemWidth(scaled(130));
     if (ImGui::Combo("Inputs from", &domain, domains, 3)) {
         m_request.inputs_from = domain == 0 ? std::string() : domains[domain];
         changed = true;
@@ -457,7 +474,7 @@ void InvariancePanel::draw_controls() {
         const int last = static_cast<int>(steps->second.size()) - 1;
         int index = m_step_index < 0 ? last : std::min(m_step_index, last);
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(200);
+        ImGui::SetNextItemWidth(scaled(200));
         const std::string label = "step " + std::to_string(steps->second[static_cast<std::size_t>(index)]);
         if (ImGui::SliderInt("Classifier checkpoint", &index, 0, last, label.c_str())) {
             m_step_index = index == last ? -1 : index;
@@ -469,7 +486,48 @@ void InvariancePanel::draw_controls() {
     if (changed) request();
 }
 
+void InvariancePanel::draw_stage_controls() {
+    std::vector<const char*> names;
+    for (const std::string& layer : m_layers) names.push_back(layer.c_str());
+    int layer = std::min(m_layer, static_cast<int>(m_layers.size()) - 1);
+    ImGui::SetNextItemWidth(scaled(120));
+    if (ImGui::Combo("Layer", &layer, names.data(), static_cast<int>(names.size())) && layer != m_layer) {
+        m_layer = layer;
+        request();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Resample")) resample();  // the keys are listed in the menu bar
+}
+
+void InvariancePanel::fill_stage_with_rows(const InvarianceSamples& samples, float width, float height) {
+    // As many input rows as fill the panel at the zoom that fits the grid's width (a tall panel would
+    // otherwise show a small grid over empty space); the normal window gets its own number back.
+    const int rows = static_cast<int>(samples.input_predictions.size());
+    if (rows != m_request.inputs || rows == 0 || m_texture.width() <= 0) return;  // the grid on screen is not the one asked for yet
+    const float row_height = static_cast<float>(m_texture.height()) / static_cast<float>(rows);
+    const int fitting = static_cast<int>(height * static_cast<float>(m_texture.width()) / (width * row_height));
+    const int wanted = std::clamp(fitting, 1, kMostStageRows);
+    if (wanted == m_request.inputs) return;
+    if (m_inputs_off_stage < 0) m_inputs_off_stage = m_request.inputs;
+    m_request.inputs = wanted;
+    request();
+}
+
 void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
+    if (m_window.on_stage()) {
+        // On stage: the grid alone, as large as the panel allows, with one line saying what it shows.
+        ImGui::TextWrapped("Inputs x (left) and samples D(t^-1(v | z)) that %s cannot tell from them; each column "
+                           "shares one v.", m_request.layer.c_str());
+        ImGui::BeginChild("figure", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+        const ImVec2 room = ImGui::GetContentRegionAvail();
+        fill_stage_with_rows(samples, room.x, room.y);
+        const float zoom = fit_zoom(room.x, room.y, m_texture.width(), m_texture.height());
+        const float left = std::max(0.0f, (room.x - zoom * static_cast<float>(m_texture.width())) / 2);
+        ImGui::SetCursorPosX(ImGui::GetCursorPosX() + left);
+        m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), zoom, true);
+        ImGui::EndChild();
+        return;
+    }
     if (ImGui::Button("Export PNG + JSON##invariances")) {
         m_export_message = export_figure(m_workspace / "exports", "sample-" + m_request.layer, samples.figure, to_json(samples));
     }

@@ -4,10 +4,12 @@
 #include "core/engine/snapshot.h"
 #include "ui/gl_texture.h"
 #include "ui/image_view_program.h"
+#include "ui/panel_window.h"
 
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,13 +60,19 @@ public:
     // The File menu's "Build a demo workspace" entries, one per budget with how long it takes.
     void draw_build_menu();
     bool has_factors() const { return m_has_factors; }  // the open workspace has a trained e
+    // Presentation mode: the panel fills `stage`, the grid as large as fits (none: the normal window).
+    void set_stage(const std::optional<ScreenRect>& stage) { m_window.set_stage(stage); }
+    // The next (+1) or previous (-1) layer with a trained t, wrapping around; for the keys on stage.
+    void step_layer(int delta);
 
 private:
     void load_layers();
     void request();
     void draw_build_offer(const EngineSnapshot& snapshot);
     void draw_controls();
+    void draw_stage_controls();
     void draw_figure(const InvarianceSamples& samples);
+    void fill_stage_with_rows(const InvarianceSamples& samples, float width, float height);
     void draw_pinned();
     void draw_training(const EngineSnapshot& snapshot);
     void draw_untrained(const std::string& layer, const EngineSnapshot& snapshot);
@@ -94,6 +102,9 @@ private:
     ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 2.0f;
+    static constexpr int kMostStageRows = 8;
+    int m_inputs_off_stage = -1;  // the normal window's number of input rows while the stage chose another
+    PanelWindow m_window{ImVec2(640, 30), ImVec2(630, 430)};
     std::string m_export_message;
     std::shared_ptr<const InvarianceSamples> m_shown;
     GlTexture m_preview_texture;  // the training preview (samples of the t being trained, reconstructions)

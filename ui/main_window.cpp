@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace inv {
@@ -17,6 +18,21 @@ namespace {
 
 void report_glfw_error(int code, const char* description) {
     std::fprintf(stderr, "GLFW error %d: %s\n", code, description);
+}
+
+// Presentation mode's text: a vector font rasterised at the scaled size stays crisp on a projector,
+// where the normal UI's 13-pixel bitmap font scaled up would be blurred. Debian's fonts-dejavu-core.
+constexpr const char* kPresentationFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr float kPresentationFontPixels = 15.0f;  // at scale 1; DejaVu at 15 reads like Proggy at 13
+
+GLFWmonitor* find_monitor(const std::string& name) {
+    int count = 0;
+    GLFWmonitor** monitors = glfwGetMonitors(&count);
+    for (int i = 0; i < count; ++i) {
+        const char* monitor_name = glfwGetMonitorName(monitors[i]);
+        if (monitor_name && name == monitor_name) return monitors[i];
+    }
+    return glfwGetPrimaryMonitor();
 }
 
 }  // namespace
@@ -121,6 +137,69 @@ RgbaImage MainWindow::read_back_buffer() const {
     }
     for (std::size_t i = 3; i < image.pixels.size(); i += 4) image.pixels[i] = 255;
     return image;
+}
+
+std::vector<std::string> MainWindow::monitor_names() const {
+    std::vector<std::string> names;
+    int count = 0;
+    GLFWmonitor** monitors = glfwGetMonitors(&count);
+    for (int i = 0; i < count; ++i) {
+        const char* name = glfwGetMonitorName(monitors[i]);
+        names.emplace_back(name ? name : "monitor " + std::to_string(i + 1));
+    }
+    return names;
+}
+
+int MainWindow::show_full_screen(const std::string& monitor_name) {
+    if (!m_full_screen) {
+        glfwGetWindowPos(m_window, &m_windowed_x, &m_windowed_y);
+        glfwGetWindowSize(m_window, &m_windowed_width, &m_windowed_height);
+    }
+    m_full_screen = true;
+    GLFWmonitor* monitor = find_monitor(monitor_name);
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (mode) {
+        glfwSetWindowMonitor(m_window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+        return mode->height;
+    }
+    glfwMaximizeWindow(m_window);
+    int width = 0;
+    int height = 0;
+    glfwGetWindowSize(m_window, &width, &height);
+    return height;
+}
+
+void MainWindow::show_windowed() {
+    if (!m_full_screen) return;
+    m_full_screen = false;
+    if (glfwGetWindowMonitor(m_window)) {
+        glfwSetWindowMonitor(m_window, nullptr, m_windowed_x, m_windowed_y, m_windowed_width, m_windowed_height, 0);
+    } else {
+        glfwRestoreWindow(m_window);
+        glfwSetWindowSize(m_window, m_windowed_width, m_windowed_height);
+    }
+}
+
+void MainWindow::set_ui_scale(float scale) {
+    if (scale == m_ui_scale) return;
+    m_ui_scale = scale;
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    const bool vector_font = scale != 1.0f && std::filesystem::exists(kPresentationFont);
+    if (vector_font) {
+        io.Fonts->AddFontFromFileTTF(kPresentationFont, std::round(kPresentationFontPixels * scale));
+    } else {
+        // Without the vector font the built-in one is rasterised at the scaled size instead.
+        ImFontConfig config;
+        config.SizePixels = std::round(13.0f * scale);
+        io.Fonts->AddFontDefault(&config);
+    }
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGuiStyle style;
+    ImGui::StyleColorsDark(&style);
+    style.ScaleAllSizes(scale);
+    ImGui::GetStyle() = style;
 }
 
 std::string MainWindow::gl_description() const {

@@ -1,4 +1,5 @@
 #include "ui/mixing_panel.h"
+#include "ui/ui_scale.h"
 
 #include <imgui.h>
 
@@ -29,15 +30,15 @@ void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snap
     m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
     std::vector<const char*> names;
     for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     changed |= ImGui::Combo("Layer##mix", &m_layer, names.data(), static_cast<int>(names.size()));
     const int last = static_cast<int>(std::max<std::size_t>(snapshot.test_size, 2)) - 1;
     int index = static_cast<int>(m_request.index);
     int with = static_cast<int>(m_request.with);
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(scaled(110));
     if (ImGui::InputInt("Image I", &index)) changed = true;
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(scaled(110));
     if (ImGui::InputInt("Image J", &with)) changed = true;
     m_request.index = static_cast<std::size_t>(std::clamp(index, 0, last));
     m_request.with = static_cast<std::size_t>(std::clamp(with, 0, last));

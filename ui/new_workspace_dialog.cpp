@@ -1,4 +1,5 @@
 #include "ui/new_workspace_dialog.h"
+#include "ui/ui_scale.h"
 
 #include "core/errors.h"
 
@@ -43,7 +44,7 @@ void NewWorkspaceDialog::draw(bool engine_busy) {
         m_open_requested = false;
         m_message.clear();
     }
-    ImGui::SetNextWindowSize(ImVec2(680, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(scaled(680), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("New workspace", nullptr)) return;
     ImGui::TextWrapped("Study your own classifier on your own images. The model is a TorchScript file with FILE.card.json "
                        "beside it (tools/export_classifier.py writes both); its layers are found automatically. The "
@@ -59,7 +60,7 @@ void NewWorkspaceDialog::draw(bool engine_busy) {
     ImGui::InputText("Image folder", m_images.data(), m_images.size());
     ImGui::SetNextItemWidth(-220);
     ImGui::InputText("Attributes CSV (optional)", m_attributes.data(), m_attributes.size());
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(scaled(200));
     ImGui::Combo("Image size", &m_size_choice, kSizeNames, IM_ARRAYSIZE(kSizeNames));
     ImGui::Checkbox("Quick look: train the autoencoder and each t for about a minute (rough results)", &m_tiny_budget);
     ImGui::Spacing();

@@ -1,4 +1,5 @@
 #include "ui/sample_grid_panel.h"
+#include "ui/ui_scale.h"
 
 #include <imgui.h>
 
@@ -56,21 +57,21 @@ void SampleGridPanel::draw(const char* title, const EngineSnapshot& snapshot) {
 void SampleGridPanel::draw_controls() {
     bool changed = false;
     int dataset = static_cast<int>(m_request.dataset);
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(scaled(140));
     if (ImGui::Combo("Data set", &dataset, kDatasetLabels, IM_ARRAYSIZE(kDatasetLabels))) {
         m_request.dataset = static_cast<DatasetKind>(dataset);
         changed = true;
     }
     ImGui::SameLine();
     int split = static_cast<int>(m_request.split);
-    ImGui::SetNextItemWidth(80);
+    ImGui::SetNextItemWidth(scaled(80));
     if (ImGui::Combo("Split", &split, kSplitLabels, IM_ARRAYSIZE(kSplitLabels))) {
         m_request.split = static_cast<Split>(split);
         changed = true;
     }
     ImGui::SameLine();
     const std::uint64_t step = 1;
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(scaled(140));
     changed |= ImGui::InputScalar("Seed", ImGuiDataType_U64, &m_request.sample_seed, &step);
     ImGui::SameLine();
     if (ImGui::Button("Resample (R)")) {
@@ -78,19 +79,19 @@ void SampleGridPanel::draw_controls() {
         changed = true;
     }
 
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(scaled(140));
     changed |= ImGui::SliderInt("Rows", &m_request.rows, 1, 16);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(scaled(140));
     changed |= ImGui::SliderInt("Columns", &m_request.columns, 1, 16);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
+    ImGui::SetNextItemWidth(scaled(140));
     ImGui::SliderFloat("Zoom", &m_zoom, 1.0f, 12.0f, "%.1fx");
     ImGui::SameLine();
     ImGui::Checkbox("Pixel grid", &m_pixel_grid);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Lines between pixels from 6x zoom on.");
     if (m_request.split == Split::Train) {
-        ImGui::SetNextItemWidth(140);
+        ImGui::SetNextItemWidth(scaled(140));
         changed |= ImGui::InputScalar("Colour seed", ImGuiDataType_U64, &m_request.colour_seed, &step);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Seed of the training split's colours; the test split is fixed.");
     }

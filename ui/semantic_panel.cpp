@@ -1,4 +1,5 @@
 #include "ui/semantic_panel.h"
+#include "ui/ui_scale.h"
 
 #include "core/errors.h"
 
@@ -94,11 +95,14 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
         m_textures[2].upload(blend->edited);
         m_textures[3].upload(blend->donor);
         m_uploaded_version = snapshot.edit_version;
-        if (m_amounts.size() != blend->factors.size()) m_amounts.assign(blend->factors.size(), 0.0f);
+        if (m_amounts.size() != blend->factors.size()) {
+            m_amounts.assign(blend->factors.size(), 0.0f);
+            // The keys start on the first named factor: the residual alone rarely shows much.
+            const auto named = std::find_if(blend->factors.begin(), blend->factors.end(), [](const std::string& f) { return f != "residual"; });
+            m_selected = named == blend->factors.end() ? 0 : static_cast<std::size_t>(named - blend->factors.begin());
+        }
     }
-    ImGui::SetNextWindowPos(ImVec2(10, 475), ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize(ImVec2(620, 295), ImGuiCond_FirstUseEver);
-    if (!ImGui::Begin(title)) {
+    if (!m_window.begin(title)) {
         ImGui::End();
         return;
     }
@@ -122,7 +126,7 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     bool changed = false;
     int index = static_cast<int>(m_request.index);
     int donor = static_cast<int>(m_request.donor);
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(scaled(110));
     if (m_request.image) {
         ImGui::Text("Image: yours (%s)", m_user_image_name.c_str());
         ImGui::SameLine();
@@ -134,8 +138,9 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
         m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
         changed = true;
     }
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    // On stage the larger text leaves no room for both on one line.
+    if (!m_window.on_stage()) ImGui::SameLine();
+    ImGui::SetNextItemWidth(scaled(110));
     if (ImGui::InputInt("Donor image", &donor)) {
         m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(m_test_size) - 1));
         m_donor_chosen = true;
@@ -146,33 +151,96 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
         std::fill(m_amounts.begin(), m_amounts.end(), 0.0f);
         changed = true;
     }
-    if (blend) {
-        for (std::size_t f = 0; f < m_amounts.size(); ++f) {
-            ImGui::PushID(static_cast<int>(f));
-            ImGui::SetNextItemWidth(260);
-            changed |= ImGui::SliderFloat(blend->factors[f].c_str(), &m_amounts[f], -1.0f, 2.0f, "%.2f");
-            ImGui::SameLine();
-            if (ImGui::SmallButton("take from donor")) {
-                m_amounts[f] = 1.0f;
-                changed = true;
-            }
-            ImGui::PopID();
-        }
+    if (blend && m_window.on_stage()) {
+        draw_stage_images(*blend);
         ImGui::Separator();
-        const std::string edited = "edited: class " + std::to_string(blend->edited_prediction) + " (" +
-                                   std::to_string(static_cast<int>(100 * blend->edited_probability + 0.5)) + " %)";
-        show(m_textures[0], m_zoom, ("x: class " + std::to_string(blend->image_prediction)).c_str());
-        ImGui::SameLine();
-        show(m_textures[1], m_zoom, "D(E(x))");
-        ImGui::SameLine();
-        show(m_textures[2], m_zoom, edited.c_str());
-        ImGui::SameLine();
-        show(m_textures[3], m_zoom, ("donor: class " + std::to_string(blend->donor_prediction)).c_str());
+        draw_sliders(*blend, changed);
+    } else if (blend) {
+        draw_sliders(*blend, changed);
+        ImGui::Separator();
+        draw_images(*blend, m_zoom);
     } else {
         ImGui::TextDisabled("Loading the factors of e...");
     }
     if (changed) request();
     ImGui::End();
+}
+
+void SemanticPanel::draw_sliders(const FactorBlend& blend, bool& changed) {
+    float width = scaled(260);
+    if (m_window.on_stage()) {
+        // The slider takes what its key, the longest factor name and the button leave of the panel.
+        float label = 0.0f;
+        for (const std::string& factor : blend.factors) label = std::max(label, ImGui::CalcTextSize(factor.c_str()).x);
+        const ImGuiStyle& style = ImGui::GetStyle();
+        const float rest = ImGui::CalcTextSize("9").x + label + ImGui::CalcTextSize("take from donor").x + 2 * style.FramePadding.x +
+                           4 * style.ItemSpacing.x + style.ItemInnerSpacing.x;
+        width = std::max(scaled(80), ImGui::GetContentRegionAvail().x - rest);
+    }
+    for (std::size_t f = 0; f < m_amounts.size(); ++f) {
+        ImGui::PushID(static_cast<int>(f));
+        const bool selected = m_window.on_stage() && f == m_selected;
+        if (m_window.on_stage()) {
+            // The slider the keys move stands out, with its key beside it.
+            ImGui::TextColored(selected ? ImVec4(1.0f, 0.8f, 0.2f, 1.0f) : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled],
+                               "%zu", f + 1);
+            ImGui::SameLine();
+        }
+        if (selected) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.35f, 0.10f, 0.8f));
+        ImGui::SetNextItemWidth(width);
+        changed |= ImGui::SliderFloat(blend.factors[f].c_str(), &m_amounts[f], -1.0f, 2.0f, "%.2f");
+        if (selected) ImGui::PopStyleColor();
+        ImGui::SameLine();
+        if (ImGui::SmallButton("take from donor")) {
+            m_amounts[f] = 1.0f;
+            changed = true;
+        }
+        ImGui::PopID();
+    }
+}
+
+void SemanticPanel::draw_images(const FactorBlend& blend, float zoom) {
+    const std::string edited = "edited: class " + std::to_string(blend.edited_prediction) + " (" +
+                               std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)";
+    show(m_textures[0], zoom, ("x: class " + std::to_string(blend.image_prediction)).c_str());
+    ImGui::SameLine();
+    show(m_textures[1], zoom, "D(E(x))");
+    ImGui::SameLine();
+    show(m_textures[2], zoom, edited.c_str());
+    ImGui::SameLine();
+    show(m_textures[3], zoom, ("donor: class " + std::to_string(blend.donor_prediction)).c_str());
+}
+
+void SemanticPanel::draw_stage_images(const FactorBlend& blend) {
+    // On stage the images come first and large: four equal columns across the panel, with short
+    // captions, at most half the panel's height.
+    if (!ImGui::BeginTable("stage-images", 4, ImGuiTableFlags_SizingStretchSame)) return;
+    const float height = ImGui::GetContentRegionAvail().y * 0.5f;
+    const std::string captions[4] = {
+        "x: " + std::to_string(blend.image_prediction), "D(E(x))",
+        "edited: " + std::to_string(blend.edited_prediction) + "\n(" + std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)",
+        "donor: " + std::to_string(blend.donor_prediction)};
+    for (int i = 0; i < 4; ++i) {
+        ImGui::TableNextColumn();
+        const GlTexture& texture = m_textures[static_cast<std::size_t>(i)];
+        show(texture, fit_zoom(ImGui::GetContentRegionAvail().x, height, texture.width(), texture.height(), 1.0f), captions[i].c_str());
+    }
+    ImGui::EndTable();
+}
+
+void SemanticPanel::select_factor(std::size_t factor) {
+    if (factor < m_amounts.size()) m_selected = factor;
+}
+
+void SemanticPanel::nudge_selected(float delta) {
+    if (m_selected >= m_amounts.size()) return;
+    m_amounts[m_selected] = std::clamp(m_amounts[m_selected] + delta, -1.0f, 2.0f);
+    request();
+}
+
+void SemanticPanel::reset_amounts() {
+    std::fill(m_amounts.begin(), m_amounts.end(), 0.0f);
+    request();
 }
 
 }  // namespace inv

@@ -3,10 +3,12 @@
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
 #include "ui/gl_texture.h"
+#include "ui/panel_window.h"
 
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace inv {
@@ -31,9 +33,18 @@ public:
     void set_classifier_step(std::int64_t step);
     void set_donor(std::size_t index);
     void set_amount(const std::string& factor, float amount, const EngineSnapshot& snapshot);
+    // Presentation mode: the panel fills `stage` with its images large (none: the normal window).
+    void set_stage(const std::optional<ScreenRect>& stage) { m_window.set_stage(stage); }
+    // Keyboard control on stage: pick slider `factor` (from 0), move it, put every slider back at 0.
+    void select_factor(std::size_t factor);
+    void nudge_selected(float delta);
+    void reset_amounts();
 
 private:
     void request();
+    void draw_sliders(const FactorBlend& blend, bool& changed);
+    void draw_images(const FactorBlend& blend, float zoom);
+    void draw_stage_images(const FactorBlend& blend);
 
     Post m_post;
     std::filesystem::path m_workspace;
@@ -43,6 +54,8 @@ private:
     std::array<GlTexture, 4> m_textures;  // image, reconstruction, edited, donor
     std::uint64_t m_uploaded_version = 0;
     float m_zoom = 4.0f;
+    PanelWindow m_window{ImVec2(10, 475), ImVec2(620, 295)};
+    std::size_t m_selected = 0;  // the slider the keys move on stage
     bool m_donor_chosen = false;  // by the user; until then the engine's contrasting donor is used
     std::size_t m_test_size = 2000;  // of the open workspace's test split, once the engine says
 };

@@ -1,4 +1,5 @@
 #include "ui/status_panel.h"
+#include "ui/ui_scale.h"
 
 #include <imgui.h>
 
@@ -38,9 +39,9 @@ void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot, const std::str
     const bool running = snapshot.state == JobState::Running;
     ImGui::Text("%s", to_string(snapshot.state));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(240);
+    ImGui::SetNextItemWidth(scaled(240));
     ImGui::ProgressBar(running ? snapshot.progress : (snapshot.state == JobState::Finished ? 1.0f : 0.0f),
-                       ImVec2(240, 0));
+                       ImVec2(scaled(240), 0));
     ImGui::SameLine();
     ImGui::BeginDisabled(!running);
     if (ImGui::Button("Cancel")) m_cancel();
@@ -90,13 +91,13 @@ void StatusPanel::draw_error_popup(const EngineSnapshot& snapshot) {
         m_error_text = snapshot.last_error;
         ImGui::OpenPopup(kErrorPopup);
     }
-    ImGui::SetNextWindowSize(ImVec2(520, 0), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(scaled(520), 0), ImGuiCond_Appearing);
     if (ImGui::BeginPopupModal(kErrorPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::PushTextWrapPos(500);
         ImGui::TextUnformatted(m_error_text.c_str());
         ImGui::PopTextWrapPos();
         ImGui::Spacing();
-        if (ImGui::Button("OK", ImVec2(120, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        if (ImGui::Button("OK", ImVec2(scaled(120), 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
             ImGui::CloseCurrentPopup();
         }
         ImGui::EndPopup();

@@ -1,4 +1,5 @@
 #include "ui/video_panel.h"
+#include "ui/ui_scale.h"
 
 #include <imgui.h>
 
@@ -87,10 +88,10 @@ void VideoPanel::draw(const char* title, bool* open, const EngineSnapshot& snaps
     m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
     std::vector<const char*> names;
     for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(scaled(120));
     ImGui::Combo("Layer##video", &m_layer, names.data(), static_cast<int>(names.size()));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(scaled(110));
     ImGui::InputInt("Fixed image", &m_index);
     m_index = std::clamp(m_index, 0, static_cast<int>(std::max<std::size_t>(snapshot.test_size, 1)) - 1);
     ImGui::SameLine();
@@ -102,7 +103,7 @@ void VideoPanel::draw(const char* title, bool* open, const EngineSnapshot& snaps
         if (ImGui::Button(m_playing ? "Pause" : "Play")) m_playing = !m_playing;
         ImGui::SameLine();
         int shown = m_frame;
-        ImGui::SetNextItemWidth(200);
+        ImGui::SetNextItemWidth(scaled(200));
         if (ImGui::SliderInt("##frame", &shown, 0, static_cast<int>(available) - 1)) {
             m_frame = shown;
             m_playing = false;

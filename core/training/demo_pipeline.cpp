@@ -55,7 +55,9 @@ DemoPlan full_plan(DemoPlan plan) {
     plan.autoencoder.stroke_weight = kFullStrokeWeight;
     plan.autoencoder.max_shift = kFullMaxShift;
     plan.cinn.schedule.steps = 500;
-    plan.cinn_steps_by_layer = {{"input", 1000}, {"logits", 4000}, {"softmax", 4000}};
+    // At logits the samples keep the prediction on 89.1 % of the test split after 4000 steps and 91.8 %
+    // after 10000; softmax reaches 91.9 % after 4000.
+    plan.cinn_steps_by_layer = {{"input", 1000}, {"logits", 10000}, {"softmax", 4000}};
     // Batches of 256 pairs: e's swaps improve with the number of pairs it sees.
     plan.factors.schedule.steps = 5000;
     plan.factors.schedule.batch_size = 256;
