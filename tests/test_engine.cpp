@@ -1,4 +1,6 @@
 #include "core/analysis/analysis_models.h"
+#include "core/analysis/layer_attack.h"
+#include "core/color_dataset.h"
 #include "core/engine/engine.h"
 #include "tests/tiny_demo.h"
 
@@ -214,6 +216,33 @@ TEST_CASE("the attack command shows three rows with both predictions") {
     REQUIRE(snapshot->attack->rows.size() == 3);
     CHECK(snapshot->attack->rows[2].linf <= 0.05 + 1e-6);
     CHECK(snapshot->attack->rows[2].probability > 0.0);
+    // The figure is shown first (two versions), then the variance explained by v at every layer,
+    // the same as the command line's statistic; another ε reuses it (one version).
+    CHECK(snapshot->attack_version == 2);
+    REQUIRE(snapshot->attack->explained_by_v.size() == snapshot->attack->layers.size());
+    const Workspace workspace = demo.workspace();
+    AnalysisModels models(workspace);
+    const MeanStd expected = explained_by_v(models, *demo.test_set, snapshot->attack->layers[0], 100, 2, 0);
+    CHECK(snapshot->attack->explained_by_v[0].mean == doctest::Approx(expected.mean));
+    attack.epsilon = 0.1;
+    engine.post(attack);
+    engine.wait_until_idle();
+    CHECK(engine.snapshot()->attack_version == 3);
+    CHECK(engine.snapshot()->attack->explained_by_v.size() == snapshot->attack->layers.size());
+}
+
+TEST_CASE("an edit without a donor takes a test image unlike the image in every factor") {
+    const test::TinyDemo& demo = test::tiny_demo();
+    Engine engine(EngineConfig{test::data_root(), {}});
+    EditFactors edit;
+    edit.workspace = demo.folder();
+    edit.index = 5;
+    engine.post(edit);
+    engine.wait_until_idle();
+    const auto snapshot = engine.snapshot();
+    REQUIRE_MESSAGE(snapshot->edit != nullptr, snapshot->last_error);
+    CHECK(snapshot->edit_donor == contrasting_sample(*demo.test_set, 5));
+    CHECK(snapshot->edit_donor != 5);
 }
 
 TEST_CASE("training a layer from the engine shows the samples of each checkpoint as it goes") {

@@ -130,7 +130,8 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         }
         ImGui::TextWrapped("%s", predictions.c_str());
         std::string explained = "variance of z_bar explained by v:";
-        for (std::size_t l = 0; l < attack->layers.size(); ++l) {
+        if (attack->explained_by_v.size() < attack->layers.size()) explained += " (computing)";
+        for (std::size_t l = 0; l < attack->layers.size() && l < attack->explained_by_v.size(); ++l) {
             explained += "  " + attack->layers[l] + " " + std::to_string(static_cast<int>(std::lround(100 * attack->explained_by_v[l].mean))) + "%";
         }
         ImGui::TextWrapped("%s", explained.c_str());

@@ -63,7 +63,17 @@ int run_gui(const GuiOptions& options) {
     MainWindow window(window_options);
     std::fprintf(stderr, "OpenGL %s\n", window.gl_description().c_str());
 
-    Engine engine(EngineConfig{options.data_root, {}});
+    // Headless runs (tests, captures, benchmarks) print each job's end with the time since start.
+    const auto launched = std::chrono::steady_clock::now();
+    EngineConfig engine_config{options.data_root, {}};
+    if (headless) {
+        engine_config.listener = [launched](const EngineEvent& event) {
+            if (event.kind == EventKind::Started || (event.kind == EventKind::Progress && event.message.empty())) return;
+            const double at = std::chrono::duration<double>(std::chrono::steady_clock::now() - launched).count();
+            std::fprintf(stderr, "[%6.2f s] %s\n", at, event.message.c_str());
+        };
+    }
+    Engine engine(engine_config);
     GuiOptions app_options = options;
     if (headless) app_options.recent_file.clear();  // tests and captures leave the user's list alone
     // Tests and captures never read or write the user's remembered view; --presentation still applies.

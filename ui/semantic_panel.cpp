@@ -59,7 +59,6 @@ void SemanticPanel::set_user_image(const NamedImage& image) {
 }
 
 void SemanticPanel::set_donor(std::size_t index) {
-    m_donor_chosen = true;
     m_request.donor = std::min(index, m_test_size - 1);
     request();
 }
@@ -81,11 +80,6 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     if (workspace != m_workspace) {
         m_workspace = workspace;
         m_amounts.clear();
-        request();
-    }
-    // The first donor differs from image 0 in every factor, so that every slider changes something.
-    if (!m_donor_chosen && m_request.index == 0 && snapshot.test_size > 0 && snapshot.contrasting_donor != m_request.donor) {
-        m_request.donor = snapshot.contrasting_donor;
         request();
     }
     const FactorBlend* blend = snapshot.edit.get();
@@ -125,7 +119,8 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     }
     bool changed = false;
     int index = static_cast<int>(m_request.index);
-    int donor = static_cast<int>(m_request.donor);
+    // Until the user picks one, the engine's contrasting donor (named in the snapshot).
+    int donor = static_cast<int>(m_request.donor.value_or(snapshot.edit_donor));
     ImGui::SetNextItemWidth(scaled(110));
     if (m_request.image) {
         ImGui::Text("Image: yours (%s)", m_user_image_name.c_str());
@@ -143,7 +138,6 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     ImGui::SetNextItemWidth(scaled(110));
     if (ImGui::InputInt("Donor image", &donor)) {
         m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(m_test_size) - 1));
-        m_donor_chosen = true;
         changed = true;
     }
     ImGui::SameLine();

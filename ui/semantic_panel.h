@@ -56,7 +56,7 @@ private:
     float m_zoom = 4.0f;
     PanelWindow m_window{ImVec2(10, 475), ImVec2(620, 295)};
     std::size_t m_selected = 0;  // the slider the keys move on stage
-    bool m_donor_chosen = false;  // by the user; until then the engine's contrasting donor is used
+
     std::size_t m_test_size = 2000;  // of the open workspace's test split, once the engine says
 };
 

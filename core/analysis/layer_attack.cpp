@@ -51,25 +51,6 @@ torch::Tensor decode_with(AnalysisModels& models, const std::string& layer, cons
     return models.autoencoder()->decode(models.t(layer)->inverse(v, models.classifier()->representation(x, layer)));
 }
 
-// Variance of z̄ explained by v (method.md §6): one v, two different inputs; mean ± std over repeats.
-MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const std::string& layer, int inputs, int repeats,
-                       std::uint64_t seed) {
-    std::vector<double> shares;
-    for (int repeat = 0; repeat < repeats; ++repeat) {
-        const std::uint64_t repeat_seed = mix64(seed, static_cast<std::uint64_t>(repeat) + 101);
-        const auto indices = pick_sample_indices(test.size(), static_cast<std::size_t>(2 * inputs), repeat_seed);
-        const torch::Tensor x = test_images(test, indices, models.device());
-        const torch::Tensor z = models.classifier()->representation(x, layer);
-        torch::Generator generator = at::detail::createCPUGenerator(repeat_seed);
-        const torch::Tensor v = torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat)
-                                    .to(models.device());
-        const torch::Tensor a = models.t(layer)->inverse(v, z.narrow(0, 0, inputs));
-        const torch::Tensor b = models.t(layer)->inverse(v, z.narrow(0, inputs, inputs));
-        shares.push_back(explained_fraction(a, b));
-    }
-    return mean_std(shares);
-}
-
 RgbaImage perturbation_image(const torch::Tensor& delta, double epsilon) {
     // ±ε maps to the ends of the range, so the perturbation is visible at any ε; zero is grey.
     return rgba_from_tensor(epsilon > 0 ? (delta / epsilon).clamp(-1.0, 1.0) : torch::zeros_like(delta));
@@ -88,6 +69,24 @@ std::vector<double> default_epsilons() {
 }
 
 }  // namespace
+
+MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const std::string& layer, int inputs, int repeats,
+                       std::uint64_t seed) {
+    std::vector<double> shares;
+    for (int repeat = 0; repeat < repeats; ++repeat) {
+        const std::uint64_t repeat_seed = mix64(seed, static_cast<std::uint64_t>(repeat) + 101);
+        const auto indices = pick_sample_indices(test.size(), static_cast<std::size_t>(2 * inputs), repeat_seed);
+        const torch::Tensor x = test_images(test, indices, models.device());
+        const torch::Tensor z = models.classifier()->representation(x, layer);
+        torch::Generator generator = at::detail::createCPUGenerator(repeat_seed);
+        const torch::Tensor v = torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat)
+                                    .to(models.device());
+        const torch::Tensor a = models.t(layer)->inverse(v, z.narrow(0, 0, inputs));
+        const torch::Tensor b = models.t(layer)->inverse(v, z.narrow(0, inputs, inputs));
+        shares.push_back(explained_fraction(a, b));
+    }
+    return mean_std(shares);
+}
 
 LayerAttack attack_layers(const Workspace& workspace, const ImageDataset& test, const LayerAttackRequest& request,
                           ComputeDevice device) {
@@ -133,8 +132,9 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
             result.rows[r].decode_predictions.push_back(static_cast<int>(decoded_predictions[static_cast<std::int64_t>(r)].item<std::int64_t>()));
             decodes[r].push_back(images[r]);
         }
-        result.explained_by_v.push_back(
-            explained_by_v(models, test, layer, request.explained_inputs, request.repeats, request.seed));
+        if (!request.defer_explained) {
+            result.explained_by_v.push_back(explained_by_v(models, test, layer, request.explained_inputs, request.repeats, request.seed));
+        }
     }
 
     const std::vector<std::string> names = models.prediction_names(test);
@@ -201,7 +201,7 @@ nlohmann::json to_json(const LayerAttack& attack) {
                         {"decode_predictions", decodes}});
     }
     nlohmann::json explained = nlohmann::json::object();
-    for (std::size_t l = 0; l < attack.layers.size(); ++l) {
+    for (std::size_t l = 0; l < attack.layers.size() && l < attack.explained_by_v.size(); ++l) {
         explained[attack.layers[l]] = {{"mean", attack.explained_by_v[l].mean}, {"std", attack.explained_by_v[l].std}};
     }
     return {{"provenance", attack.provenance}, {"rows", rows}, {"variance_of_code_explained_by_v", explained}};

@@ -31,6 +31,10 @@ struct LayerAttackRequest {
     std::vector<std::string> layers;        // empty: every layer with a trained t
     int explained_inputs = 200;             // for the variance of z̄ explained by v
     int repeats = 3;
+    // The caller fills explained_by_v itself (explained_by_v below; it depends on neither the image nor
+    // ε, so the GUI computes it once per layer and shows the figure before it). The provenance still
+    // names explained_inputs and repeats.
+    bool defer_explained = false;
     std::uint64_t seed = 0;
     int scale = 3;
 };
@@ -55,7 +59,13 @@ LayerAttack attack_layers(const Workspace& workspace, const ImageDataset& test, 
                           ComputeDevice device = ComputeDevice::Cpu);
 class AnalysisModels;
 LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, const LayerAttackRequest& request);
+// to_json leaves out explained_by_v while it is not filled in (defer_explained).
 nlohmann::json to_json(const LayerAttack& attack);
+
+// Variance of z̄ explained by v at `layer` (method.md §6): one v, two different inputs, over `inputs`
+// pairs of test images; mean ± std over `repeats`.
+MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const std::string& layer, int inputs, int repeats,
+                       std::uint64_t seed);
 
 // The ε sweep: prediction flip rate of the attack and of the control, and per layer the mean
 // distance |D(t⁻¹(v | Φ(x'))) − D(t⁻¹(v | Φ(x)))| of the decode from the clean decode.

@@ -17,7 +17,8 @@ struct Describer {
                to_string(c.dataset) + "/" + to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";
     }
     std::string operator()(const EditFactors& c) const {
-        return "semantic edit of image " + std::to_string(c.index) + " towards image " + std::to_string(c.donor);
+        return "semantic edit of image " + std::to_string(c.index) + " towards " +
+               (c.donor ? "image " + std::to_string(*c.donor) : std::string("a contrasting image"));
     }
     std::string operator()(const MixImages& c) const {
         return "mixing images " + std::to_string(c.index) + " and " + std::to_string(c.with) + " at " + c.layer;

@@ -48,7 +48,9 @@ struct PrepareDemo {
 struct EditFactors {
     std::filesystem::path workspace;
     std::size_t index = 0;
-    std::size_t donor = 1;
+    // None: a test image unlike image `index` in class and both colours (contrasting_sample), so that
+    // every slider visibly changes something; the snapshot names the one taken.
+    std::optional<std::size_t> donor;
     std::vector<double> amounts;  // one per factor of e, residual first
     std::optional<RgbaImage> image;  // the user's image in place of test image `index`
     std::int64_t classifier_step = -1;  // the classifier checkpoint that classifies the images; -1: the last

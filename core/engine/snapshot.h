@@ -70,7 +70,7 @@ struct EngineSnapshot {
     std::string training_preview_caption;
     std::uint64_t training_preview_version = 0;
     std::size_t test_size = 0;              // images in the open workspace's test split (0: none open)
-    std::size_t contrasting_donor = 1;      // a test image unlike image 0 in every factor (the sliders' first donor)
+    std::size_t edit_donor = 0;             // the test image `edit` took its donor factors from
     std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
     std::filesystem::path layers_workspace;
     std::uint64_t layers_version = 0;
