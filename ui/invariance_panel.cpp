@@ -504,9 +504,14 @@ void InvariancePanel::fill_stage_with_rows(const InvarianceSamples& samples, flo
     // otherwise show a small grid over empty space); the normal window gets its own number back.
     const int rows = static_cast<int>(samples.input_predictions.size());
     if (rows != m_request.inputs || rows == 0 || m_texture.width() <= 0) return;  // the grid on screen is not the one asked for yet
-    const float row_height = static_cast<float>(m_texture.height()) / static_cast<float>(rows);
-    const int fitting = static_cast<int>(height * static_cast<float>(m_texture.width()) / (width * row_height));
-    const int wanted = std::clamp(fitting, 1, kMostStageRows);
+    // A row's screen height at the zoom that fits the grid's width. Rows are added only with 5 % to
+    // spare and removed only when 5 % short, so that a panel near the border between two counts (or
+    // one still being resized into full screen) does not flip between them.
+    const float row_height = width / static_cast<float>(m_texture.width()) * static_cast<float>(m_texture.height()) / static_cast<float>(rows);
+    int wanted = rows;
+    if (0.95f * height / row_height >= static_cast<float>(rows + 1)) wanted = static_cast<int>(0.95f * height / row_height);
+    else if (1.05f * height / row_height < static_cast<float>(rows)) wanted = static_cast<int>(1.05f * height / row_height);
+    wanted = std::clamp(wanted, 1, kMostStageRows);
     if (wanted == m_request.inputs) return;
     if (m_inputs_off_stage < 0) m_inputs_off_stage = m_request.inputs;
     m_request.inputs = wanted;
