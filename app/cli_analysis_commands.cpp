@@ -243,7 +243,7 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
     auto explained = std::make_shared<ExplainedOptions>();
     CLI::App* ev = analyze->add_subcommand(
         "explained-variance", "Variance of each semantic factor of e explained by z, per layer and per classifier "
-                              "checkpoint (method.md section 6)");
+                              "checkpoint (docs/method.md, section 6)");
     ev->add_option("--workspace", explained->workspace, "Workspace folder")->required();
     ev->add_option("--layers", explained->request.layers, "Layers (default: every layer with a trained t)")->delimiter(',');
     ev->add_option("--checkpoints", explained->checkpoints,
@@ -259,7 +259,7 @@ void add_analysis_commands(CLI::App& app, const GlobalOptions& global) {
 
     auto dims = std::make_shared<FactorDimsOptions>();
     CLI::App* fd = analyze->add_subcommand(
-        "factor-dims", "The factor-size estimate of method.md section 4 applied to z at each layer: how much of z "
+        "factor-dims", "The factor-size estimate (docs/method.md, section 4) applied to z at each layer: how much of z "
                        "pairs sharing the digit, the foreground or the background colour have in common");
     fd->add_option("--workspace", dims->workspace, "Workspace folder")->required();
     fd->add_option("--layers", dims->request.layers, "Layers (default: every layer)")->delimiter(',');

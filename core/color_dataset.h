@@ -11,7 +11,7 @@ namespace inv {
 
 using Rgb = std::array<float, 3>;
 
-// ColorMNIST / ColorFashion (method.md §5): a grey image m, zero-padded to 32x32, coloured as
+// ColorMNIST / ColorFashion (docs/method.md §5): a grey image m, zero-padded to 32x32, coloured as
 // x = m·fg + (1 − m)·bg with fg and bg drawn independently and uniformly from RGB, then mapped to
 // [−1, 1]. Colours are a pure function of (colour seed, index), so the data set is reproducible and
 // random access is free. Factors: 0 = class, 1 = foreground colour, 2 = background colour.

@@ -8,7 +8,7 @@
 
 namespace inv {
 
-// Two samples that share exactly one named factor (method.md §4–5), for training e.
+// Two samples that share exactly one named factor (docs/method.md §4–5), for training e.
 struct FactorPair {
     ImageSample a;
     ImageSample b;

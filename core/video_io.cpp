@@ -7,7 +7,10 @@
 #include <opencv2/videoio.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <set>
 
 namespace inv {
@@ -95,6 +98,15 @@ VideoWriter::VideoWriter(const std::filesystem::path& path, double fps, int widt
     m_partial = path;
     m_partial += ".partial.mp4";  // the container is chosen by the extension, so it stays .mp4
     if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path());
+    // OpenCV reports only that it could not open the file; a folder that cannot be written to would
+    // then read as a missing encoder. Creating the file first tells the two apart.
+    if (std::FILE* probe = std::fopen(m_partial.c_str(), "wb")) {
+        std::fclose(probe);
+    } else {
+        const int error = errno;
+        throw UserError("cannot write " + path.string() + ": " + std::strerror(error) + " (creating " + m_partial.string() +
+                        "). Choose a folder you can write to.");
+    }
     if (!m_encoder->writer.open(m_partial.string(), cv::CAP_ANY, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps,
                                 cv::Size(width, height), true)) {
         std::filesystem::remove(m_partial);

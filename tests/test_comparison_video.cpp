@@ -133,6 +133,11 @@ TEST_CASE("a ten-frame generated clip drives the invariances of a fixed image in
     int height = 0;
     REQUIRE(count_frames(clip, width, height) == 10);
     CHECK(width == 64);
+    // A folder where no file can be created is named as the cause, not the encoder.
+    const test::CommandResult unwritable = test::run_command(kCli + " demo clip --frames 2 --out /proc/invariances-clip.mp4");
+    CHECK(unwritable.exit_code == 2);
+    CHECK(unwritable.output.find("cannot write /proc/invariances-clip.mp4") != std::string::npos);
+    CHECK(unwritable.output.find("MP4 encoder") == std::string::npos);
 
     const auto out = dir / "moved.mp4";
     const nlohmann::json made = run_json("video --workspace " + demo.string() + " --layer fire7 --video " + clip.string() +

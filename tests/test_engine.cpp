@@ -136,12 +136,16 @@ TEST_CASE("shutdown with work queued joins cleanly and is idempotent") {
 TEST_CASE("snapshots are immutable and their version increases") {
     Engine engine(EngineConfig{test::data_root(), {}});
     const auto before = engine.snapshot();
+    // The worker may already have published once (its start-up state): whichever snapshot was read,
+    // it stays as it was while newer ones are published.
+    const std::uint64_t version_read = before->version;
     engine.post(grid(1));
     engine.wait_until_idle();
     const auto after = engine.snapshot();
     CHECK(after->version > before->version);
     CHECK(before->grid == nullptr);
-    CHECK(before->version == 0);
+    CHECK(before->version == version_read);
+    CHECK(after->grid != nullptr);
 }
 
 TEST_CASE("the engine builds the demo workspace and a cancelled build resumes") {

@@ -1,5 +1,6 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/model_names.h"
 #include "core/workspace.h"
 #include "tests/test_support.h"
 
@@ -75,4 +76,20 @@ TEST_CASE("creating a workspace over an existing one is refused") {
     Workspace::create(dir.path(), DatasetEntry{"colormnist", 0, {}});
     CHECK_THROWS_AS(Workspace::create(dir.path(), DatasetEntry{"colorfashion", 1, {}}), UserError);
     CHECK(Workspace::open(dir.path()).manifest().dataset.kind == "colormnist");
+}
+
+TEST_CASE("t's model names are built and read in one place") {
+    CHECK(cinn_model_name("fire7") == "cinn-fire7");
+    CHECK(cinn_model_name("logits", 200) == "cinn-logits@200");
+    const auto last = parse_cinn_model_name("cinn-fire7");
+    REQUIRE(last);
+    CHECK(last->layer == "fire7");
+    CHECK_FALSE(last->classifier_step);
+    const auto earlier = parse_cinn_model_name(cinn_model_name("logits", 200));
+    REQUIRE(earlier);
+    CHECK(earlier->layer == "logits");
+    CHECK(earlier->classifier_step == 200);
+    for (const char* other : {"classifier", "autoencoder", "factors", "cinn-", "cinn-@5", "cinn-conv1@", "cinn-conv1@x", "cinn-conv1@-3"}) {
+        CHECK_MESSAGE(!parse_cinn_model_name(other), other);
+    }
 }

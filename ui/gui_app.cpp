@@ -113,16 +113,29 @@ void GuiApp::draw_stage() {
     m_semantic.set_stage(layout.side);
     m_attack.set_stage(layout.side);
     m_invariances.draw("Invariances", *m_snapshot);
-    const bool has_t = m_invariances.ready() && !m_invariances.layers().empty();
-    const std::filesystem::path with_t = has_t ? m_invariances.workspace() : std::filesystem::path();
-    const std::filesystem::path with_e = has_t && m_invariances.has_factors() ? m_invariances.workspace() : std::filesystem::path();
+    const OpenModels open = open_models();
+    if (m_stage_shows_attack) {
+        m_attack.draw("Attack", *m_snapshot, open.with_t, m_invariances.layers());
+    } else {
+        m_semantic.draw("Semantic sliders", *m_snapshot, open.with_e, open.without_e);
+    }
+    draw_status_and_dialogs();
+}
+
+GuiApp::OpenModels GuiApp::open_models() {
+    // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's,
+    // and follow the classifier checkpoint it shows. A workspace just made around a user's model has
+    // neither t's nor e until they are trained.
     m_semantic.set_classifier_step(m_invariances.classifier_step());
     m_attack.set_classifier_step(m_invariances.classifier_step());
-    if (m_stage_shows_attack) {
-        m_attack.draw("Attack", *m_snapshot, with_t, m_invariances.layers());
-    } else {
-        m_semantic.draw("Semantic sliders", *m_snapshot, with_e, has_t && !m_invariances.has_factors() ? with_t : std::filesystem::path());
-    }
+    OpenModels open;
+    if (!m_invariances.ready() || m_invariances.layers().empty()) return open;
+    open.with_t = m_invariances.workspace();
+    (m_invariances.has_factors() ? open.with_e : open.without_e) = m_invariances.workspace();
+    return open;
+}
+
+void GuiApp::draw_status_and_dialogs() {
     m_status.draw_status_bar(*m_snapshot, m_writer_watch.poll(m_invariances.workspace()));
     m_status.draw_error_popup(*m_snapshot);
     draw_open_dialog();
@@ -136,24 +149,15 @@ void GuiApp::draw_panels() {
         m_attack.set_image(*picked);
     }
     m_invariances.draw("Invariances", *m_snapshot);
-    // The sliders and the attack work on the workspace the Invariances panel opened, once it has t's.
-    // A workspace just made around a user's model has neither t's nor e until they are trained.
-    const bool has_t = m_invariances.ready() && !m_invariances.layers().empty();
-    const std::filesystem::path with_t = has_t ? m_invariances.workspace() : std::filesystem::path();
-    const std::filesystem::path with_e = has_t && m_invariances.has_factors() ? m_invariances.workspace() : std::filesystem::path();
-    m_semantic.set_classifier_step(m_invariances.classifier_step());
-    m_attack.set_classifier_step(m_invariances.classifier_step());
-    m_semantic.draw("Semantic sliders", *m_snapshot, with_e, has_t && !m_invariances.has_factors() ? with_t : std::filesystem::path());
-    m_attack.draw("Attack", *m_snapshot, with_t, m_invariances.layers());
-    m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, with_t, m_invariances.layers());
-    m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, with_e);
-    m_comparison.draw("Compare models", &m_show_comparison, *m_snapshot, with_t, m_invariances.layers());
-    m_video.draw("Video", &m_show_video, *m_snapshot, with_t, m_invariances.layers());
+    const OpenModels open = open_models();
+    m_semantic.draw("Semantic sliders", *m_snapshot, open.with_e, open.without_e);
+    m_attack.draw("Attack", *m_snapshot, open.with_t, m_invariances.layers());
+    m_mixing.draw("Mixing", &m_show_mixing, *m_snapshot, open.with_t, m_invariances.layers());
+    m_analysis.draw("Analysis", &m_show_analysis, *m_snapshot, open.with_e);
+    m_comparison.draw("Compare models", &m_show_comparison, *m_snapshot, open.with_t, m_invariances.layers());
+    m_video.draw("Video", &m_show_video, *m_snapshot, open.with_t, m_invariances.layers());
     m_status.draw_log("Log", &m_show_log, *m_snapshot);
-    m_status.draw_status_bar(*m_snapshot, m_writer_watch.poll(m_invariances.workspace()));
-    m_status.draw_error_popup(*m_snapshot);
-    draw_open_dialog();
-    draw_open_image_dialog();
+    draw_status_and_dialogs();
     m_new_workspace.draw(engine_busy());
     if (m_show_imgui_demo) ImGui::ShowDemoWindow(&m_show_imgui_demo);
     if (m_show_metrics) ImGui::ShowMetricsWindow(&m_show_metrics);

@@ -44,8 +44,15 @@ public:
     void set_monitors(std::vector<std::string> monitors) { m_monitors = std::move(monitors); }
 
 private:
+    // The open workspace for the panels that need t's (with_t) or e (with_e); without_e when it has
+    // t's but no e yet (the sliders offer to train it). Empty paths where it has none.
+    struct OpenModels {
+        std::filesystem::path with_t, with_e, without_e;
+    };
+    OpenModels open_models();
     void draw_panels();
     void draw_stage();
+    void draw_status_and_dialogs();
     void set_presentation(bool on);
     // One key as the user pressed it; shared by the keyboard and by scripts' `key` steps.
     void press(int key, bool shift);

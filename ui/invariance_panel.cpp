@@ -4,6 +4,7 @@
 #include "core/data_paths.h"
 #include "core/dataset_catalog.h"
 #include "core/errors.h"
+#include "core/model_names.h"
 #include "core/png_io.h"
 #include "core/shipped_demo.h"
 #include "core/training/demo_pipeline.h"
@@ -17,8 +18,6 @@
 
 namespace inv {
 namespace {
-
-constexpr const char* kModelPrefix = "cinn-";
 
 // Where File > Build a demo workspace puts a budget's demo: beside the default demo workspace.
 std::filesystem::path built_demo_folder(const std::filesystem::path& demo_workspace, const std::string& budget) {
@@ -96,12 +95,10 @@ void InvariancePanel::load_layers() {
     try {
         const Workspace workspace = Workspace::open(m_workspace);
         for (const auto& [name, model] : workspace.manifest().models) {
-            if (name.rfind(kModelPrefix, 0) != 0 || model.checkpoints.empty()) continue;
-            const std::size_t at = name.find('@');
-            const std::string layer = name.substr(std::string(kModelPrefix).size(), at == std::string::npos ? std::string::npos
-                                                                                                      : at - std::string(kModelPrefix).size());
-            if (at == std::string::npos) m_layers.push_back(layer);
-            else m_steps[layer].push_back(std::stoll(name.substr(at + 1)));
+            const std::optional<CinnModelName> t_name = parse_cinn_model_name(name);
+            if (!t_name || model.checkpoints.empty()) continue;
+            if (!t_name->classifier_step) m_layers.push_back(t_name->layer);
+            else m_steps[t_name->layer].push_back(*t_name->classifier_step);
         }
         const auto classifier = workspace.manifest().models.find("classifier");
         const auto trained = [&](const char* name) {

@@ -25,7 +25,7 @@ struct AttackSettings {
     std::uint64_t seed = 0;      // the control's noise and PGD's random start
 };
 
-// x' for a batch x in [-1, 1] against the classifier's own predictions on x (method.md §7):
+// x' for a batch x in [-1, 1] against the classifier's own predictions on x (docs/method.md §7):
 // FGSM x' = clamp(x + ε sign ∇ₓ CE(f(x), ŷ)); PGD iterates that step from a random start inside the
 // L∞ ball and projects back onto it; the random-sign control is x + ε sign(n), n ~ N(0, I).
 // Every x' stays within ε of x in L∞ and inside [-1, 1]. Throws UserError for ε < 0 or steps < 1.

@@ -11,6 +11,7 @@
 #include "core/analysis/semantic_edit.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/model_names.h"
 #include "core/models/classifier_config.h"
 #include "core/png_io.h"
 
@@ -108,7 +109,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     std::vector<std::string> layers;
     if (models.count("classifier")) {
         for (const LayerInfo& layer : workspace_classifier_layers(models.at("classifier").config)) {
-            const auto found = models.find("cinn-" + layer.name);
+            const auto found = models.find(cinn_model_name(layer.name));
             if (found != models.end() && !found->second.checkpoints.empty()) layers.push_back(layer.name);
         }
     }
@@ -188,7 +189,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     }
 
     step("factor sizes");
-    page.heading("Factor sizes of z (method.md §4 applied to each layer)", "factor-dims");
+    page.heading("Factor sizes of z (docs/method.md §4 applied to each layer)", "factor-dims");
     try {
         const FactorDimsReport dims = estimate_layer_factor_dims(workspace, test, {{}, 1000, request.seed}, request.device);
         std::vector<std::vector<std::string>> rows;

@@ -14,7 +14,7 @@
 
 namespace inv {
 
-// method.md §6: how much of the variance of each semantic factor e_i is explained by z at a layer.
+// docs/method.md §6: how much of the variance of each semantic factor e_i is explained by z at a layer.
 // Two independent v per input give e^a, e^b = e(t⁻¹(v | z)); their covariance is Var(E[e_i | z]).
 // Computed per layer and per classifier checkpoint (each checkpoint needs its own t, trained with
 // `train cinn --classifier-step`).

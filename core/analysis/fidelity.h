@@ -13,7 +13,7 @@
 
 namespace inv {
 
-// The paper's Table 1 on our data (method.md §6): per layer, the Fréchet distance to held-out real
+// The paper's Table 1 on our data (docs/method.md §6): per layer, the Fréchet distance to held-out real
 // images of (a) our samples D(t⁻¹(v | z)), v ~ N(0, I), and (b) the deterministic inversion
 // baseline's reconstructions from z. Features come from the workspace's evaluation network (a
 // classifier of the same family trained separately on the data set, `train evaluator`): the

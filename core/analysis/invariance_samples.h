@@ -16,7 +16,7 @@
 
 namespace inv {
 
-// method.md §2.1: for one layer, one row per input x (its z) and one column per invariance sample v
+// docs/method.md §2.1: for one layer, one row per input x (its z) and one column per invariance sample v
 // (the same v in every row): x̄ = D(t⁻¹(v | z)).
 struct InvarianceSampleRequest {
     std::string layer;

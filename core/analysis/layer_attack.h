@@ -18,7 +18,7 @@ namespace inv {
 
 enum class AttackMethod;
 
-// method.md §2.4 / §7: what each layer "sees" of an attacked image. For x, a random-sign control
+// docs/method.md §2.4 / §7: what each layer "sees" of an attacked image. For x, a random-sign control
 // x + ε sign(n) and the attack x', decode D(t⁻¹(v | Φ(·))) at every layer with the clean image's
 // own invariances v = t(E(x) | Φ(x)).
 struct LayerAttackRequest {
@@ -62,7 +62,7 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
 // to_json leaves out explained_by_v while it is not filled in (defer_explained).
 nlohmann::json to_json(const LayerAttack& attack);
 
-// Variance of z̄ explained by v at `layer` (method.md §6): one v, two different inputs, over `inputs`
+// Variance of z̄ explained by v at `layer` (docs/method.md §6): one v, two different inputs, over `inputs`
 // pairs of test images; mean ± std over `repeats`.
 MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const std::string& layer, int inputs, int repeats,
                        std::uint64_t seed);

@@ -14,7 +14,7 @@
 
 namespace inv {
 
-// method.md §4's factor-size estimate applied to z = Φ(x) at each layer: over pairs sharing one
+// docs/method.md §4's factor-size estimate applied to z = Φ(x) at each layer: over pairs sharing one
 // factor, score_f = Σ_d Cov(zᵃ_d, zᵇ_d) / Σ_d Var(z_d); the residual scores 1; dims = softmax · D.
 // A score near 1 means the layer's z is (almost) a function of that factor alone.
 struct FactorDimsRequest {

@@ -14,7 +14,7 @@
 
 namespace inv {
 
-// method.md §2.3: replace or set one factor e_i of an image, keep the others, decode:
+// docs/method.md §2.3: replace or set one factor e_i of an image, keep the others, decode:
 // x̄* = D(e⁻¹(e_0, …, e_i*, …, e_K)).
 struct SemanticEditRequest {
     std::size_t index = 0;                    // test-split image to edit …

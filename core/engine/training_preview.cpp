@@ -3,6 +3,7 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/invariance_samples.h"
 #include "core/image_grid.h"
+#include "core/model_names.h"
 #include "core/sample_grid.h"
 #include "core/tensor_image.h"
 
@@ -29,13 +30,14 @@ RgbaImage reconstructions(AnalysisModels& models, const ImageDataset& test) {
 
 std::optional<RgbaImage> render_training_preview(const std::filesystem::path& folder, const std::string& model,
                                                  const ImageDataset& test, ComputeDevice device) {
-    const bool is_t = model.rfind("cinn-", 0) == 0 && model.find('@') == std::string::npos;
+    const std::optional<CinnModelName> t_name = parse_cinn_model_name(model);
+    const bool is_t = t_name && !t_name->classifier_step;
     if (!is_t && model != "autoencoder") return std::nullopt;
     const Workspace workspace = Workspace::open(folder);
     AnalysisModels models(workspace, std::nullopt, device);
     if (!is_t) return reconstructions(models, test);
     InvarianceSampleRequest request;
-    request.layer = model.substr(std::string("cinn-").size());
+    request.layer = t_name->layer;
     request.inputs = kInputs;
     request.samples = kSamples;
     request.seed = kSeed;

@@ -7,7 +7,7 @@
 
 namespace inv {
 
-// ρ of the pair loss (method.md §4): how strongly a shared factor correlates within a pair.
+// ρ of the pair loss (docs/method.md §4): how strongly a shared factor correlates within a pair.
 constexpr double kPairCorrelation = 0.975;
 
 // NLL of t under N(0, I), up to the constant: mean over the batch of ½‖v‖² − log|det J|.
@@ -23,7 +23,7 @@ struct FactorDimEstimate {
     std::vector<int> sizes;      // same order; adds up to the requested total
 };
 
-// method.md §4: score_f = Σ_d Cov(zᵃ_d, zᵇ_d) / Σ_d Var(z_d) over the pairs sharing f, the
+// docs/method.md §4: score_f = Σ_d Cov(zᵃ_d, zᵇ_d) / Σ_d Var(z_d) over the pairs sharing f, the
 // residual scores 1, and dims = softmax(scores)·total (largest remainder, each at least 1).
 // za, zb: [P, D]; shared_factor: [P] with values in 1..factor_count.
 FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Tensor& zb,

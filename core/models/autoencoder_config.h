@@ -6,7 +6,7 @@
 
 namespace inv {
 
-// The autoencoder (E, D) that gives every image a complete code z̄ (method.md §3). Channels are
+// The autoencoder (E, D) that gives every image a complete code z̄ (docs/method.md §3). Channels are
 // width x (64, 128, 256, 512) over four stride-2 stages; the paper's network is width 1.
 struct AutoencoderConfig {
     int code_dim = 64;

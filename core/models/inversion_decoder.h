@@ -12,7 +12,7 @@
 
 namespace inv {
 
-// The deterministic inversion baseline of method.md §6 (Dosovitskiy & Brox): a decoder trained to
+// The deterministic inversion baseline of docs/method.md §6 (Dosovitskiy & Brox): a decoder trained to
 // map z = Φ(x) straight back to x. It embeds z as t does (ConditionEmbedder) into a code the size
 // of the autoencoder's and decodes it with the autoencoder's decoder architecture (fresh weights),
 // so the comparison with D(t⁻¹(v | z)) differs only in how the invariances are handled.

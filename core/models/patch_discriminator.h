@@ -6,7 +6,7 @@
 namespace inv {
 
 // A PatchGAN discriminator (Isola et al.), for the autoencoder's optional adversarial term
-// (method.md §3): stride-2 4x4 convolutions halve the image `halvings` times, two stride-1 4x4
+// (docs/method.md §3): stride-2 4x4 convolutions halve the image `halvings` times, two stride-1 4x4
 // convolutions follow, and every position of the output map is a real/fake logit for the patch it
 // sees. Judging patches rather than whole images rewards sharp local detail, such as a thin
 // stroke's edge, which a pixel-wise loss blurs.

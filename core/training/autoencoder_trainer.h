@@ -30,7 +30,7 @@ struct AutoencoderTrainingOptions {
     // Random shifts of up to this many pixels in x and y for every training image (0: none), so the
     // autoencoder sees more shapes than the training set holds instead of memorising them.
     int max_shift = 0;
-    // The optional PatchGAN term (method.md §3), off at weight 0. From step `adversarial_start` on,
+    // The optional PatchGAN term (docs/method.md §3), off at weight 0. From step `adversarial_start` on,
     // a patch discriminator learns to tell images from reconstructions (hinge loss) and the
     // decoder also learns to fool it. As in the paper's code, the term's weight is
     // adversarial_weight x the ratio of the reconstruction loss's gradient norm to its own at the

@@ -87,10 +87,6 @@ std::string summary(const CinnQuality& q) {
 
 }  // namespace
 
-std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t> classifier_step) {
-    return "cinn-" + layer + (classifier_step ? "@" + std::to_string(*classifier_step) : std::string());
-}
-
 CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control) {
     const torch::Device device = to_torch_device(control.device);

@@ -2,6 +2,7 @@
 
 #include "core/image_dataset.h"
 #include "core/flow/flow_config.h"
+#include "core/model_names.h"
 #include "core/training/training_control.h"
 #include "core/workspace.h"
 
@@ -35,16 +36,13 @@ struct CinnTrainingResult {
     int rollbacks = 0;
 };
 
-// "cinn-<layer>" for the last classifier checkpoint, "cinn-<layer>@<step>" for another.
-std::string cinn_model_name(const std::string& layer, std::optional<std::int64_t> classifier_step);
-
-// Trains t for one layer of the workspace's classifier against its autoencoder: v = t(z̄ | z) with
-// z̄ sampled from E's posterior; E and Φ stay frozen. Both must be trained already.
 // The measures above for the workspace's t at `layer` (against the last classifier checkpoint) on
 // `images` test images drawn across the split, one sample v per image from `seed`.
 CinnQuality measure_cinn(const Workspace& workspace, const std::string& layer, const ImageDataset& test, std::size_t images,
                          std::uint64_t seed, ComputeDevice device);
 
+// Trains t for one layer of the workspace's classifier against its autoencoder: v = t(z̄ | z) with
+// z̄ sampled from E's posterior; E and Φ stay frozen. Both must be trained already.
 CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                               const CinnTrainingOptions& options, const TrainingControl& control);
 

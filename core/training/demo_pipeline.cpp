@@ -55,8 +55,8 @@ DemoPlan full_plan(DemoPlan plan) {
     plan.autoencoder.stroke_weight = kFullStrokeWeight;
     plan.autoencoder.max_shift = kFullMaxShift;
     plan.cinn.schedule.steps = 500;
-    // At logits the samples keep the prediction on 89.1 % of the test split after 4000 steps and 91.8 %
-    // after 10000; softmax reaches 91.9 % after 4000.
+    // The deep layers' samples keep the prediction more often the longer t trains; logits needs the
+    // longest (docs/benchmarks.md, "the full recipe", levers).
     plan.cinn_steps_by_layer = {{"input", 1000}, {"logits", 10000}, {"softmax", 4000}};
     // Batches of 256 pairs: e's swaps improve with the number of pairs it sees.
     plan.factors.schedule.steps = 5000;
@@ -89,9 +89,9 @@ DemoPlan demo_plan(DemoBudget budget) {
     DemoPlan plan;
     plan.budget = budget;
     // Five layers from input to softmax (at least five show the method): conv1, where colour is
-    // still kept, and fire7, where it is gone, between the ends. With fire3 and fire5 as well the
-    // full demo took 15 min 38 s on a day this shared machine was slow, over its budget; those two
-    // can be trained later (`train cinn --layer`, or from the GUI's layer list).
+    // still kept, and fire7, where it is gone, between the ends. fire3 and fire5 as well do not fit
+    // the quick budget on a slow day; they can be trained later (`train cinn --layer`, or from the
+    // GUI's layer list). The measurements behind every choice here: docs/benchmarks.md.
     plan.layers = {"input", "conv1", "fire7", "logits", "softmax"};
     if (budget == DemoBudget::Tiny) {
         plan.classifier.model.width = 0.125;
@@ -114,27 +114,23 @@ DemoPlan demo_plan(DemoBudget budget) {
         plan.factors.schedule.batch_size = 16;
         return plan;
     }
-    // 1500 steps reach 97.75 %, but that classifier reads the autoencoder's reconstructions worse
-    // (94.7 % against 96.5 % for the same autoencoder): the bar on reconstructions needs the 2000.
+    // Fewer steps still pass the bar on test images but read the autoencoder's reconstructions worse:
+    // the bar on reconstructions needs the 2000.
     plan.classifier.schedule.steps = 2000;
     plan.autoencoder.schedule.steps = 4000;
     // The samples of t at logits and softmax keep the classifier's prediction more often the longer t
-    // trains (on 500 test images of every digit, logits: 73 % after 500 steps, 80 % after 1000, 83 %
-    // after 2000 of a 2000-step run; softmax 78, 82 and 84 %); at the hidden layers 250 steps already
-    // reach the held-out ½‖v‖²/dim of 0.5, and the 15-minute budget goes where it buys the most. 2000
-    // steps at both would cost about 1 min 10 s more on a quick day, 2 min on a slow one: over budget.
+    // trains, while at the hidden layers 250 steps already reach the held-out ½‖v‖²/dim of 0.5: the
+    // 15-minute budget goes where it buys the most, and more steps at both ends no longer fit it.
     plan.cinn.schedule.steps = 250;
     plan.cinn_steps_by_layer = {{"input", 500}, {"logits", 1000}, {"softmax", 1000}};
-    // e improves with more steps, slowly once the digit factor is large (64.8 % digit swap after 800
-    // steps, 67.0 % after 1500), and a full demo with 2000 steps took 15 min 36 s, over the budget.
+    // e improves with more steps, but slowly once the digit factor is large, and 2000 steps no longer
+    // fit the budget.
     plan.factors.schedule.steps = 800;
-    // The colours are RGB, three numbers each, so their factors get three dimensions. The sizes
-    // estimated from pairs give the colours 11 and 18, and the extra dimensions then carry digit
-    // shape: a background swap kept the digit 65 % of the time against 79 %. The digit gets most of
-    // the rest: in this autoencoder's code a digit's class and its shape are not separable in few
-    // dimensions, and after 800 steps taking B's digit factor gave B's digit 41 % of the time with
-    // 10 dimensions, 48 % with 16, 55 % with 32 and 65 % with 44 (66 % with 52, where the background
-    // swap kept the digit less often). See docs/benchmarks.md.
+    // The colours are RGB, three numbers each, so their factors get three dimensions: the larger sizes
+    // estimated from pairs let the extra dimensions carry digit shape, and a background swap then
+    // changes the digit more often. The digit gets most of the rest: in this autoencoder's code a
+    // digit's class and its shape are not separable in few dimensions, and the digit swap improves
+    // up to about 44 dimensions. See docs/benchmarks.md.
     const int colour_dims = 3;
     const int digit_dims = 44;
     plan.factors.factor_sizes = {plan.autoencoder.model.code_dim - digit_dims - 2 * colour_dims, digit_dims, colour_dims,

@@ -15,7 +15,7 @@ struct FactorTrainingOptions {
     // dim comes from the autoencoder's code. 24 narrow blocks rather than 12 of width 256: 13 % more
     // time per step, and the digit swap works more often at every step count measured.
     FlowConfig flow{0, 24, 128, 2, 0};
-    // Sizes of (residual, class, foreground, background); empty: estimated from pairs (method.md §4).
+    // Sizes of (residual, class, foreground, background); empty: estimated from pairs (docs/method.md §4).
     std::vector<int> factor_sizes;
     int estimation_pairs = 2000;
     TrainingSchedule schedule{1000, 64, 3e-3};  // batch_size counts pairs
@@ -39,7 +39,7 @@ struct FactorTrainingResult {
 
 // Trains models["factors"], the invertible network e that splits the autoencoder's code into a
 // residual and the data set's named factors, on pairs that share exactly one factor (the pair loss
-// of method.md §4). Checkpoints carry the swap measures above, with the workspace's classifier.
+// of docs/method.md §4). Checkpoints carry the swap measures above, with the workspace's classifier.
 // The measures above for the workspace's e on `pairs` pairs of test images of different classes.
 FactorQuality measure_factors(const Workspace& workspace, const ImageDataset& test, int pairs, ComputeDevice device);
 

@@ -25,7 +25,7 @@ struct InversionTrainingResult {
 std::string inversion_model_name(const std::string& layer);
 
 // Trains the deterministic inversion baseline for one layer of the workspace's (last) classifier:
-// a decoder from z straight to x with an L2 loss (method.md §6). Needs the classifier and the
+// a decoder from z straight to x with an L2 loss (docs/method.md §6). Needs the classifier and the
 // autoencoder (whose decoder architecture and code size it copies).
 InversionTrainingResult train_inversion(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                         const InversionTrainingOptions& options, const TrainingControl& control);
