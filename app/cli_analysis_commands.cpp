@@ -6,12 +6,12 @@
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_factor_dims.h"
 #include "core/analysis/epsilon_units.h"
-#include "core/atomic_file.h"
-#include "core/dataset_catalog.h"
-#include "core/workspace_data.h"
-#include "core/errors.h"
-#include "core/png_io.h"
-#include "core/thread_settings.h"
+#include "core/workspace/atomic_file.h"
+#include "core/data/dataset_catalog.h"
+#include "core/data/workspace_data.h"
+#include "core/runtime/errors.h"
+#include "core/image/png_io.h"
+#include "core/runtime/thread_settings.h"
 
 #include <cstdio>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/compute_device.h"
-#include "core/image_fit.h"
+#include "core/runtime/compute_device.h"
+#include "core/image/image_fit.h"
 
 #include <CLI/CLI.hpp>
 

@@ -3,10 +3,10 @@
 #include "app/cli_commands.h"
 #include "core/analysis/domain_shift.h"
 #include "core/analysis/model_comparison.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
-#include "core/workspace.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
+#include "core/workspace/workspace.h"
 
 #include <cstdio>
 #include <memory>

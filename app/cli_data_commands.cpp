@@ -1,11 +1,11 @@
 // `invariances-cli data …`: look at the data sets.
 #include "app/cli_commands.h"
 #include "app/terminal_progress.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/image_folder_dataset.h"
-#include "core/png_io.h"
-#include "core/sample_grid.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/data/image_folder_dataset.h"
+#include "core/image/png_io.h"
+#include "core/image/sample_grid.h"
 
 #include <nlohmann/json.hpp>
 

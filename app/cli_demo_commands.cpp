@@ -2,12 +2,12 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/training/colour_blind_companion.h"
-#include "core/training/demo_measures.h"
-#include "core/training/demo_pipeline.h"
-#include "core/workspace.h"
-#include "core/workspace_lock.h"
+#include "core/workspace/demo_measures.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/workspace/workspace.h"
+#include "core/workspace/workspace_lock.h"
 
 #include <algorithm>
 #include <chrono>

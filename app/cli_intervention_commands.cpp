@@ -5,8 +5,8 @@
 #include "core/analysis/image_mixing.h"
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
 
 #include <cstdio>
 #include <memory>

@@ -2,9 +2,9 @@
 #include "app/cli_commands.h"
 #include "app/cli_validation.h"
 #include "app/stop_signal.h"
-#include "core/data_paths.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
+#include "core/data/data_paths.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
 
 #include <csignal>
 #include <cstdio>

@@ -2,10 +2,10 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
-#include "core/dataset_catalog.h"
-#include "core/workspace_data.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
+#include "core/data/dataset_catalog.h"
+#include "core/data/workspace_data.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_layers.h"
 #include "core/training/autoencoder_trainer.h"
@@ -13,8 +13,8 @@
 #include "core/training/classifier_trainer.h"
 #include "core/training/factor_trainer.h"
 #include "core/training/inversion_trainer.h"
-#include "core/workspace.h"
-#include "core/workspace_lock.h"
+#include "core/workspace/workspace.h"
+#include "core/workspace/workspace_lock.h"
 
 #include <algorithm>
 #include <cstdio>

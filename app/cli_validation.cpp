@@ -1,6 +1,6 @@
 #include "app/cli_validation.h"
 
-#include "core/workspace_lock.h"
+#include "core/workspace/workspace_lock.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,11 +3,11 @@
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
 #include "core/analysis/video_invariances.h"
-#include "core/atomic_file.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
-#include "core/workspace.h"
+#include "core/workspace/atomic_file.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
+#include "core/workspace/workspace.h"
 
 #include <cstdio>
 #include <memory>

@@ -1,11 +1,11 @@
 // `invariances-cli workspace …`: create and inspect workspaces.
 #include "app/cli_commands.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/workspace_lock.h"
-#include "core/shipped_demo.h"
-#include "core/training/workspace_creation.h"
-#include "core/workspace.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/workspace_lock.h"
+#include "core/workspace/shipped_demo.h"
+#include "core/workspace/workspace_creation.h"
+#include "core/workspace/workspace.h"
 
 #include <cstdio>
 #include <memory>

@@ -1,7 +1,7 @@
 // invariances: the desktop application.
-#include "core/data_paths.h"
-#include "core/errors.h"
-#include "core/thread_settings.h"
+#include "core/data/data_paths.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
 #include "ui/gui_options.h"
 
 #include <CLI/CLI.hpp>

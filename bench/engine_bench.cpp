@@ -4,12 +4,12 @@
 // command-line path that loads every network from disk per request.
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/compute_device.h"
-#include "core/dataset_catalog.h"
-#include "core/data_paths.h"
+#include "core/runtime/compute_device.h"
+#include "core/data/dataset_catalog.h"
+#include "core/data/data_paths.h"
 #include "core/engine/engine.h"
-#include "core/thread_settings.h"
-#include "core/workspace.h"
+#include "core/runtime/thread_settings.h"
+#include "core/workspace/workspace.h"
 
 #include <CLI/CLI.hpp>
 

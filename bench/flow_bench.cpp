@@ -4,7 +4,7 @@
 #include "core/flow/flow_losses.h"
 #include "core/flow/flows.h"
 #include "core/flow/fused_adam.h"
-#include "core/thread_settings.h"
+#include "core/runtime/thread_settings.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -197,7 +197,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cuda", action="store_true")
     args = parser.parse_args()
-    # The same thread budget as the C++ side (core/thread_settings: SmallMlp): one OpenMP thread;
+    # The same thread budget as the C++ side (core/runtime/thread_settings: SmallMlp): one OpenMP thread;
     # OpenBLAS's two come from OPENBLAS_NUM_THREADS, set by the runner before start-up.
     torch.set_num_threads(1)
     device = torch.device("cuda" if args.cuda else "cpu")

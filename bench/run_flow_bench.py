@@ -2,7 +2,7 @@
 """Runs the C++ and the Python benchmark of t alternately and prints a Markdown table.
 
 Both sides get the same thread budget (1 OpenMP thread, 2 OpenBLAS threads: the SmallMlp profile of
-core/thread_settings.h). The machine is shared and noisy, so the two run in turns, several rounds,
+core/runtime/thread_settings.h). The machine is shared and noisy, so the two run in turns, several rounds,
 and each figure is the median over rounds; compare only the ratio from one run.
 
 usage: bench/run_flow_bench.py [--build build] [--rounds 2] [--steps 10] [--cuda]

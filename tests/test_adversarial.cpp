@@ -1,8 +1,8 @@
 #include "core/analysis/adversarial.h"
 #include "core/analysis/frechet_distance.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/tensor_image.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/image/tensor_image.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

@@ -5,7 +5,7 @@
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/layer_factor_dims.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "core/training/inversion_trainer.h"

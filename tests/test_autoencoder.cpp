@@ -1,5 +1,5 @@
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/autoencoder.h"
 #include "core/models/patch_discriminator.h"

@@ -1,5 +1,5 @@
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"

@@ -1,4 +1,4 @@
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/classifier.h"
 #include "tests/test_support.h"

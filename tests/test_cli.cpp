@@ -1,5 +1,5 @@
-#include "core/atomic_file.h"
-#include "core/png_io.h"
+#include "core/workspace/atomic_file.h"
+#include "core/image/png_io.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

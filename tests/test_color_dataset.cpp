@@ -1,4 +1,4 @@
-#include "core/dataset_catalog.h"
+#include "core/data/dataset_catalog.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

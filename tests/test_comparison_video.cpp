@@ -1,10 +1,10 @@
 // Two models under the same v, images from another domain, invariances driven by a video.
-#include "core/atomic_file.h"
-#include "core/png_io.h"
+#include "core/workspace/atomic_file.h"
+#include "core/image/png_io.h"
 #include "core/training/colour_blind_companion.h"
-#include "core/training/demo_pipeline.h"
-#include "core/video_io.h"
-#include "core/workspace.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/image/video_io.h"
+#include "core/workspace/workspace.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

@@ -6,10 +6,10 @@
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/compute_device.h"
+#include "core/runtime/compute_device.h"
 #include "core/engine/engine.h"
-#include "core/errors.h"
-#include "core/training/workspace_models.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/workspace_models.h"
 #include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>

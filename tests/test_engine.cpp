@@ -1,6 +1,6 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/layer_attack.h"
-#include "core/color_dataset.h"
+#include "core/data/color_dataset.h"
 #include "core/engine/engine.h"
 #include "tests/tiny_demo.h"
 

@@ -1,7 +1,7 @@
 #include "core/analysis/explained_variance.h"
 #include "core/analysis/explained_variance_statistic.h"
-#include "core/dataset_catalog.h"
-#include "core/training/demo_pipeline.h"
+#include "core/data/dataset_catalog.h"
+#include "core/workspace/demo_pipeline.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

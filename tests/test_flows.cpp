@@ -1,4 +1,4 @@
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_losses.h"
 #include "tests/flow_test_support.h"
 

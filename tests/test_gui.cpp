@@ -1,9 +1,9 @@
-#include "core/atomic_file.h"
-#include "core/png_io.h"
-#include "core/workspace.h"
+#include "core/workspace/atomic_file.h"
+#include "core/image/png_io.h"
+#include "core/workspace/workspace.h"
 #include "core/training/colour_blind_companion.h"
-#include "core/training/demo_pipeline.h"
-#include "core/video_io.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/image/video_io.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

@@ -2,15 +2,15 @@
 // message that names the culprit (the option or the file), no "internal error", and the workspace
 // byte for byte as it was. The writer lock file is left out of that comparison: it is the kernel's
 // lock, not workspace data, and a refused writer may have created it.
-#include "core/atomic_file.h"
-#include "core/errors.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
-#include "core/json_file.h"
-#include "core/png_io.h"
-#include "core/rgba_image.h"
-#include "core/utf8.h"
-#include "core/training/workspace_models.h"
-#include "core/workspace_lock.h"
+#include "core/workspace/json_file.h"
+#include "core/image/png_io.h"
+#include "core/image/rgba_image.h"
+#include "core/runtime/utf8.h"
+#include "core/workspace/workspace_models.h"
+#include "core/workspace/workspace_lock.h"
 #include "tests/test_support.h"
 #include "tests/tiny_demo.h"
 

@@ -1,10 +1,10 @@
 // Folders of the user's images: classes from sub-folders, attributes from a CSV, unreadable files
 // skipped with a warning, and errors that name the CSV row.
-#include "core/atomic_file.h"
-#include "core/errors.h"
-#include "core/image_folder_dataset.h"
-#include "core/png_io.h"
-#include "core/utf8.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
+#include "core/data/image_folder_dataset.h"
+#include "core/image/png_io.h"
+#include "core/runtime/utf8.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

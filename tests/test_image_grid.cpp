@@ -1,7 +1,7 @@
-#include "core/errors.h"
-#include "core/image_fit.h"
-#include "core/image_grid.h"
-#include "core/png_io.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_fit.h"
+#include "core/image/image_grid.h"
+#include "core/image/png_io.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

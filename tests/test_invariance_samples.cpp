@@ -1,8 +1,8 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/invariance_samples.h"
-#include "core/tensor_image.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
+#include "core/image/tensor_image.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
 #include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>

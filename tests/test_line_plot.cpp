@@ -1,5 +1,5 @@
-#include "core/errors.h"
-#include "core/line_plot.h"
+#include "core/runtime/errors.h"
+#include "core/image/line_plot.h"
 
 #include <doctest/doctest.h>
 

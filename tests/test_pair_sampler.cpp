@@ -1,5 +1,5 @@
-#include "core/dataset_catalog.h"
-#include "core/pair_sampler.h"
+#include "core/data/dataset_catalog.h"
+#include "core/data/pair_sampler.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

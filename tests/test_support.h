@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/data_paths.h"
+#include "core/data/data_paths.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "core/thread_settings.h"
+#include "core/runtime/thread_settings.h"
 
 #include <doctest/doctest.h>
 

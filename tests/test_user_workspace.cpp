@@ -1,13 +1,13 @@
 // Workspaces on the user's own images (and model): created from an image folder with attributes,
 // trained end to end at 64 and 16 pixels, analysed like the demo; pairs for e drawn from attributes.
-#include "core/atomic_file.h"
-#include "core/dataset_subset.h"
-#include "core/errors.h"
-#include "core/image_folder_dataset.h"
-#include "core/pair_sampler.h"
-#include "core/png_io.h"
-#include "core/random.h"
-#include "core/workspace_data.h"
+#include "core/workspace/atomic_file.h"
+#include "core/data/dataset_subset.h"
+#include "core/runtime/errors.h"
+#include "core/data/image_folder_dataset.h"
+#include "core/data/pair_sampler.h"
+#include "core/image/png_io.h"
+#include "core/runtime/random.h"
+#include "core/data/workspace_data.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "core/atomic_file.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 #include "ui/stage_layout.h"
 #include "ui/view_settings.h"

@@ -1,7 +1,7 @@
-#include "core/atomic_file.h"
-#include "core/errors.h"
-#include "core/model_names.h"
-#include "core/workspace.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/model_names.h"
+#include "core/workspace/workspace.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

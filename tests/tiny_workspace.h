@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/dataset_catalog.h"
+#include "core/data/dataset_catalog.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "tests/test_support.h"

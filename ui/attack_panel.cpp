@@ -2,7 +2,7 @@
 #include "ui/ui_scale.h"
 
 #include "core/analysis/epsilon_units.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "ui/figure_export.h"
 
 #include <imgui.h>

@@ -4,8 +4,8 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
-#include "core/errors.h"
-#include "core/image_fit.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_fit.h"
 #include "ui/stage_layout.h"
 
 #include <cctype>

@@ -1,7 +1,7 @@
 #include "ui/gui_script.h"
 
-#include "core/atomic_file.h"
-#include "core/errors.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
 
 #include <map>
 #include <sstream>

@@ -1,6 +1,6 @@
 #include "ui/image_view_program.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "shaders/embedded_shaders.h"
 
 #include <glad/gl.h>

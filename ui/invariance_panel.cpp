@@ -1,14 +1,14 @@
 #include "ui/invariance_panel.h"
 #include "ui/ui_scale.h"
 
-#include "core/data_paths.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
-#include "core/model_names.h"
-#include "core/png_io.h"
-#include "core/shipped_demo.h"
-#include "core/training/demo_pipeline.h"
-#include "core/workspace.h"
+#include "core/data/data_paths.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/model_names.h"
+#include "core/image/png_io.h"
+#include "core/workspace/shipped_demo.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/workspace/workspace.h"
 #include "ui/figure_export.h"
 
 #include <imgui.h>

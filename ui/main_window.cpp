@@ -1,7 +1,7 @@
 #include "ui/main_window.h"
 
-#include "core/errors.h"
-#include "core/png_io.h"
+#include "core/runtime/errors.h"
+#include "core/image/png_io.h"
 
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>

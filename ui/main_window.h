@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/rgba_image.h"
+#include "core/image/rgba_image.h"
 
 #include <filesystem>
 #include <string>

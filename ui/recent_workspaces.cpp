@@ -1,6 +1,6 @@
 #include "ui/recent_workspaces.h"
 
-#include "core/atomic_file.h"
+#include "core/workspace/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 

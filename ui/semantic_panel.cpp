@@ -1,7 +1,7 @@
 #include "ui/semantic_panel.h"
 #include "ui/ui_scale.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 #include <imgui.h>
 

@@ -1,6 +1,6 @@
 #include "ui/writer_watch.h"
 
-#include "core/workspace_lock.h"
+#include "core/workspace/workspace_lock.h"
 
 namespace inv {
 

@@ -1,6 +1,6 @@
 #include "core/analysis/adversarial.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

@@ -1,9 +1,9 @@
 #include "core/analysis/analysis_models.h"
 
-#include "core/color_dataset.h"
-#include "core/errors.h"
-#include "core/tensor_image.h"
-#include "core/torch_device.h"
+#include "core/data/color_dataset.h"
+#include "core/runtime/errors.h"
+#include "core/image/tensor_image.h"
+#include "core/runtime/torch_device.h"
 #include "core/training/cinn_trainer.h"
 
 #include <algorithm>

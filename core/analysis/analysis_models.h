@@ -1,11 +1,11 @@
 #pragma once
 
 // Torch-including: core, tests and benchmarks only.
-#include "core/image_dataset.h"
-#include "core/compute_device.h"
-#include "core/rgba_image.h"
-#include "core/training/workspace_models.h"
-#include "core/workspace.h"
+#include "core/data/image_dataset.h"
+#include "core/runtime/compute_device.h"
+#include "core/image/rgba_image.h"
+#include "core/workspace/workspace_models.h"
+#include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
 
@@ -69,7 +69,7 @@ nlohmann::json provenance_header(const std::string& command, const Workspace& wo
 // of range.
 torch::Tensor test_images(const ImageDataset& test, const std::vector<std::size_t>& indices, const torch::Device& device);
 
-// A user's images (see core/image_fit.h) as one batch on `device`; throws UserError for an image
+// A user's images (see core/image/image_fit.h) as one batch on `device`; throws UserError for an image
 // whose size is not the data set's.
 torch::Tensor user_images(const ImageDataset& test, const std::vector<RgbaImage>& images, const torch::Device& device);
 

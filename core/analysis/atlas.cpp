@@ -9,11 +9,11 @@
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/layer_factor_dims.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/atomic_file.h"
-#include "core/errors.h"
-#include "core/model_names.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/model_names.h"
 #include "core/models/classifier_config.h"
-#include "core/png_io.h"
+#include "core/image/png_io.h"
 
 #include <cstdio>
 #include <sstream>

@@ -1,9 +1,9 @@
 #include "core/analysis/domain_shift.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/errors.h"
-#include "core/image_grid.h"
-#include "core/sample_grid.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_grid.h"
+#include "core/image/sample_grid.h"
 
 #include <cstdio>
 

@@ -5,10 +5,10 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/mean_std.h"
 #include "core/analysis/explained_variance_statistic.h"
-#include "core/errors.h"
-#include "core/line_plot.h"
-#include "core/random.h"
-#include "core/sample_grid.h"
+#include "core/runtime/errors.h"
+#include "core/image/line_plot.h"
+#include "core/runtime/random.h"
+#include "core/image/sample_grid.h"
 #include "core/training/cinn_trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/image_dataset.h"
-#include "core/compute_device.h"
-#include "core/rgba_image.h"
-#include "core/workspace.h"
+#include "core/data/image_dataset.h"
+#include "core/runtime/compute_device.h"
+#include "core/image/rgba_image.h"
+#include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
 

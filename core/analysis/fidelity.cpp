@@ -2,9 +2,9 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/frechet_distance.h"
-#include "core/errors.h"
-#include "core/line_plot.h"
-#include "core/sample_grid.h"
+#include "core/runtime/errors.h"
+#include "core/image/line_plot.h"
+#include "core/image/sample_grid.h"
 #include "core/training/inversion_trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>

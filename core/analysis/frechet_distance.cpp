@@ -1,6 +1,6 @@
 #include "core/analysis/frechet_distance.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 namespace {

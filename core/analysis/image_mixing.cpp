@@ -1,8 +1,8 @@
 #include "core/analysis/image_mixing.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/image_grid.h"
-#include "core/tensor_image.h"
+#include "core/image/image_grid.h"
+#include "core/image/tensor_image.h"
 
 namespace inv {
 

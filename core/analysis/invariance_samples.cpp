@@ -1,11 +1,11 @@
 #include "core/analysis/invariance_samples.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
-#include "core/image_grid.h"
-#include "core/sample_grid.h"
-#include "core/tensor_image.h"
+#include "core/image/image_grid.h"
+#include "core/image/sample_grid.h"
+#include "core/image/tensor_image.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>

@@ -3,12 +3,12 @@
 #include "core/analysis/adversarial.h"
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/explained_variance_statistic.h"
-#include "core/errors.h"
-#include "core/image_grid.h"
-#include "core/line_plot.h"
-#include "core/random.h"
-#include "core/sample_grid.h"
-#include "core/tensor_image.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_grid.h"
+#include "core/image/line_plot.h"
+#include "core/runtime/random.h"
+#include "core/image/sample_grid.h"
+#include "core/image/tensor_image.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cstdio>

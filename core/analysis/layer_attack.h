@@ -1,11 +1,11 @@
 #pragma once
 
 #include "core/analysis/mean_std.h"
-#include "core/image_dataset.h"
-#include "core/compute_device.h"
-#include "core/image_fit.h"
-#include "core/rgba_image.h"
-#include "core/workspace.h"
+#include "core/data/image_dataset.h"
+#include "core/runtime/compute_device.h"
+#include "core/image/image_fit.h"
+#include "core/image/rgba_image.h"
+#include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,11 +1,11 @@
 #include "core/analysis/layer_factor_dims.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_losses.h"
-#include "core/line_plot.h"
-#include "core/pair_sampler.h"
-#include "core/tensor_image.h"
+#include "core/image/line_plot.h"
+#include "core/data/pair_sampler.h"
+#include "core/image/tensor_image.h"
 
 namespace inv {
 

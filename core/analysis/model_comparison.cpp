@@ -1,8 +1,8 @@
 #include "core/analysis/model_comparison.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/errors.h"
-#include "core/image_grid.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_grid.h"
 
 namespace inv {
 namespace {

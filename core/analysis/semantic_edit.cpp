@@ -1,9 +1,9 @@
 #include "core/analysis/semantic_edit.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/errors.h"
-#include "core/image_grid.h"
-#include "core/tensor_image.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_grid.h"
+#include "core/image/tensor_image.h"
 
 namespace inv {
 

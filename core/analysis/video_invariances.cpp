@@ -1,11 +1,11 @@
 #include "core/analysis/video_invariances.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/color_dataset.h"
-#include "core/errors.h"
-#include "core/image_grid.h"
-#include "core/tensor_image.h"
-#include "core/video_io.h"
+#include "core/data/color_dataset.h"
+#include "core/runtime/errors.h"
+#include "core/image/image_grid.h"
+#include "core/image/tensor_image.h"
+#include "core/image/video_io.h"
 
 #include <cmath>
 

@@ -3,11 +3,11 @@
 // Torch-free: invariances driven by a video. Each frame supplies v = t(E(frame) | Φ(frame)),
 // a fixed image supplies z, and the output frame is D(t⁻¹(v | z)): the fixed image's content moving
 // with the video's invariances at that layer.
-#include "core/compute_device.h"
-#include "core/image_dataset.h"
-#include "core/image_fit.h"
-#include "core/rgba_image.h"
-#include "core/workspace.h"
+#include "core/runtime/compute_device.h"
+#include "core/data/image_dataset.h"
+#include "core/image/image_fit.h"
+#include "core/image/rgba_image.h"
+#include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/dataset_catalog.h"
-#include "core/image_fit.h"
-#include "core/training/workspace_creation.h"
+#include "core/data/dataset_catalog.h"
+#include "core/image/image_fit.h"
+#include "core/workspace/workspace_creation.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -4,15 +4,15 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/video_invariances.h"
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/factor_trainer.h"
-#include "core/training/workspace_models.h"
-#include "core/training/demo_pipeline.h"
-#include "core/training/workspace_creation.h"
-#include "core/workspace.h"
-#include "core/workspace_data.h"
-#include "core/workspace_lock.h"
+#include "core/workspace/workspace_models.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/workspace/workspace_creation.h"
+#include "core/workspace/workspace.h"
+#include "core/data/workspace_data.h"
+#include "core/workspace/workspace_lock.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/compute_device.h"
+#include "core/runtime/compute_device.h"
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
 

@@ -7,7 +7,7 @@
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/semantic_edit.h"
 #include "core/models/classifier_config.h"
-#include "core/sample_grid.h"
+#include "core/image/sample_grid.h"
 
 #include <cstdint>
 #include <filesystem>

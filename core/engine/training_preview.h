@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/image_dataset.h"
-#include "core/compute_device.h"
-#include "core/rgba_image.h"
+#include "core/data/image_dataset.h"
+#include "core/runtime/compute_device.h"
+#include "core/image/rgba_image.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "core/flow/condition_embedder.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
 
 #include <algorithm>

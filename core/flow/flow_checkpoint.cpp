@@ -1,9 +1,9 @@
 #include "core/flow/flow_checkpoint.h"
 
-#include "core/json_file.h"
+#include "core/workspace/json_file.h"
 
-#include "core/atomic_file.h"
-#include "core/errors.h"
+#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
 
 #include <cstdio>
 #include <map>

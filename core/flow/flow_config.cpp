@@ -1,8 +1,8 @@
 #include "core/flow/flow_config.h"
 
-#include "core/config_values.h"
+#include "core/workspace/config_values.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 

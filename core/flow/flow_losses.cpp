@@ -1,6 +1,6 @@
 #include "core/flow/flow_losses.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 #include <algorithm>
 #include <cmath>

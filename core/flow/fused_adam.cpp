@@ -1,6 +1,6 @@
 #include "core/flow/fused_adam.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 #include <ATen/Parallel.h>
 #include <cmath>

@@ -1,7 +1,7 @@
 #include "core/flow/invertible_blocks.h"
 
-#include "core/errors.h"
-#include "core/random.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
 
 namespace inv {
 namespace {

@@ -1,8 +1,8 @@
 #include "core/models/autoencoder.h"
 
-#include "core/config_values.h"
+#include "core/workspace/config_values.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
 
 #include <cmath>

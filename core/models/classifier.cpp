@@ -1,6 +1,6 @@
 #include "core/models/classifier.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/models/scripted_classifier.h"
 
 #include <algorithm>

@@ -49,7 +49,7 @@ namespace inv {
 std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config);
 
 // The configuration a workspace records for a user's TorchScript classifier has this "type"; it
-// lists the layers where z can be taken (see core/training/scripted_workspace.h).
+// lists the layers where z can be taken (see core/workspace/scripted_workspace.h).
 inline constexpr const char* kScriptedClassifierType = "scripted";
 
 // The layers of a workspace's classifier from its recorded configuration, built-in or scripted.

@@ -1,6 +1,6 @@
 #include "core/models/patch_discriminator.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
 
 namespace inv {

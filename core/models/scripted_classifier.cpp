@@ -1,6 +1,6 @@
 #include "core/models/scripted_classifier.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

@@ -1,9 +1,9 @@
 #include "core/training/autoencoder_trainer.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/models/patch_discriminator.h"
-#include "core/torch_device.h"
-#include "core/training/workspace_models.h"
+#include "core/runtime/torch_device.h"
+#include "core/workspace/workspace_models.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
 

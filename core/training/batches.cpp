@@ -1,9 +1,9 @@
 #include "core/training/batches.h"
 
-#include "core/color_dataset.h"
-#include "core/random.h"
-#include "core/sample_grid.h"
-#include "core/tensor_image.h"
+#include "core/data/color_dataset.h"
+#include "core/runtime/random.h"
+#include "core/image/sample_grid.h"
+#include "core/image/tensor_image.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // Torch-including: core, tests and benchmarks only.
-#include "core/image_dataset.h"
+#include "core/data/image_dataset.h"
 
 #include <torch/torch.h>
 

@@ -1,12 +1,12 @@
 #include "core/training/cinn_trainer.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/flow/flow_losses.h"
-#include "core/torch_device.h"
+#include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
-#include "core/training/workspace_models.h"
+#include "core/workspace/workspace_models.h"
 
 #include <cstdio>
 

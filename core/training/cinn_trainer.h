@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/image_dataset.h"
+#include "core/data/image_dataset.h"
 #include "core/flow/flow_config.h"
-#include "core/model_names.h"
+#include "core/workspace/model_names.h"
 #include "core/training/training_control.h"
-#include "core/workspace.h"
+#include "core/workspace/workspace.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "core/image_dataset.h"
+#include "core/data/image_dataset.h"
 #include "core/models/classifier_config.h"
 #include "core/training/training_control.h"
-#include "core/workspace.h"
+#include "core/workspace/workspace.h"
 
 #include <cstdint>
 #include <optional>

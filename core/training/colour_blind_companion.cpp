@@ -1,11 +1,11 @@
 #include "core/training/colour_blind_companion.h"
 
-#include "core/atomic_file.h"
-#include "core/dataset_catalog.h"
-#include "core/errors.h"
+#include "core/workspace/atomic_file.h"
+#include "core/data/dataset_catalog.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
-#include "core/thread_settings.h"
-#include "core/training/workspace_models.h"
+#include "core/runtime/thread_settings.h"
+#include "core/workspace/workspace_models.h"
 
 namespace inv {
 namespace {

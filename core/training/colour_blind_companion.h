@@ -1,7 +1,7 @@
 #pragma once
 
 // Torch-free: the second classifier of the model comparison.
-#include "core/training/demo_pipeline.h"
+#include "core/workspace/demo_pipeline.h"
 
 #include <filesystem>
 #include <functional>

@@ -1,15 +1,15 @@
 #include "core/training/factor_trainer.h"
 
-#include "core/color_dataset.h"
-#include "core/errors.h"
+#include "core/data/color_dataset.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_losses.h"
 #include "core/flow/flows.h"
-#include "core/pair_sampler.h"
-#include "core/random.h"
-#include "core/tensor_image.h"
-#include "core/torch_device.h"
+#include "core/data/pair_sampler.h"
+#include "core/runtime/random.h"
+#include "core/image/tensor_image.h"
+#include "core/runtime/torch_device.h"
 #include "core/training/training_run.h"
-#include "core/training/workspace_models.h"
+#include "core/workspace/workspace_models.h"
 
 #include <cstdio>
 

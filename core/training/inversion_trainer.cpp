@@ -1,11 +1,11 @@
 #include "core/training/inversion_trainer.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/models/inversion_decoder.h"
-#include "core/torch_device.h"
+#include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
-#include "core/training/workspace_models.h"
+#include "core/workspace/workspace_models.h"
 
 #include <cstdio>
 

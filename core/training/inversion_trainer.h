@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/image_dataset.h"
+#include "core/data/image_dataset.h"
 #include "core/training/training_control.h"
-#include "core/workspace.h"
+#include "core/workspace/workspace.h"
 
 #include <string>
 

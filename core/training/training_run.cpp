@@ -1,10 +1,10 @@
 #include "core/training/training_run.h"
 
-#include "core/errors.h"
+#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 
-#include "core/random.h"
-#include "core/torch_device.h"
+#include "core/runtime/random.h"
+#include "core/runtime/torch_device.h"
 
 #include <cmath>
 #include <cstdio>

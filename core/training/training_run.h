@@ -3,7 +3,7 @@
 // Torch-including: core, tests and benchmarks only.
 #include "core/flow/fused_adam.h"
 #include "core/training/training_control.h"
-#include "core/workspace.h"
+#include "core/workspace/workspace.h"
 
 #include <torch/torch.h>
 
