@@ -70,11 +70,16 @@ void run_explained(ExplainedOptions options, const GlobalOptions& global) {
         std::printf("%s\n", json.dump(2).c_str());
     }
     if (global.json) return;
-    std::printf("variance of each factor of e explained by z (mean +- std over %d repeats of %d inputs)\n",
+    std::printf("variance of each factor of e explained by z, on normal scores (mean +- std over %d repeats of %d inputs);\n"
+                "below each layer the same on e's values themselves, and the samples e maps beyond 10 robust deviations\n",
                 options.request.repeats, options.request.inputs);
     for (const LayerShares& layer : report.layers) {
         std::printf("  step %-7lld %-10s", static_cast<long long>(layer.classifier_step), layer.layer.c_str());
         for (const FactorShare& f : layer.factors) std::printf("  %s %6.2f %% +- %5.2f", f.factor.c_str(), 100 * f.mean, 100 * f.std);
+        std::printf("\n  %-23s", "  moments, far samples");
+        for (const FactorShare& f : layer.factors) {
+            std::printf("  %s %6.2f %%, %4.1f %%", f.factor.c_str(), 100 * f.moments_mean, 100 * f.far_sample_share);
+        }
         std::printf("\n");
     }
     if (!options.out.empty()) std::printf("figure: %s (numbers and provenance beside it)\n", options.out.c_str());

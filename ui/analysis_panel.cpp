@@ -33,6 +33,8 @@ void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& sn
         ImGui::End();
         return;
     }
+    ImGui::TextWrapped("The share of each factor's variance that z explains, computed on normal scores (docs/method.md §6). "
+                       "Hover a cell for the same on e's values themselves and for the samples e maps far into its tails.");
     if (ImGui::BeginTable("explained", static_cast<int>(report->layers.front().factors.size()) + 2,
                           ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("step");
@@ -48,6 +50,10 @@ void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& sn
             for (const FactorShare& f : row.factors) {
                 ImGui::TableNextColumn();
                 ImGui::Text("%.1f%% +- %.1f", 100 * f.mean, 100 * f.std);
+                if (ImGui::IsItemHovered()) {
+                    ImGui::SetTooltip("on e's values: %.1f%% +- %.1f\nsamples beyond 10 robust deviations: %.1f%%", 100 * f.moments_mean,
+                                      100 * f.moments_std, 100 * f.far_sample_share);
+                }
             }
         }
         ImGui::EndTable();

@@ -13,6 +13,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace inv {
@@ -49,7 +50,8 @@ LayerShares analyse_layer(AnalysisModels& models, const ImageDataset& test, cons
                           const ExplainedVarianceRequest& request) {
     ConditionalFlow& t = models.t(layer);
     FactorFlow& e = models.e();
-    std::vector<std::vector<double>> shares(e->config().factors.size());
+    const std::size_t factor_count = e->config().factors.size();
+    std::vector<std::vector<double>> shares(factor_count), moment_shares(factor_count), far_shares(factor_count);
     for (int repeat = 0; repeat < request.repeats; ++repeat) {
         const std::uint64_t seed = mix64(request.seed, static_cast<std::uint64_t>(repeat));
         const torch::Tensor x =
@@ -61,12 +63,24 @@ LayerShares analyse_layer(AnalysisModels& models, const ImageDataset& test, cons
         const torch::Tensor v_b = torch::randn({request.inputs, dim}, generator, torch::kFloat).to(models.device());
         const auto parts_a = e->split(e->forward(t->inverse(v_a, z)).value);
         const auto parts_b = e->split(e->forward(t->inverse(v_b, z)).value);
-        for (std::size_t f = 0; f < parts_a.size(); ++f) shares[f].push_back(explained_fraction(parts_a[f], parts_b[f]));
+        for (std::size_t f = 0; f < parts_a.size(); ++f) {
+            shares[f].push_back(rank_explained_fraction(parts_a[f], parts_b[f]));
+            moment_shares[f].push_back(explained_fraction(parts_a[f], parts_b[f]));
+            far_shares[f].push_back(far_row_share(parts_a[f], parts_b[f]));
+        }
     }
     LayerShares result{layer, models.classifier_step(), checkpoint_accuracy(models.workspace(), models.classifier_step()), {}};
     for (std::size_t f = 0; f < shares.size(); ++f) {
         const MeanStd share = mean_std(shares[f]);
-        result.factors.push_back({e->config().factors[f].name, share.mean, share.std});
+        const MeanStd moments = mean_std(moment_shares[f]);
+        FactorShare factor;
+        factor.factor = e->config().factors[f].name;
+        factor.mean = share.mean;
+        factor.std = share.std;
+        factor.moments_mean = moments.mean;
+        factor.moments_std = moments.std;
+        factor.far_sample_share = mean_std(far_shares[f]).mean;
+        result.factors.push_back(factor);
     }
     return result;
 }
@@ -120,6 +134,40 @@ double explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
     const double variance = both.var(0, /*unbiased=*/false).sum().item<double>();
     const double covariance = ((a.to(torch::kDouble) - mean) * (b.to(torch::kDouble) - mean)).mean(0).sum().item<double>();
     return variance > 0 ? covariance / variance : 0.0;
+}
+
+namespace {
+
+// 1.4826 × the median absolute deviation of each column: the standard deviation of a normal column,
+// unmoved by a few values far out.
+torch::Tensor robust_deviation(const torch::Tensor& samples) {
+    const torch::Tensor median = std::get<0>(samples.median(0));
+    return 1.4826 * std::get<0>((samples - median).abs().median(0));
+}
+
+}  // namespace
+
+torch::Tensor scaled_normal_scores(const torch::Tensor& samples) {
+    const torch::Tensor x = samples.to(torch::kDouble);
+    const std::int64_t n = x.size(0);
+    const torch::Tensor order = std::get<1>(x.sort(0));
+    torch::Tensor ranks = torch::empty_like(order);
+    ranks.scatter_(0, order, torch::arange(n, order.options()).unsqueeze(1).expand_as(order).contiguous());
+    const torch::Tensor quantile = (ranks.to(torch::kDouble) + 0.5) / static_cast<double>(n);
+    return torch::erfinv(2 * quantile - 1) * std::sqrt(2.0) * robust_deviation(x);
+}
+
+double rank_explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
+    const torch::Tensor scores = scaled_normal_scores(torch::cat({a, b}, 0));
+    const std::int64_t n = a.size(0);
+    return explained_fraction(scores.slice(0, 0, n), scores.slice(0, n));
+}
+
+double far_row_share(const torch::Tensor& a, const torch::Tensor& b, double robust_deviations) {
+    const torch::Tensor x = torch::cat({a, b}, 0).to(torch::kDouble);
+    const torch::Tensor median = std::get<0>(x.median(0));
+    const torch::Tensor far = ((x - median).abs() > robust_deviations * robust_deviation(x)).any(1);
+    return far.to(torch::kDouble).mean().item<double>();
 }
 
 ExplainedVarianceReport explained_variance(const Workspace& workspace, const ImageDataset& test,
@@ -185,7 +233,13 @@ nlohmann::json to_json(const ExplainedVarianceReport& report) {
     nlohmann::json layers = nlohmann::json::array();
     for (const LayerShares& layer : report.layers) {
         nlohmann::json factors = nlohmann::json::object();
-        for (const FactorShare& f : layer.factors) factors[f.factor] = {{"mean", f.mean}, {"std", f.std}};
+        for (const FactorShare& f : layer.factors) {
+            factors[f.factor] = {{"mean", f.mean},
+                                 {"std", f.std},
+                                 {"moments_mean", f.moments_mean},
+                                 {"moments_std", f.moments_std},
+                                 {"far_sample_share", f.far_sample_share}};
+        }
         nlohmann::json entry{{"layer", layer.layer}, {"classifier_step", layer.classifier_step}, {"explained_by_z", factors}};
         if (layer.classifier_accuracy) entry["classifier_test_accuracy"] = *layer.classifier_accuracy;
         layers.push_back(entry);

@@ -16,6 +16,8 @@ namespace inv {
 
 // docs/method.md §6: how much of the variance of each semantic factor e_i is explained by z at a layer.
 // Two independent v per input give e^a, e^b = e(t⁻¹(v | z)); their covariance is Var(E[e_i | z]).
+// Computed on normal scores, as e sends a few of t's samples far beyond the range it was trained
+// on and those would dominate the moments.
 // Computed per layer and per classifier checkpoint (each checkpoint needs its own t, trained with
 // `train cinn --classifier-step`).
 struct ExplainedVarianceRequest {
@@ -29,8 +31,12 @@ struct ExplainedVarianceRequest {
 
 struct FactorShare {
     std::string factor;
-    double mean = 0.0;  // fraction in [0, 1] (sampling noise can push it slightly outside)
+    double mean = 0.0;  // fraction in [0, 1] (sampling noise can push it slightly outside), on
+                        // normal scores: rank_explained_fraction in explained_variance_statistic.h
     double std = 0.0;   // over repeats
+    double moments_mean = 0.0;  // the same statistic on e's values themselves, for comparison
+    double moments_std = 0.0;
+    double far_sample_share = 0.0;  // samples with a coordinate beyond 10 robust deviations
 };
 
 struct LayerShares {
