@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/runtime/compute_device.h"
 #include "core/image/image_fit.h"
+#include "core/runtime/compute_device.h"
 
 #include <CLI/CLI.hpp>
 
@@ -41,8 +41,8 @@ void add_video_commands(CLI::App& app, const GlobalOptions& global);
 // Shared by the analysis commands (defined in cli_analysis_commands.cpp).
 #include <cstdint>
 #include <memory>
-#include <vector>
 #include <nlohmann/json.hpp>
+#include <vector>
 namespace inv {
 class ImageDataset;
 class Workspace;
@@ -53,7 +53,8 @@ std::vector<std::int64_t> parse_step_list(const std::string& text, const std::st
 std::shared_ptr<const ImageDataset> workspace_test_set(const Workspace& workspace, const GlobalOptions& global);
 // The test split of another built-in domain (colormnist or colorfashion) for a workspace's networks;
 // throws UserError for an unknown name, the workspace's own domain, or images of another size.
-std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const Workspace& workspace, const GlobalOptions& global);
+std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const Workspace& workspace,
+                                                     const GlobalOptions& global);
 // The user's image files (--image), centre-cropped and resized to the data set's size, named as given.
 std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ImageDataset& test);
 // Writes the figure to `png` and the numbers beside it (same name, .json), atomically; with

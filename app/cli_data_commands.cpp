@@ -2,10 +2,10 @@
 #include "app/cli_commands.h"
 #include "app/terminal_progress.h"
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/image/png_io.h"
 #include "core/image/sample_grid.h"
+#include "core/runtime/errors.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +37,8 @@ DatasetKind dataset_or_throw(const std::string& name) {
 }
 
 nlohmann::json cell_to_json(const SampleGrid& grid, const SampleGridCell& cell) {
-    nlohmann::json j{{"index", cell.dataset_index}, {"label", cell.label},
+    nlohmann::json j{{"index", cell.dataset_index},
+                     {"label", cell.label},
                      {"class", grid.class_names.at(static_cast<std::size_t>(cell.label))}};
     for (std::size_t f = 1; f < grid.factors.size(); ++f) j[grid.factors[f].name] = cell.factor_values[f];
     return j;
@@ -50,8 +51,7 @@ void print_cells(const SampleGrid& grid) {
         const auto& fg = cell.factor_values[1];
         const auto& bg = cell.factor_values[2];
         std::printf("%5zu  %-12s  (%.3f, %.3f, %.3f)     (%.3f, %.3f, %.3f)\n", cell.dataset_index,
-                    grid.class_names.at(static_cast<std::size_t>(cell.label)).c_str(), fg[0], fg[1], fg[2],
-                    bg[0], bg[1], bg[2]);
+                    grid.class_names.at(static_cast<std::size_t>(cell.label)).c_str(), fg[0], fg[1], fg[2], bg[0], bg[1], bg[2]);
     }
 }
 
@@ -84,8 +84,8 @@ void run_folder_preview(const PreviewOptions& options, const GlobalOptions& glob
     }
     if (global.json) {
         const nlohmann::json report{{"folder", options.images.string()}, {"images", dataset->size()},
-                                    {"skipped", found.skipped},         {"classes", dataset->class_names()},
-                                    {"out", options.out.string()},      {"samples", samples}};
+                                    {"skipped", found.skipped},          {"classes", dataset->class_names()},
+                                    {"out", options.out.string()},       {"samples", samples}};
         std::printf("%s\n", report.dump(2).c_str());
         return;
     }
@@ -108,8 +108,7 @@ void run_preview(const PreviewOptions& options, const GlobalOptions& global) {
     const auto dataset = make_color_dataset(source, *split, options.seed);
 
     SampleGridRequest request;
-    request.columns = options.columns > 0 ? options.columns
-                                          : static_cast<int>(std::ceil(std::sqrt(options.count)));
+    request.columns = options.columns > 0 ? options.columns : static_cast<int>(std::ceil(std::sqrt(options.count)));
     request.rows = (options.count + request.columns - 1) / request.columns;
     request.seed = options.seed;
     request.scale = options.scale;
@@ -127,14 +126,13 @@ void run_preview(const PreviewOptions& options, const GlobalOptions& global) {
     if (global.json) {
         nlohmann::json samples = nlohmann::json::array();
         for (const SampleGridCell& cell : grid->cells) samples.push_back(cell_to_json(*grid, cell));
-        const nlohmann::json report{{"dataset", to_string(kind)}, {"split", to_string(*split)},
-                                    {"seed", options.seed},       {"source", source.origin},
-                                    {"out", options.out.string()}, {"samples", samples}};
+        const nlohmann::json report{{"dataset", to_string(kind)}, {"split", to_string(*split)},  {"seed", options.seed},
+                                    {"source", source.origin},    {"out", options.out.string()}, {"samples", samples}};
         std::printf("%s\n", report.dump(2).c_str());
     } else {
         print_cells(*grid);
-        std::printf("wrote %s (%dx%d pixels, %d samples of %s)\n", options.out.c_str(), grid->image.width,
-                    grid->image.height, options.count, dataset->name().c_str());
+        std::printf("wrote %s (%dx%d pixels, %d samples of %s)\n", options.out.c_str(), grid->image.width, grid->image.height,
+                    options.count, dataset->name().c_str());
     }
 }
 
@@ -144,16 +142,18 @@ void run_info(const std::string& dataset_name, const GlobalOptions& global) {
     const auto train = make_color_dataset(source, Split::Train, 0);
     const auto test = make_color_dataset(source, Split::Test, 0);
     if (global.json) {
-        const nlohmann::json report{{"dataset", to_string(kind)},   {"source", source.origin},
-                                    {"train", train->size()},       {"test", test->size()},
+        const nlohmann::json report{{"dataset", to_string(kind)},
+                                    {"source", source.origin},
+                                    {"train", train->size()},
+                                    {"test", test->size()},
                                     {"classes", train->class_names()}};
         std::printf("%s\n", report.dump(2).c_str());
         return;
     }
     std::string classes;
     for (const std::string& name : train->class_names()) classes += (classes.empty() ? "" : ", ") + name;
-    std::printf("%s from %s\n  train: %zu images\n  test:  %zu images\n  classes: %s\n",
-                to_string(kind).c_str(), source.origin.c_str(), train->size(), test->size(), classes.c_str());
+    std::printf("%s from %s\n  train: %zu images\n  test:  %zu images\n  classes: %s\n", to_string(kind).c_str(),
+                source.origin.c_str(), train->size(), test->size(), classes.c_str());
 }
 
 }  // namespace
@@ -172,8 +172,7 @@ void add_data_commands(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     cmd->add_option("--count", preview->count, "Number of samples")->capture_default_str();
     cmd->add_option("--columns", preview->columns, "Columns of the grid (default: square)");
-    cmd->add_option("--seed", preview->seed, "Seed for the training colours and the choice of samples")
-        ->capture_default_str();
+    cmd->add_option("--seed", preview->seed, "Seed for the training colours and the choice of samples")->capture_default_str();
     cmd->add_option("--scale", preview->scale, "Integer magnification of each 32x32 sample")
         ->check(CLI::Range(1, 16))
         ->capture_default_str();

@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -60,8 +60,11 @@ void run_builder(const PrepareOptions& options, const GlobalOptions& global, con
     bar.reset();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (global.json) {
-        const nlohmann::json report{{"workspace", made.string()}, {"budget", options.budget},
-                                    {"completed", result.completed}, {"seconds", seconds}, {"metrics", result.metrics}};
+        const nlohmann::json report{{"workspace", made.string()},
+                                    {"budget", options.budget},
+                                    {"completed", result.completed},
+                                    {"seconds", seconds},
+                                    {"metrics", result.metrics}};
         std::printf("%s\n", report.dump(2).c_str());
     } else if (result.completed) {
         std::printf("%s ready in %s (%s): %s\n", what.c_str(), made.c_str(), format_duration(seconds).c_str(),
@@ -108,28 +111,34 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
     CLI::App* demo = app.add_subcommand("demo", "The built-in ColorMNIST demo");
     demo->require_subcommand(1);
     auto options = std::make_shared<PrepareOptions>();
-    CLI::App* prepare = demo->add_subcommand(
-        "prepare", "Train everything the demo workspace needs: classifier with checkpoints, autoencoder, t for "
-                   "several layers, e (resumable; a finished workspace is left as it is)");
+    CLI::App* prepare =
+        demo->add_subcommand("prepare",
+                             "Train everything the demo workspace needs: classifier with checkpoints, autoencoder, t for "
+                             "several layers, e (resumable; a finished workspace is left as it is)");
     prepare->add_option("--workspace", options->workspace, "Folder of the demo workspace")->required();
-    prepare->add_option("--budget", options->budget,
-                        "full (" + demo_budget_duration(DemoBudget::Full) + ": the recipe of the shipped demo), quick (" +
-                            demo_budget_duration(DemoBudget::Quick) + ") or tiny (" + demo_budget_duration(DemoBudget::Tiny) + ")")
+    prepare
+        ->add_option("--budget", options->budget,
+                     "full (" + demo_budget_duration(DemoBudget::Full) + ": the recipe of the shipped demo), quick (" +
+                         demo_budget_duration(DemoBudget::Quick) + ") or tiny (" + demo_budget_duration(DemoBudget::Tiny) + ")")
         ->check(CLI::IsMember(demo_budget_names()))
         ->capture_default_str();
     prepare->callback([options, &global] {
         std::filesystem::create_directories(options->workspace);
-        const WorkspaceLock lock = WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);
+        const WorkspaceLock lock =
+            WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);
         run_builder(*options, global, prepare_demo, demo_stages(demo_plan(parse_demo_budget(options->budget))).size(),
                     "demo workspace", options->workspace);
     });
 
     auto measured = std::make_shared<MeasureOptions>();
-    CLI::App* measure = demo->add_subcommand(
-        "measure", "Measure the demo's quality bars on a workspace's test split: the classifier, the autoencoder's "
-                   "reconstructions, t at every trained layer and e's swaps, each against its bar (a Markdown table)");
+    CLI::App* measure =
+        demo->add_subcommand("measure",
+                             "Measure the demo's quality bars on a workspace's test split: the classifier, the autoencoder's "
+                             "reconstructions, t at every trained layer and e's swaps, each against its bar (a Markdown table)");
     measure->add_option("--workspace", measured->workspace, "Workspace folder")->required();
-    measure->add_option("--images", measured->measure.images, "Test images for the autoencoder and t (the whole split when it has fewer)")
+    measure
+        ->add_option("--images", measured->measure.images,
+                     "Test images for the autoencoder and t (the whole split when it has fewer)")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
     measure->add_option("--pairs", measured->measure.pairs, "Test pairs of different classes for e's swaps")
@@ -140,10 +149,11 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
     measure->callback([measured, &global] { run_measure(*measured, global); });
 
     auto companion = std::make_shared<PrepareOptions>();
-    CLI::App* blind = demo->add_subcommand(
-        "colour-blind", "Add the model comparison's second classifier to a prepared demo workspace: the same network "
-                        "trained the same way but seeing luminance only, with the demo's autoencoder and e and t for some "
-                        "layers, in DEMO/colour-blind (compare with `invariances-cli compare --with DEMO/colour-blind`)");
+    CLI::App* blind =
+        demo->add_subcommand("colour-blind",
+                             "Add the model comparison's second classifier to a prepared demo workspace: the same network "
+                             "trained the same way but seeing luminance only, with the demo's autoencoder and e and t for some "
+                             "layers, in DEMO/colour-blind (compare with `invariances-cli compare --with DEMO/colour-blind`)");
     blind->add_option("--workspace", companion->workspace, "Folder of the prepared demo workspace")->required();
     blind->add_option("--budget", companion->budget, "The demo's own: full, quick or tiny")
         ->check(CLI::IsMember(demo_budget_names()))
@@ -154,8 +164,9 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         if (std::filesystem::exists(companion->workspace / kManifestFileName)) {
             lock = lock_existing_workspace(companion->workspace, "invariances-cli demo colour-blind");
         }
-        run_builder(*companion, global, prepare_colour_blind, 1 + colour_blind_layers(parse_demo_budget(companion->budget)).size(),
-                    "colour-blind companion", colour_blind_folder(companion->workspace));
+        run_builder(*companion, global, prepare_colour_blind,
+                    1 + colour_blind_layers(parse_demo_budget(companion->budget)).size(), "colour-blind companion",
+                    colour_blind_folder(companion->workspace));
     });
 }
 

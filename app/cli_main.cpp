@@ -11,8 +11,9 @@
 #include <filesystem>
 
 int main(int argc, char** argv) {
-    CLI::App app{"Invariances: what a classifier's layers keep and what they are blind to.\n"
-                 "Headless tool over the same core as the GUI."};
+    CLI::App app{
+        "Invariances: what a classifier's layers keep and what they are blind to.\n"
+        "Headless tool over the same core as the GUI."};
     app.require_subcommand(1);
     // The options below are accepted after the subcommand too (`layers --model m.pt --json`), as
     // people type them; every subcommand inherits this.

@@ -4,10 +4,10 @@
 #include "app/terminal_progress.h"
 #include "core/data/dataset_catalog.h"
 #include "core/data/workspace_data.h"
-#include "core/runtime/errors.h"
-#include "core/runtime/thread_settings.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_layers.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/thread_settings.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
@@ -58,8 +58,8 @@ WorkspaceData open_data(const Workspace& workspace, const GlobalOptions& global)
     ImageFolderReport report;
     WorkspaceData data = load_workspace_data(workspace, global.data_root, &report);
     if (!report.skipped.empty()) {
-        std::fprintf(stderr, "warning: skipped %zu unreadable image(s) of %s, e.g. %s\n", report.skipped.size(), data.origin.c_str(),
-                     report.skipped.front().c_str());
+        std::fprintf(stderr, "warning: skipped %zu unreadable image(s) of %s, e.g. %s\n", report.skipped.size(),
+                     data.origin.c_str(), report.skipped.front().c_str());
     }
     return data;
 }
@@ -74,8 +74,7 @@ struct TrainOutcome {
 
 // Runs one trainer with a progress bar (a line for every checkpoint and roll-back), then reports
 // the outcome with the measures stored in the workspace.
-nlohmann::json run_with_progress(Workspace& workspace, const std::string& label, std::int64_t steps,
-                                 const GlobalOptions& global,
+nlohmann::json run_with_progress(Workspace& workspace, const std::string& label, std::int64_t steps, const GlobalOptions& global,
                                  const std::function<TrainOutcome(const TrainingControl&)>& train) {
     TerminalProgress bar(label, steps);
     std::FILE* lines = global.json ? stderr : stdout;
@@ -98,8 +97,8 @@ nlohmann::json run_with_progress(Workspace& workspace, const std::string& label,
             std::printf("%s trained: %lld steps; %s\n", outcome.model.c_str(), static_cast<long long>(outcome.steps),
                         metrics.dump().c_str());
         } else {
-            std::printf("%s stopped at step %lld; the state is saved: run the same command to resume.\n",
-                        outcome.model.c_str(), static_cast<long long>(outcome.steps));
+            std::printf("%s stopped at step %lld; the state is saved: run the same command to resume.\n", outcome.model.c_str(),
+                        static_cast<long long>(outcome.steps));
         }
     }
     return {{"model", outcome.model}, {"completed", outcome.completed}, {"steps", outcome.steps}, {"metrics", metrics}};
@@ -121,8 +120,8 @@ void run_train_classifier(ClassifierOptions& options, const GlobalOptions& globa
     const std::string& name = options.training.model_name;
     print_json(run_with_progress(workspace, "training " + name, options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
-                                     const auto r = train_classifier(workspace, *data.train, *data.test,
-                                                                     options.training, control);
+                                     const auto r =
+                                         train_classifier(workspace, *data.train, *data.test, options.training, control);
                                      return TrainOutcome{name, r.completed, r.steps_done};
                                  }),
                global);
@@ -138,14 +137,15 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
     if (!options.second_domain.empty()) {
         const std::optional<DatasetKind> kind = parse_dataset_kind(options.second_domain);
         if (options.second_domain == workspace.manifest().dataset.kind) {
-            throw UserError(workspace.folder().string() + " is itself on " + options.second_domain + "; --second-domain names another.");
+            throw UserError(workspace.folder().string() + " is itself on " + options.second_domain +
+                            "; --second-domain names another.");
         }
         options.training.second_domain = make_color_dataset(load_source_images(*kind, global.data_root), Split::Train, 0);
     }
     print_json(run_with_progress(workspace, "training autoencoder", options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
-                                     const auto r = train_autoencoder(workspace, *data.train, *data.test,
-                                                                      options.training, control);
+                                     const auto r =
+                                         train_autoencoder(workspace, *data.train, *data.test, options.training, control);
                                      return TrainOutcome{"autoencoder", r.completed, r.steps_done};
                                  }),
                global);
@@ -155,7 +155,8 @@ std::vector<std::string> resolve_layers(const Workspace& workspace, const std::v
     if (asked.size() != 1 || asked[0] != "all") return asked;
     const auto found = workspace.manifest().models.find("classifier");
     if (found == workspace.manifest().models.end()) {
-        throw UserError(workspace.folder().string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
+        throw UserError(workspace.folder().string() +
+                        " has no classifier yet; train one with `invariances-cli train classifier`.");
     }
     std::vector<std::string> names;
     for (const LayerInfo& layer : workspace_classifier_layers(found->second.config)) {
@@ -170,7 +171,8 @@ std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspac
     if (asked.empty()) return {std::nullopt};
     const auto found = workspace.manifest().models.find("classifier");
     if (found == workspace.manifest().models.end() || found->second.checkpoints.empty()) {
-        throw UserError(workspace.folder().string() + " has no classifier yet; train one with `invariances-cli train classifier`.");
+        throw UserError(workspace.folder().string() +
+                        " has no classifier yet; train one with `invariances-cli train classifier`.");
     }
     const auto& checkpoints = found->second.checkpoints;
     std::vector<std::int64_t> steps;
@@ -207,8 +209,8 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
             options.training.layer = layer;
             reports.push_back(run_with_progress(workspace, "training t for " + layer + against, options.training.schedule.steps,
                                                 global, [&](const TrainingControl& control) {
-                                                    const auto r = train_cinn(workspace, *data.train, *data.test,
-                                                                              options.training, control);
+                                                    const auto r =
+                                                        train_cinn(workspace, *data.train, *data.test, options.training, control);
                                                     return TrainOutcome{r.model_name, r.completed, r.steps_done};
                                                 }));
             if (!reports.back()["completed"].get<bool>()) {
@@ -246,12 +248,11 @@ void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train factors");
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
-    nlohmann::json report = run_with_progress(workspace, "training e", options.training.schedule.steps, global,
-                                              [&](const TrainingControl& control) {
-                                                  const auto r = train_factors(workspace, *data.train, *data.test,
-                                                                               options.training, control);
-                                                  return TrainOutcome{"factors", r.completed, r.steps_done};
-                                              });
+    nlohmann::json report =
+        run_with_progress(workspace, "training e", options.training.schedule.steps, global, [&](const TrainingControl& control) {
+            const auto r = train_factors(workspace, *data.train, *data.test, options.training, control);
+            return TrainOutcome{"factors", r.completed, r.steps_done};
+        });
     report["factors"] = workspace.manifest().models.at("factors").config.at("factors");
     if (!global.json) std::printf("factor layout: %s\n", report["factors"].dump().c_str());
     print_json(report, global);
@@ -273,8 +274,10 @@ void run_model_layers(const std::filesystem::path& model, const GlobalOptions& g
     for (const ScriptedLayer& layer : layers) {
         std::string shape;
         for (std::int64_t d : layer.shape) shape += (shape.empty() ? "" : "x") + std::to_string(d);
-        if (layer.problem.empty()) std::printf("%-24s [%s]\n", layer.name.c_str(), shape.c_str());
-        else std::printf("%-24s (z cannot be taken: %s)\n", layer.name.c_str(), layer.problem.c_str());
+        if (layer.problem.empty())
+            std::printf("%-24s [%s]\n", layer.name.c_str(), shape.c_str());
+        else
+            std::printf("%-24s (z cannot be taken: %s)\n", layer.name.c_str(), layer.problem.c_str());
     }
 }
 
@@ -309,7 +312,9 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--width", options->training.model.width, "Channel multiplier of the reference widths")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    cmd->add_option("--steps", options->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    cmd->add_option("--steps", options->training.schedule.steps, "Training steps")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
     cmd->add_option("--batch-size", options->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
@@ -320,7 +325,8 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                     "SqueezeNet with batch norm after every convolution (false: the original network, which needs a "
                     "lower learning rate)")
         ->capture_default_str();
-    cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")
+        ->capture_default_str();
     cmd->add_option("--max-shift", options->training.max_shift, "Random translation of training images, in pixels (0: none)")
         ->check(CLI::Range(0, 8))
         ->capture_default_str();
@@ -330,9 +336,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     evaluator->training.model_name = "evaluator";
     evaluator->training.model.width = 0.5;
     evaluator->training.schedule.seed = 1;
-    CLI::App* ev = train->add_subcommand(
-        "evaluator", "Train the separate evaluation network whose features `evaluate` measures Frechet distances in "
-                     "(same family as the classifier, its own seed; not Inception)");
+    CLI::App* ev =
+        train->add_subcommand("evaluator",
+                              "Train the separate evaluation network whose features `evaluate` measures Frechet distances in "
+                              "(same family as the classifier, its own seed; not Inception)");
     ev->add_option("--workspace", evaluator->workspace, "Workspace folder")->required();
     ev->add_option("--architecture", evaluator->architecture, "squeezenet or resnet")
         ->check(CLI::IsMember({"squeezenet", "resnet"}))
@@ -340,11 +347,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     ev->add_option("--width", evaluator->training.model.width, "Channel multiplier of the reference widths")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    ev->add_option("--steps", evaluator->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    ev->add_option("--steps", evaluator->training.schedule.steps, "Training steps")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
     ev->add_option("--batch-size", evaluator->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    ev->add_option("--seed", evaluator->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    ev->add_option("--seed", evaluator->training.schedule.seed, "Seed of the initialisation and the batches")
+        ->capture_default_str();
     ev->callback([evaluator, &global] { run_train_classifier(*evaluator, global); });
 
     auto inversion = std::make_shared<InversionOptions>();
@@ -358,8 +368,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     inv_cmd->add_option("--batch-size", inversion->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    inv_cmd->add_option("--learning-rate", inversion->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
-    inv_cmd->add_option("--seed", inversion->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    inv_cmd->add_option("--learning-rate", inversion->training.schedule.learning_rate, "Adam learning rate at step 0")
+        ->capture_default_str();
+    inv_cmd->add_option("--seed", inversion->training.schedule.seed, "Seed of the initialisation and the batches")
+        ->capture_default_str();
     inv_cmd->callback([inversion, &global] { run_train_inversion(*inversion, global); });
 
     auto autoencoder = std::make_shared<AutoencoderOptions>();
@@ -374,7 +386,9 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "transposed (the paper's 4x4 stride-2 transposed convolution)")
         ->check(CLI::IsMember({"subpixel", "transposed"}))
         ->capture_default_str();
-    ae->add_option("--steps", autoencoder->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
+    ae->add_option("--steps", autoencoder->training.schedule.steps, "Training steps")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
     ae->add_option("--batch-size", autoencoder->training.schedule.batch_size, "Images per step")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
@@ -398,8 +412,9 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "Reconstruction loss: l2 (learns thin strokes about twice as fast in a short budget) or l1 (the paper's)")
         ->check(CLI::IsMember({"l1", "l2"}))
         ->capture_default_str();
-    ae->add_option("--stroke-weight", autoencoder->training.stroke_weight,
-                   "Extra weight on pixels unlike the image's border colour (thin strokes), relative to the background's; 0: all alike")
+    ae->add_option(
+          "--stroke-weight", autoencoder->training.stroke_weight,
+          "Extra weight on pixels unlike the image's border colour (thin strokes), relative to the background's; 0: all alike")
         ->check(CLI::Range(0.0, 1000.0))
         ->capture_default_str();
     ae->add_option("--max-shift", autoencoder->training.max_shift,
@@ -410,7 +425,8 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "Also train on this data set's images (half of every batch), so the autoencoder can draw them for "
                    "`analyze domain-shift`: colormnist or colorfashion")
         ->check(CLI::IsMember(dataset_kind_names()));
-    ae->add_option("--seed", autoencoder->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    ae->add_option("--seed", autoencoder->training.schedule.seed, "Seed of the initialisation and the batches")
+        ->capture_default_str();
     ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
 
     auto cinn = std::make_shared<CinnOptions>();
@@ -430,9 +446,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
     t->add_option("--embedding-dim", cinn->training.embedding_dim, "Size of the embedding of z")->capture_default_str();
-    t->add_option("--steps", cinn->training.schedule.steps, "Training steps per layer")->check(CLI::Range(1, 10000000))->capture_default_str();
-    t->add_option("--batch-size", cinn->training.schedule.batch_size, "Images per step")->check(CLI::Range(1, 4096))->capture_default_str();
-    t->add_option("--learning-rate", cinn->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    t->add_option("--steps", cinn->training.schedule.steps, "Training steps per layer")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    t->add_option("--batch-size", cinn->training.schedule.batch_size, "Images per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    t->add_option("--learning-rate", cinn->training.schedule.learning_rate, "Adam learning rate at step 0")
+        ->capture_default_str();
     t->add_option("--seed", cinn->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
     t->callback([cinn, &global] { run_train_cinn(*cinn, global); });
 
@@ -446,9 +467,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     e->add_option("--hidden-width", factors->training.flow.hidden_width, "Width of the coupling MLPs")
         ->check(CLI::Range(1, 8192))
         ->capture_default_str();
-    e->add_option("--steps", factors->training.schedule.steps, "Training steps")->check(CLI::Range(1, 10000000))->capture_default_str();
-    e->add_option("--batch-size", factors->training.schedule.batch_size, "Pairs per step")->check(CLI::Range(1, 4096))->capture_default_str();
-    e->add_option("--learning-rate", factors->training.schedule.learning_rate, "Adam learning rate at step 0")->capture_default_str();
+    e->add_option("--steps", factors->training.schedule.steps, "Training steps")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    e->add_option("--batch-size", factors->training.schedule.batch_size, "Pairs per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    e->add_option("--learning-rate", factors->training.schedule.learning_rate, "Adam learning rate at step 0")
+        ->capture_default_str();
     e->add_option("--seed", factors->training.schedule.seed, "Seed of the initialisation and the pairs")->capture_default_str();
     e->callback([factors, &global] { run_train_factors(*factors, global); });
 
@@ -461,9 +487,12 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                                                    "see tools/export_classifier.py) instead of a workspace's");
     workspace_option->excludes(model_option);
     layers->callback([layers_folder, layers_model, &global] {
-        if (!layers_model->empty()) run_model_layers(*layers_model, global);
-        else if (!layers_folder->empty()) run_layers(*layers_folder, global);
-        else throw UserError("say whose layers: --workspace DIR or --model FILE.");
+        if (!layers_model->empty())
+            run_model_layers(*layers_model, global);
+        else if (!layers_folder->empty())
+            run_layers(*layers_folder, global);
+        else
+            throw UserError("say whose layers: --workspace DIR or --model FILE.");
     });
 }
 

@@ -13,11 +13,13 @@ namespace inv {
 namespace {
 
 // Options that only make sense above zero, or at zero and above, whatever command has them.
-const std::set<std::string> kPositive = {"--learning-rate", "--fps", "--width", "--batch-size", "--zoom", "--code-dim",
-                                         "--embedding-dim"};
-const std::set<std::string> kNonNegative = {"--temperature", "--kl-weight", "--adversarial-weight", "--adversarial-start", "--eps",
-                                            "--eps-255", "--pgd-step-size", "--pgd-steps", "--index", "--from-index",
-                                            "--max-shift", "--explained-inputs", "--fidelity-images", "--max-frames", "--factor-sizes"};
+const std::set<std::string> kPositive = {"--learning-rate", "--fps",      "--width",        "--batch-size",
+                                         "--zoom",          "--code-dim", "--embedding-dim"};
+const std::set<std::string> kNonNegative = {"--temperature",       "--kl-weight",  "--adversarial-weight",
+                                            "--adversarial-start", "--eps",        "--eps-255",
+                                            "--pgd-step-size",     "--pgd-steps",  "--index",
+                                            "--from-index",        "--max-shift",  "--explained-inputs",
+                                            "--fidelity-images",   "--max-frames", "--factor-sizes"};
 
 std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t");
@@ -53,7 +55,8 @@ CLI::Validator whole_number(const std::string& name, bool is_unsigned) {
             if (negative && (is_unsigned || kNonNegative.count(name) || kPositive.count(name))) {
                 return value + " is not allowed: it must be 0 or more";
             }
-            if (kPositive.count(name) && value.find_first_not_of("0+") == std::string::npos) return value + " is not allowed: it must be above 0";
+            if (kPositive.count(name) && value.find_first_not_of("0+") == std::string::npos)
+                return value + " is not allowed: it must be above 0";
             return "";
         },
         "", "whole");
@@ -81,16 +84,21 @@ void check_options_of(CLI::App& app) {
         const std::string type = full_type.substr(0, full_type.find(':'));
         const std::string name = option->get_name();
         if (name == "--out") option->check(free_output());
-        if (type == "FLOAT") option->check(finite_number(name));
-        else if (type == "UINT") option->check(whole_number(name, true));
-        else if (type == "INT") option->check(whole_number(name, false));
+        if (type == "FLOAT")
+            option->check(finite_number(name));
+        else if (type == "UINT")
+            option->check(whole_number(name, true));
+        else if (type == "INT")
+            option->check(whole_number(name, false));
     }
     for (CLI::App* subcommand : app.get_subcommands([](CLI::App*) { return true; })) check_options_of(*subcommand);
 }
 
 }  // namespace
 
-void add_input_checks(CLI::App& app) { check_options_of(app); }
+void add_input_checks(CLI::App& app) {
+    check_options_of(app);
+}
 
 std::string unknown_subcommand_message(const CLI::App& app, int argc, const char* const* argv) {
     const CLI::App* current = &app;
@@ -116,7 +124,8 @@ std::string unknown_subcommand_message(const CLI::App& app, int argc, const char
         if (found == subcommands.end()) {
             std::string names;
             for (const CLI::App* subcommand : subcommands) names += (names.empty() ? "" : ", ") + subcommand->get_name();
-            return "unknown subcommand \"" + word + "\" of " + path + "; expected one of: " + names + " (see " + path + " --help).";
+            return "unknown subcommand \"" + word + "\" of " + path + "; expected one of: " + names + " (see " + path +
+                   " --help).";
         }
         current = *found;
         path += " " + current->get_name();

@@ -2,10 +2,10 @@
 #include "app/cli_commands.h"
 #include "core/data/dataset_catalog.h"
 #include "core/runtime/errors.h"
-#include "core/workspace/workspace_lock.h"
 #include "core/workspace/shipped_demo.h"
-#include "core/workspace/workspace_creation.h"
 #include "core/workspace/workspace.h"
+#include "core/workspace/workspace_creation.h"
+#include "core/workspace/workspace_lock.h"
 
 #include <cstdio>
 #include <memory>
@@ -17,7 +17,8 @@ void run_create(const WorkspaceRecipe& recipe, const GlobalOptions& global) {
     const CreatedWorkspace created = create_workspace(recipe, global.data_root);
     const Workspace& workspace = created.workspace;
     if (!created.report.skipped.empty()) {
-        std::fprintf(stderr, "warning: skipped %zu unreadable image(s) of %s:\n", created.report.skipped.size(), recipe.images.c_str());
+        std::fprintf(stderr, "warning: skipped %zu unreadable image(s) of %s:\n", created.report.skipped.size(),
+                     recipe.images.c_str());
         for (const std::string& line : created.report.skipped) std::fprintf(stderr, "  %s\n", line.c_str());
     }
     if (global.json) {
@@ -30,7 +31,8 @@ void run_create(const WorkspaceRecipe& recipe, const GlobalOptions& global) {
     } else {
         std::printf("created workspace %s for the images of %s: %zu for training, %zu held out for testing, %dx%d pixels\n",
                     workspace.folder().c_str(), recipe.images.c_str(), created.train_images, created.test_images,
-                    workspace.manifest().dataset.settings.value("size", 0), workspace.manifest().dataset.settings.value("size", 0));
+                    workspace.manifest().dataset.settings.value("size", 0),
+                    workspace.manifest().dataset.settings.value("size", 0));
     }
     if (!recipe.model.empty()) {
         const auto& classifier = workspace.manifest().models.at("classifier");
@@ -55,12 +57,12 @@ void run_show(const std::filesystem::path& folder, const GlobalOptions& global) 
                         ? ""
                         : (", attributes from " + m.dataset.settings.value("attributes", std::string())).c_str());
     } else {
-        std::printf("  data set: %s, colour seed %llu\n", m.dataset.kind.c_str(), static_cast<unsigned long long>(m.dataset.colour_seed));
+        std::printf("  data set: %s, colour seed %llu\n", m.dataset.kind.c_str(),
+                    static_cast<unsigned long long>(m.dataset.colour_seed));
     }
     if (m.models.empty()) std::printf("  no models trained yet\n");
     for (const auto& [name, model] : m.models) {
-        std::printf("  model %s: %s, %zu checkpoint(s)\n", name.c_str(), model.kind.c_str(),
-                    model.checkpoints.size());
+        std::printf("  model %s: %s, %zu checkpoint(s)\n", name.c_str(), model.kind.c_str(), model.checkpoints.size());
     }
 }
 
@@ -74,13 +76,15 @@ void add_workspace_commands(CLI::App& app, const GlobalOptions& global) {
     CLI::App* cmd = workspace->add_subcommand("create", "Create an empty workspace for a data set or a folder of your images");
     cmd->add_option("--workspace", create->folder, "Folder to create")->required();
     CLI::Option* dataset = cmd->add_option("--dataset", create->dataset, "colormnist or colorfashion")
-        ->check(CLI::IsMember(dataset_kind_names()))
-        ->capture_default_str();
+                               ->check(CLI::IsMember(dataset_kind_names()))
+                               ->capture_default_str();
     cmd->add_option("--seed", create->colour_seed, "Colour seed of the training split")->capture_default_str();
-    CLI::Option* images = cmd->add_option("--images", create->images,
-                    "A folder of your images (PNG/JPEG/BMP; optionally one sub-folder per class) instead of a built-in data set; "
-                    "about one image in five is held out for testing")
-        ->excludes(dataset);
+    CLI::Option* images =
+        cmd->add_option(
+               "--images", create->images,
+               "A folder of your images (PNG/JPEG/BMP; optionally one sub-folder per class) instead of a built-in data set; "
+               "about one image in five is held out for testing")
+            ->excludes(dataset);
     cmd->add_option("--attributes", create->attributes,
                     "CSV with a \"file\" column (paths relative to --images) and one column per attribute; images that share "
                     "a value make the pairs e learns that factor from")
@@ -102,8 +106,9 @@ void add_workspace_commands(CLI::App& app, const GlobalOptions& global) {
 
     auto half_folder = std::make_shared<std::filesystem::path>();
     CLI::App* half = workspace->add_subcommand(
-        "store-half", "Rewrite the last checkpoint of the autoencoder, every t and e with 16-bit weights, halving their files (how "
-                      "the shipped demo workspace is stored; measure the result with `demo measure`); the classifier keeps 32 bits");
+        "store-half",
+        "Rewrite the last checkpoint of the autoencoder, every t and e with 16-bit weights, halving their files (how "
+        "the shipped demo workspace is stored; measure the result with `demo measure`); the classifier keeps 32 bits");
     half->add_option("--workspace", *half_folder, "Workspace folder")->required();
     half->callback([half_folder, &global] {
         const WorkspaceLock lock = lock_existing_workspace(*half_folder, "invariances-cli workspace store-half");

@@ -15,8 +15,8 @@ namespace {
 std::filesystem::path default_layout_file() {
     const char* config = std::getenv("XDG_CONFIG_HOME");
     const char* home = std::getenv("HOME");
-    const std::filesystem::path base = config && *config ? std::filesystem::path(config)
-                                                         : std::filesystem::path(home ? home : ".") / ".config";
+    const std::filesystem::path base =
+        config && *config ? std::filesystem::path(config) : std::filesystem::path(home ? home : ".") / ".config";
     return base / "invariances" / "imgui.ini";
 }
 
@@ -38,8 +38,7 @@ int main(int argc, char** argv) {
     cli.add_option("--dataset", dataset, "Data set shown at start: colormnist or colorfashion")
         ->check(CLI::IsMember(inv::dataset_kind_names()))
         ->capture_default_str();
-    cli.add_option("--seed", options.initial_grid.sample_seed, "Seed of the samples shown at start")
-        ->capture_default_str();
+    cli.add_option("--seed", options.initial_grid.sample_seed, "Seed of the samples shown at start")->capture_default_str();
     cli.add_option("--workspace", options.workspace,
                    "Workspace to explore (build the demo one with `invariances-cli demo prepare --workspace DIR`)");
     cli.add_option("--zoom", options.zoom, "Initial zoom of the sample grid (screen pixels per image pixel)")
@@ -53,7 +52,8 @@ int main(int argc, char** argv) {
         ->check(CLI::ExistingFile);
     cli.add_option("--frame-times", options.frame_times,
                    "Write the UI thread's time per frame (ms) with p50/p99 to this JSON file at exit (a benchmark)");
-    cli.add_option("--open", options.open_panels, "Windows to open at start besides the default ones: log, mixing, analysis, compare, video")
+    cli.add_option("--open", options.open_panels,
+                   "Windows to open at start besides the default ones: log, mixing, analysis, compare, video")
         ->delimiter(',')
         ->check(CLI::IsMember({"log", "mixing", "analysis", "compare", "video"}));
     cli.add_option("--device", options.device,

@@ -1,9 +1,9 @@
 #include "app/stop_signal.h"
 
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace inv {
 namespace {
@@ -24,6 +24,8 @@ void install_stop_signal_handlers() {
     std::signal(SIGTERM, on_signal);
 }
 
-bool stop_signal_received() { return g_stop_requested.load(); }
+bool stop_signal_received() {
+    return g_stop_requested.load();
+}
 
 }  // namespace inv

@@ -43,31 +43,27 @@ void TerminalProgress::finish() {
     if (m_finished) return;
     // Work that ended within a second is not worth a line in a log.
     const bool drew_before = m_last_draw != m_start;
-    if (m_interactive || drew_before ||
-        std::chrono::steady_clock::now() - m_start > std::chrono::seconds(1)) {
+    if (m_interactive || drew_before || std::chrono::steady_clock::now() - m_start > std::chrono::seconds(1)) {
         draw(m_total, true);
     }
     m_finished = true;
 }
 
 void TerminalProgress::draw(long done, bool final) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
     const double fraction = static_cast<double>(done) / static_cast<double>(m_total);
-    const std::string timing = final || done == 0
-                                   ? "elapsed " + format_duration(elapsed)
-                                   : "ETA " + format_duration(elapsed / fraction - elapsed);
+    const std::string timing =
+        final || done == 0 ? "elapsed " + format_duration(elapsed) : "ETA " + format_duration(elapsed / fraction - elapsed);
     if (!m_interactive) {
-        std::fprintf(m_stream, "%s: %ld/%ld (%.0f%%), %s\n", m_label.c_str(), done, m_total,
-                     100.0 * fraction, timing.c_str());
+        std::fprintf(m_stream, "%s: %ld/%ld (%.0f%%), %s\n", m_label.c_str(), done, m_total, 100.0 * fraction, timing.c_str());
         std::fflush(m_stream);
         return;
     }
     const int filled = static_cast<int>(fraction * kBarWidth);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(kBarWidth, '.');
-    std::fprintf(m_stream, "\r%s [%s] %ld/%ld %3.0f%% %s   ", m_label.c_str(), bar.c_str(), done,
-                 m_total, 100.0 * fraction, timing.c_str());
+    std::fprintf(m_stream, "\r%s [%s] %ld/%ld %3.0f%% %s   ", m_label.c_str(), bar.c_str(), done, m_total, 100.0 * fraction,
+                 timing.c_str());
     if (final) std::fputc('\n', m_stream);
     std::fflush(m_stream);
 }

@@ -4,10 +4,10 @@
 // command-line path that loads every network from disk per request.
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/runtime/compute_device.h"
-#include "core/data/dataset_catalog.h"
 #include "core/data/data_paths.h"
+#include "core/data/dataset_catalog.h"
 #include "core/engine/engine.h"
+#include "core/runtime/compute_device.h"
 #include "core/runtime/thread_settings.h"
 #include "core/workspace/workspace.h"
 
@@ -26,12 +26,14 @@ using Clock = std::chrono::steady_clock;
 
 double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
-    const std::size_t index = std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
+    const std::size_t index =
+        std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
     return values[index];
 }
 
 // Posts one command and waits for the snapshot version it changes; milliseconds.
-double round_trip(inv::Engine& engine, const inv::Command& command, const std::function<std::uint64_t(const inv::EngineSnapshot&)>& version) {
+double round_trip(inv::Engine& engine, const inv::Command& command,
+                  const std::function<std::uint64_t(const inv::EngineSnapshot&)>& version) {
     const std::uint64_t before = version(*engine.snapshot());
     const auto start = Clock::now();
     engine.post(command);

@@ -9,10 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <sys/resource.h>
 
 namespace {
 
@@ -102,8 +102,11 @@ nlohmann::json run(const Size& size, int steps, int repeats, const torch::Device
             sample_ms.push_back(1000.0 * seconds_since(start) / steps);
         }
     }
-    return {{"size", size.name}, {"train_step_ms", median(step_ms)}, {"optimizer_step_ms", median(optimizer_ms)},
-            {"flat_gradient_copy_ms", median(flat_copy_ms)}, {"parameter_tensors", t->parameters().size()},
+    return {{"size", size.name},
+            {"train_step_ms", median(step_ms)},
+            {"optimizer_step_ms", median(optimizer_ms)},
+            {"flat_gradient_copy_ms", median(flat_copy_ms)},
+            {"parameter_tensors", t->parameters().size()},
             {"sample_ms", median(sample_ms)},
             {"steps_per_s", 1000.0 / median(step_ms)}};
 }

@@ -13,8 +13,8 @@ inline std::vector<torch::Device> available_devices() {
     return devices;
 }
 
-inline ConditionalFlowConfig small_t(std::vector<std::int64_t> condition_shape, int dim = 6, int blocks = 3,
-                                     int width = 16, int depth = 2, int embedding = 8) {
+inline ConditionalFlowConfig small_t(std::vector<std::int64_t> condition_shape, int dim = 6, int blocks = 3, int width = 16,
+                                     int depth = 2, int embedding = 8) {
     ConditionalFlowConfig config;
     config.flow.dim = dim;
     config.flow.blocks = blocks;

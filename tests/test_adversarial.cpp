@@ -1,8 +1,8 @@
 #include "core/analysis/adversarial.h"
 #include "core/analysis/frechet_distance.h"
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -35,7 +35,9 @@ struct Setup {
     }
 };
 
-double linf(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
+double linf(const torch::Tensor& a, const torch::Tensor& b) {
+    return (a - b).abs().max().item<double>();
+}
 
 }  // namespace
 

@@ -19,7 +19,9 @@ using namespace inv;
 
 namespace {
 
-const test::TinyDemo& demo() { return test::tiny_demo(); }
+const test::TinyDemo& demo() {
+    return test::tiny_demo();
+}
 
 // A writable copy of the tiny demo for tests that train more models into it.
 Workspace writable_copy(const test::TempDir& dir) {
@@ -62,10 +64,12 @@ TEST_CASE("attack errors name the valid layers and the valid index range") {
                          doctest::Contains("input, conv1, fire3, fire5, fire7, logits, softmax"), UserError);
     request.layers = {};
     request.index = 999999;
-    CHECK_THROWS_WITH_AS(attack_layers(demo().workspace(), *demo().test_set, request), doctest::Contains("indices 0..1999"), UserError);
+    CHECK_THROWS_WITH_AS(attack_layers(demo().workspace(), *demo().test_set, request), doctest::Contains("indices 0..1999"),
+                         UserError);
     request.index = 0;
     request.method = "deepfool";
-    CHECK_THROWS_WITH_AS(attack_layers(demo().workspace(), *demo().test_set, request), doctest::Contains("fgsm or pgd"), UserError);
+    CHECK_THROWS_WITH_AS(attack_layers(demo().workspace(), *demo().test_set, request), doctest::Contains("fgsm or pgd"),
+                         UserError);
 }
 
 TEST_CASE("the epsilon sweep flips nothing at epsilon 0 and reports a distance per layer") {
@@ -106,7 +110,8 @@ TEST_CASE("a semantic edit changes the decoded image and rejects unknown factors
     request.factor = "digit";
     request.from_index.reset();
     request.values = {1.0, 2.0};
-    CHECK_THROWS_WITH_AS(edit_semantics(demo().workspace(), *demo().test_set, request), doctest::Contains("dimensions; got 2"), UserError);
+    CHECK_THROWS_WITH_AS(edit_semantics(demo().workspace(), *demo().test_set, request), doctest::Contains("dimensions; got 2"),
+                         UserError);
 }
 
 TEST_CASE("mixing swaps the invariances of two images at a layer") {
@@ -116,7 +121,8 @@ TEST_CASE("mixing swaps the invariances of two images at a layer") {
     CHECK(mix.prediction_vi_zj >= 0);
     CHECK(to_json(mix)["provenance"]["with"] == 1);
     request.layer = "fire9";
-    CHECK_THROWS_WITH_AS(mix_images(demo().workspace(), *demo().test_set, request), doctest::Contains("layers are: input"), UserError);
+    CHECK_THROWS_WITH_AS(mix_images(demo().workspace(), *demo().test_set, request), doctest::Contains("layers are: input"),
+                         UserError);
 }
 
 TEST_CASE("factor sizes of z at the input layer put background colour far above digit") {
@@ -174,7 +180,8 @@ TEST_CASE("evaluate compares samples and the inversion baseline and names what i
     FidelityRequest request;
     request.layers = {"fire7"};
     request.images = 100;
-    CHECK_THROWS_WITH_AS(evaluate_fidelity(workspace, *demo().test_set, request), doctest::Contains("train evaluator"), UserError);
+    CHECK_THROWS_WITH_AS(evaluate_fidelity(workspace, *demo().test_set, request), doctest::Contains("train evaluator"),
+                         UserError);
 
     ClassifierTrainingOptions evaluator;
     evaluator.model_name = "evaluator";
@@ -182,8 +189,8 @@ TEST_CASE("evaluate compares samples and the inversion baseline and names what i
     evaluator.schedule = {10, 16, 1e-3};
     evaluator.schedule.seed = 1;
     REQUIRE(train_classifier(workspace, *demo().train_set, *demo().test_set, evaluator, {}).completed);
-    CHECK_THROWS_WITH_AS(evaluate_fidelity(workspace, *demo().test_set, request), doctest::Contains("train inversion --layer fire7"),
-                         UserError);
+    CHECK_THROWS_WITH_AS(evaluate_fidelity(workspace, *demo().test_set, request),
+                         doctest::Contains("train inversion --layer fire7"), UserError);
 
     InversionTrainingOptions inversion;
     inversion.layer = "fire7";

@@ -1,5 +1,5 @@
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

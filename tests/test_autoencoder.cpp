@@ -1,8 +1,8 @@
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/autoencoder.h"
 #include "core/models/patch_discriminator.h"
+#include "core/runtime/errors.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "tests/tiny_workspace.h"
@@ -130,8 +130,8 @@ bool same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>&
 TEST_CASE("the PatchGAN term trains after its warm-up is recorded changes the decoder and resumes to the same weights") {
     at::set_num_threads(1);
     test::TinyWorkspace straight;
-    const AutoencoderTrainingResult result = inv::train_autoencoder(straight.workspace, *straight.train, *straight.test,
-                                                                     adversarial_options(), {});
+    const AutoencoderTrainingResult result =
+        inv::train_autoencoder(straight.workspace, *straight.train, *straight.test, adversarial_options(), {});
     CHECK(result.completed);
     const ModelEntry& entry = straight.workspace.manifest().models.at("autoencoder");
     CHECK(entry.config.at("training").at("adversarial").at("weight").get<double>() == doctest::Approx(0.5));
@@ -152,12 +152,12 @@ TEST_CASE("the PatchGAN term trains after its warm-up is recorded changes the de
     TrainingControl stop_early;
     stop_early.on_progress = [&reports](const TrainingProgress&) { ++reports; };
     stop_early.stop_requested = [&reports] { return reports >= 16; };
-    const AutoencoderTrainingResult first = inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test,
-                                                                    adversarial_options(), stop_early);
+    const AutoencoderTrainingResult first =
+        inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test, adversarial_options(), stop_early);
     CHECK_FALSE(first.completed);
     CHECK(first.steps_done > 10);
-    const AutoencoderTrainingResult rest = inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test,
-                                                                   adversarial_options(), {});
+    const AutoencoderTrainingResult rest =
+        inv::train_autoencoder(interrupted.workspace, *interrupted.train, *interrupted.test, adversarial_options(), {});
     CHECK(rest.completed);
     CHECK(same(final_weights(interrupted.workspace), final_weights(straight.workspace)));
 }

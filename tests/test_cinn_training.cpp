@@ -1,10 +1,10 @@
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/errors.h"
 #include "core/training/autoencoder_trainer.h"
+#include "core/training/batches.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
-#include "core/training/batches.h"
 #include "core/training/factor_trainer.h"
 #include "tests/test_support.h"
 #include "tests/tiny_workspace.h"
@@ -72,8 +72,8 @@ TEST_CASE("t refuses to train without its classifier and autoencoder or for an u
                          doctest::Contains("train classifier"), UserError);
     tiny.train_classifier();
     tiny.train_autoencoder();
-    CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fc7"), {}),
-                         doctest::Contains("fire5"), UserError);
+    CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, tiny_cinn("fc7"), {}), doctest::Contains("fire5"),
+                         UserError);
     CinnTrainingOptions missing_step = tiny_cinn("logits");
     missing_step.classifier_step = 7;
     CHECK_THROWS_WITH_AS(train_cinn(tiny.workspace, *tiny.train, *tiny.test, missing_step, {}),

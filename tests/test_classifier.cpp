@@ -1,6 +1,6 @@
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/classifier.h"
+#include "core/runtime/errors.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -49,8 +49,7 @@ TEST_CASE("the ResNet classifier lists its layers from input to softmax with the
 
 TEST_CASE("an unknown layer is refused with the list of known layers") {
     Classifier model(ClassifierConfig{});
-    CHECK_THROWS_WITH_AS(model->representation(torch::zeros({1, 3, 32, 32}), "fc7"), doctest::Contains("fire5"),
-                         UserError);
+    CHECK_THROWS_WITH_AS(model->representation(torch::zeros({1, 3, 32, 32}), "fc7"), doctest::Contains("fire5"), UserError);
     CHECK_THROWS_WITH_AS(parse_architecture("alexnet"), doctest::Contains("squeezenet or resnet"), UserError);
 }
 

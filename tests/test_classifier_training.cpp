@@ -1,10 +1,10 @@
-#include "core/workspace/atomic_file.h"
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/classifier.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
 #include "core/training/classifier_trainer.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

@@ -1,5 +1,5 @@
-#include "core/workspace/atomic_file.h"
 #include "core/image/png_io.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -14,9 +14,9 @@ const std::string kCli = INVARIANCES_CLI_PATH;
 TEST_CASE("data preview writes a PNG grid and prints every sample's factors as JSON") {
     test::TempDir dir;
     const auto out = dir / "preview.png";
-    const test::CommandResult result = test::run_command(
-        kCli + " --json data preview --dataset colormnist --count 6 --seed 4 --scale 2 --out " + out.string(),
-        test::Streams::StdoutOnly);
+    const test::CommandResult result =
+        test::run_command(kCli + " --json data preview --dataset colormnist --count 6 --seed 4 --scale 2 --out " + out.string(),
+                          test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
     const nlohmann::json report = nlohmann::json::parse(result.output);
     REQUIRE(report["samples"].size() == 6);
@@ -37,8 +37,8 @@ TEST_CASE("data preview writes a PNG grid and prints every sample's factors as J
 
 TEST_CASE("data preview with a missing data folder names the file and the set-up command") {
     test::TempDir dir;
-    const test::CommandResult result = test::run_command(
-        kCli + " --data " + (dir / "nowhere").string() + " data preview --count 2 --out " + (dir / "x.png").string());
+    const test::CommandResult result = test::run_command(kCli + " --data " + (dir / "nowhere").string() +
+                                                         " data preview --count 2 --out " + (dir / "x.png").string());
     CHECK(result.exit_code == 2);
     CHECK(result.output.find("nowhere") != std::string::npos);
     CHECK(result.output.find("scripts/setup.sh") != std::string::npos);
@@ -76,7 +76,8 @@ TEST_CASE("workspace create and show work from the command line") {
     CHECK(again.exit_code == 2);
     CHECK(again.output.find("already holds a workspace") != std::string::npos);
     // The global options are taken after the subcommand as well, as people type them.
-    const test::CommandResult after = test::run_command(kCli + " workspace show --workspace " + ws + " --json", test::Streams::StdoutOnly);
+    const test::CommandResult after =
+        test::run_command(kCli + " workspace show --workspace " + ws + " --json", test::Streams::StdoutOnly);
     REQUIRE(after.exit_code == 0);
     CHECK(nlohmann::json::parse(after.output) == manifest);
 }
@@ -91,8 +92,8 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     CHECK(report["completed"] == true);
     CHECK(report["metrics"].contains("factors"));
 
-    const test::CommandResult measured =
-        test::run_command(kCli + " demo measure --images 20 --pairs 20 --require-all --workspace " + ws, test::Streams::StdoutOnly);
+    const test::CommandResult measured = test::run_command(
+        kCli + " demo measure --images 20 --pairs 20 --require-all --workspace " + ws, test::Streams::StdoutOnly);
     CHECK_MESSAGE(measured.exit_code == 1, measured.output);  // thirty steps of training meet no accuracy bar
     CHECK(measured.output.find("| cinn-softmax | samples keep the prediction |") != std::string::npos);
     CHECK(measured.output.find("bars met") != std::string::npos);
@@ -102,8 +103,8 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     CHECK(nlohmann::json::parse(layers.output).front()["name"] == "input");
 
     const auto figure = dir / "fire3.png";
-    const test::CommandResult sampled = test::run_command(kCli + " sample --workspace " + ws +
-                                                          " --layer fire3 --inputs 2 --samples 3 --out " + figure.string());
+    const test::CommandResult sampled =
+        test::run_command(kCli + " sample --workspace " + ws + " --layer fire3 --inputs 2 --samples 3 --out " + figure.string());
     REQUIRE_MESSAGE(sampled.exit_code == 0, sampled.output);
     CHECK(read_image_rgba(figure).width > 4 * 32);
     const nlohmann::json numbers = nlohmann::json::parse(read_file(dir / "fire3.json"));
@@ -114,38 +115,42 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     REQUIRE_MESSAGE(explained.exit_code == 0, explained.output);
     CHECK(nlohmann::json::parse(explained.output)["layers"].size() == 5);
 
-    const test::CommandResult missing = test::run_command(kCli + " sample --workspace " + ws + " --layer fire5 --out " +
-                                                          (dir / "x.png").string());
+    const test::CommandResult missing =
+        test::run_command(kCli + " sample --workspace " + ws + " --layer fire5 --out " + (dir / "x.png").string());
     CHECK(missing.exit_code == 2);
     CHECK(missing.output.find("train cinn") != std::string::npos);
 
     // Every analysis writes a PNG and its JSON; the same seed gives the same bytes.
-    const std::string attack = kCli + " attack --workspace " + ws + " --index 3 --eps-255 8 --explained-inputs 16 --repeats 1 --seed 4 --out ";
+    const std::string attack =
+        kCli + " attack --workspace " + ws + " --index 3 --eps-255 8 --explained-inputs 16 --repeats 1 --seed 4 --out ";
     REQUIRE_MESSAGE(test::run_command(attack + (dir / "a1.png").string()).exit_code == 0, "attack failed");
     REQUIRE(test::run_command(attack + (dir / "a2.png").string()).exit_code == 0);
     CHECK(read_file(dir / "a1.png") == read_file(dir / "a2.png"));
     CHECK(nlohmann::json::parse(read_file(dir / "a1.json"))["rows"].size() == 3);
-    const test::CommandResult sweep = test::run_command(kCli + " attack --sweep --sweep-inputs 8 --sweep-eps-255 0,8 --workspace " +
-                                                        ws + " --out " + (dir / "sweep.png").string());
+    const test::CommandResult sweep =
+        test::run_command(kCli + " attack --sweep --sweep-inputs 8 --sweep-eps-255 0,8 --workspace " + ws + " --out " +
+                          (dir / "sweep.png").string());
     REQUIRE_MESSAGE(sweep.exit_code == 0, sweep.output);
     CHECK(nlohmann::json::parse(read_file(dir / "sweep.json"))["points"].size() == 2);
-    const test::CommandResult edit = test::run_command(kCli + " edit --workspace " + ws +
-                                                       " --index 0 --factor foreground --from-index 5 --out " + (dir / "edit.png").string());
+    const test::CommandResult edit = test::run_command(
+        kCli + " edit --workspace " + ws + " --index 0 --factor foreground --from-index 5 --out " + (dir / "edit.png").string());
     REQUIRE_MESSAGE(edit.exit_code == 0, edit.output);
-    const test::CommandResult mix = test::run_command(kCli + " mix --workspace " + ws + " --layer fire7 --index 0 --with 5 --out " +
-                                                      (dir / "mix.png").string());
+    const test::CommandResult mix = test::run_command(kCli + " mix --workspace " + ws +
+                                                      " --layer fire7 --index 0 --with 5 --out " + (dir / "mix.png").string());
     REQUIRE_MESSAGE(mix.exit_code == 0, mix.output);
-    const test::CommandResult dims = test::run_command(kCli + " --json analyze factor-dims --pairs 50 --layers input --workspace " + ws,
-                                                       test::Streams::StdoutOnly);
+    const test::CommandResult dims = test::run_command(
+        kCli + " --json analyze factor-dims --pairs 50 --layers input --workspace " + ws, test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(dims.exit_code == 0, dims.output);
     CHECK(nlohmann::json::parse(dims.output)["layers"][0]["z_dims"] == 3072);
-    const test::CommandResult plot = test::run_command(kCli + " analyze explained-variance --inputs 16 --repeats 1 --workspace " + ws +
-                                                       " --out " + (dir / "ev.png").string());
+    const test::CommandResult plot = test::run_command(kCli + " analyze explained-variance --inputs 16 --repeats 1 --workspace " +
+                                                       ws + " --out " + (dir / "ev.png").string());
     REQUIRE_MESSAGE(plot.exit_code == 0, plot.output);
     CHECK(read_image_rgba(dir / "ev.png").width > 100);
 
-    const test::CommandResult atlas = test::run_command(kCli + " report --explained-inputs 16 --repeats 1 --sweep-inputs 4 "
-                                                        "--fidelity-images 20 --workspace " + ws + " --out " + (dir / "atlas").string());
+    const test::CommandResult atlas = test::run_command(kCli +
+                                                        " report --explained-inputs 16 --repeats 1 --sweep-inputs 4 "
+                                                        "--fidelity-images 20 --workspace " +
+                                                        ws + " --out " + (dir / "atlas").string());
     REQUIRE_MESSAGE(atlas.exit_code == 0, atlas.output);
     const std::string page = read_file(dir / "atlas" / "index.html");
     CHECK(page.find("z-by-v grid at fire7") != std::string::npos);
@@ -153,21 +158,22 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     CHECK(page.find("train evaluator") != std::string::npos);  // the missing baseline says how to get it
     CHECK(std::filesystem::exists(dir / "atlas" / "sample-softmax.png"));
 
-    const test::CommandResult unknown = test::run_command(kCli + " attack --workspace " + ws + " --layers fire9 --out " +
-                                                          (dir / "x.png").string());
+    const test::CommandResult unknown =
+        test::run_command(kCli + " attack --workspace " + ws + " --layers fire9 --out " + (dir / "x.png").string());
     CHECK(unknown.exit_code == 2);
     CHECK(unknown.output.find("input, conv1, fire3, fire5, fire7, logits, softmax") != std::string::npos);
-    const test::CommandResult out_of_range = test::run_command(kCli + " edit --workspace " + ws +
-                                                               " --index 5000 --factor digit --from-index 1 --out " + (dir / "x.png").string());
+    const test::CommandResult out_of_range = test::run_command(
+        kCli + " edit --workspace " + ws + " --index 5000 --factor digit --from-index 1 --out " + (dir / "x.png").string());
     CHECK(out_of_range.exit_code == 2);
     CHECK(out_of_range.output.find("indices 0..1999") != std::string::npos);
 
     // The user's own image file: a row of the grid, the image to edit, the image to attack.
     const auto mine = dir / "mine.png";
     write_png(mine, read_image_rgba(figure));  // any picture will do; it is cropped and resized
-    const test::CommandResult own = test::run_command(kCli + " --json sample --workspace " + ws + " --layer fire3 --inputs 0 --image " +
-                                                          mine.string() + " --samples 3 --out " + (dir / "own.png").string(),
-                                                      test::Streams::StdoutOnly);
+    const test::CommandResult own =
+        test::run_command(kCli + " --json sample --workspace " + ws + " --layer fire3 --inputs 0 --image " + mine.string() +
+                              " --samples 3 --out " + (dir / "own.png").string(),
+                          test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(own.exit_code == 0, own.output);
     const nlohmann::json own_json = nlohmann::json::parse(own.output);
     CHECK(own_json["sample_predictions"].size() == 1);
@@ -176,12 +182,13 @@ TEST_CASE("the tiny demo and every analysis command run end to end from the comm
     CHECK(test::run_command(kCli + " edit --workspace " + ws + " --image " + mine.string() +
                             " --factor background --from-index 3 --out " + (dir / "own-edit.png").string())
               .exit_code == 0);
-    const test::CommandResult own_attack = test::run_command(kCli + " attack --workspace " + ws + " --image " + mine.string() +
-                                                             " --explained-inputs 8 --repeats 1 --out " + (dir / "own-attack.png").string());
+    const test::CommandResult own_attack =
+        test::run_command(kCli + " attack --workspace " + ws + " --image " + mine.string() +
+                          " --explained-inputs 8 --repeats 1 --out " + (dir / "own-attack.png").string());
     CHECK(own_attack.exit_code == 0);
     CHECK(own_attack.output.find(mine.string()) != std::string::npos);
-    const test::CommandResult neither = test::run_command(kCli + " edit --workspace " + ws + " --factor digit --from-index 1 --out " +
-                                                          (dir / "x.png").string());
+    const test::CommandResult neither =
+        test::run_command(kCli + " edit --workspace " + ws + " --factor digit --from-index 1 --out " + (dir / "x.png").string());
     CHECK(neither.exit_code == 2);
     CHECK(neither.output.find("--index N (a test image) or --image FILE") != std::string::npos);
 }
@@ -206,8 +213,9 @@ TEST_CASE("Ctrl-C stops a training run that saves its state and exits with 130")
     const std::string ws = (dir / "ws").string();
     REQUIRE(test::run_command(kCli + " workspace create --workspace " + ws).exit_code == 0);
     // SIGINT after a few seconds, as a person pressing Ctrl-C; the run would otherwise take hours.
-    const test::CommandResult stopped = test::run_command("timeout --preserve-status -s INT 6 " + kCli + " train classifier --workspace " +
-                                                          ws + " --steps 1000000 --batch-size 8 --width 0.125");
+    const test::CommandResult stopped =
+        test::run_command("timeout --preserve-status -s INT 6 " + kCli + " train classifier --workspace " + ws +
+                          " --steps 1000000 --batch-size 8 --width 0.125");
     CHECK(stopped.exit_code == 130);
     CHECK(stopped.output.find("the state is saved") != std::string::npos);
 }
@@ -220,5 +228,6 @@ TEST_CASE("an unknown subcommand is named with the ones there are") {
     // Below a command, and with a global option's value before it.
     const test::CommandResult nested = test::run_command(kCli + " --data /tmp demo frob");
     CHECK(nested.exit_code == 2);
-    CHECK(nested.output.find("unknown subcommand \"frob\" of invariances-cli demo; expected one of: prepare, measure") != std::string::npos);
+    CHECK(nested.output.find("unknown subcommand \"frob\" of invariances-cli demo; expected one of: prepare, measure") !=
+          std::string::npos);
 }

@@ -19,7 +19,10 @@ const SourceImages& mnist() {
 double correlation(const std::vector<double>& a, const std::vector<double>& b) {
     const double n = static_cast<double>(a.size());
     double ma = 0, mb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) { ma += a[i]; mb += b[i]; }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ma += a[i];
+        mb += b[i];
+    }
     ma /= n;
     mb /= n;
     double cov = 0, va = 0, vb = 0;
@@ -56,7 +59,10 @@ TEST_CASE("ColorMNIST samples are 32x32 RGB in [-1 1] composed as m*fg + (1-m)*b
         const float distance_from_bg = std::fabs(sample.pixels[p] - (2 * bg[0] - 1)) +
                                        std::fabs(sample.pixels[1024 + p] - (2 * bg[1] - 1)) +
                                        std::fabs(sample.pixels[2048 + p] - (2 * bg[2] - 1));
-        if (distance_from_bg > best) { best = distance_from_bg; stroke = p; }
+        if (distance_from_bg > best) {
+            best = distance_from_bg;
+            stroke = p;
+        }
     }
     for (int c = 0; c < 3; ++c) CHECK(sample.pixels[c * 1024 + stroke] == doctest::Approx(2 * fg[c] - 1).epsilon(0.02));
 

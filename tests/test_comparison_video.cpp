@@ -1,9 +1,9 @@
 // Two models under the same v, images from another domain, invariances driven by a video.
-#include "core/workspace/atomic_file.h"
 #include "core/image/png_io.h"
-#include "core/training/colour_blind_companion.h"
-#include "core/workspace/demo_pipeline.h"
 #include "core/image/video_io.h"
+#include "core/training/colour_blind_companion.h"
+#include "core/workspace/atomic_file.h"
+#include "core/workspace/demo_pipeline.h"
 #include "core/workspace/workspace.h"
 #include "tests/test_support.h"
 
@@ -84,8 +84,9 @@ TEST_CASE("the colour-blind companion is compared under identical v and keeps le
     other_plan.layers = {"fire7"};
     other_plan.autoencoder.schedule.seed = 99;
     REQUIRE(prepare_demo(other, test::data_root(), other_plan, {}, {}).completed);
-    const test::CommandResult refused = test::run_command(kCli + " compare --workspace " + demo.string() + " --with " + other.string() +
-                                                          " --layer fire7 --explained-inputs 0 --out " + (dir / "x.png").string());
+    const test::CommandResult refused =
+        test::run_command(kCli + " compare --workspace " + demo.string() + " --with " + other.string() +
+                          " --layer fire7 --explained-inputs 0 --out " + (dir / "x.png").string());
     CHECK(refused.exit_code == 2);
     CHECK(refused.output.find("different autoencoders") != std::string::npos);
     // The command line builds the companion only beside a prepared demo.
@@ -101,7 +102,8 @@ TEST_CASE("ColorFashion through the digit classifier shows each layer's samples 
     REQUIRE(prepare_demo(demo, test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
     const nlohmann::json shift = run_json("analyze domain-shift --workspace " + demo.string() +
                                           " --inputs-from colorfashion --layers fire3,logits --inputs 2 --samples 3 "
-                                          "--explained-inputs 40 --repeats 1 --out " + (dir / "shift.png").string());
+                                          "--explained-inputs 40 --repeats 1 --out " +
+                                          (dir / "shift.png").string());
     REQUIRE(shift["layers"].size() == 2);
     CHECK(shift["layers"][0]["foreign"].contains("digit"));
     CHECK(shift["layers"][1]["native"].contains("background"));
@@ -111,14 +113,17 @@ TEST_CASE("ColorFashion through the digit classifier shows each layer's samples 
     CHECK(shift["provenance"]["inputs_from"] == "colorfashion");
     CHECK(read_image_rgba(dir / "shift.png").height > 2 * 2 * 32);
 
-    const nlohmann::json sampled = run_json("sample --workspace " + demo.string() + " --layer fire3 --inputs 2 --samples 2 "
-                                            "--inputs-from colorfashion --out " + (dir / "s.png").string());
+    const nlohmann::json sampled = run_json("sample --workspace " + demo.string() +
+                                            " --layer fire3 --inputs 2 --samples 2 "
+                                            "--inputs-from colorfashion --out " +
+                                            (dir / "s.png").string());
     CHECK(sampled["provenance"]["inputs_from"] == "colorfashion");
     CHECK(sampled["provenance"]["reproduce"].get<std::string>().find("--inputs-from colorfashion") != std::string::npos);
     // Predictions are named by what the classifier was trained on (digits), not by the foreign classes.
     CHECK(sampled["class_names"][0] == "0");
-    const test::CommandResult same = test::run_command(kCli + " sample --workspace " + demo.string() +
-                                                       " --layer fire3 --inputs-from colormnist --out " + (dir / "x.png").string());
+    const test::CommandResult same =
+        test::run_command(kCli + " sample --workspace " + demo.string() + " --layer fire3 --inputs-from colormnist --out " +
+                          (dir / "x.png").string());
     CHECK(same.exit_code == 2);
     CHECK(same.output.find("another domain") != std::string::npos);
 }
@@ -156,15 +161,17 @@ TEST_CASE("a ten-frame generated clip drives the invariances of a fixed image in
         for (std::size_t p = 0; p < frame.pixels.size(); p += 4) frame.pixels[p] = static_cast<std::uint8_t>(80 * f);
         write_png(dir / "frames" / ("f" + std::to_string(f) + ".png"), frame);
     }
-    const nlohmann::json folder = run_json("video --workspace " + demo.string() + " --layer logits --video " + (dir / "frames").string() +
-                                           " --index 0 --scale 2 --side-by-side --out " + (dir / "folder.mp4").string());
+    const nlohmann::json folder =
+        run_json("video --workspace " + demo.string() + " --layer logits --video " + (dir / "frames").string() +
+                 " --index 0 --scale 2 --side-by-side --out " + (dir / "folder.mp4").string());
     CHECK(folder["frames"] == 3);
     CHECK(folder["width"] == 3 * 64);
 
     // An unreadable video names the file and leaves no output behind.
     write_file_atomically(dir / "broken.mp4", "this is not a video");
-    const test::CommandResult broken = test::run_command(kCli + " video --workspace " + demo.string() + " --layer fire7 --video " +
-                                                         (dir / "broken.mp4").string() + " --index 0 --out " + (dir / "never.mp4").string());
+    const test::CommandResult broken =
+        test::run_command(kCli + " video --workspace " + demo.string() + " --layer fire7 --video " +
+                          (dir / "broken.mp4").string() + " --index 0 --out " + (dir / "never.mp4").string());
     CHECK(broken.exit_code == 2);
     CHECK(broken.output.find((dir / "broken.mp4").string()) != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "never.mp4"));
@@ -182,8 +189,10 @@ TEST_CASE("an autoencoder trained on both domains draws the foreign images bette
         run_json("train autoencoder --workspace " + copy + " --steps 250 --batch-size 32 --width 0.25 --code-dim 32" +
                  (both ? " --second-domain colorfashion" : ""));
         run_json("train cinn --workspace " + copy + " --layers fire7 --steps 5");
-        const nlohmann::json shift = run_json("analyze domain-shift --workspace " + copy + " --inputs-from colorfashion "
-                                              "--explained-inputs 0 --inputs 1 --samples 1 --out " + (dir / "shift.png").string());
+        const nlohmann::json shift = run_json("analyze domain-shift --workspace " + copy +
+                                              " --inputs-from colorfashion "
+                                              "--explained-inputs 0 --inputs 1 --samples 1 --out " +
+                                              (dir / "shift.png").string());
         foreign_error[both] = shift["autoencoder"]["foreign_reconstruction_l1"].get<double>();
         const nlohmann::json manifest = run_json("workspace show --workspace " + copy);
         CHECK(manifest["models"]["autoencoder"]["config"]["training"].contains("second_domain") == (both == 1));

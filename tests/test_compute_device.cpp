@@ -6,8 +6,8 @@
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/runtime/compute_device.h"
 #include "core/engine/engine.h"
+#include "core/runtime/compute_device.h"
 #include "core/runtime/errors.h"
 #include "core/workspace/workspace_models.h"
 #include "tests/tiny_demo.h"
@@ -58,7 +58,8 @@ TEST_CASE("asking for CUDA where there is none names the problem and the way out
     CHECK_FALSE(snapshot->cuda_available);
 }
 
-TEST_CASE("a tiny demo workspace trained on CUDA loads on the CPU and measures sensibly" * doctest::test_suite("cuda") * doctest::skip(kNoCuda)) {
+TEST_CASE("a tiny demo workspace trained on CUDA loads on the CPU and measures sensibly" * doctest::test_suite("cuda") *
+          doctest::skip(kNoCuda)) {
     test::TempDir dir;
     TrainingControl control;
     control.device = ComputeDevice::Cuda;

@@ -1,7 +1,7 @@
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/errors.h"
 #include "core/training/colour_blind_companion.h"
+#include "core/workspace/atomic_file.h"
 #include "core/workspace/demo_measures.h"
 #include "core/workspace/demo_pipeline.h"
 #include "core/workspace/workspace_models.h"
@@ -54,7 +54,8 @@ TEST_CASE("the tiny demo pipeline builds a workspace whose every network loads")
                          doctest::Contains("--budget tiny"), UserError);
 }
 
-TEST_CASE("every demo trains t for five layers or more from input to softmax and its colour-blind companion compares layers it has") {
+TEST_CASE(
+    "every demo trains t for five layers or more from input to softmax and its colour-blind companion compares layers it has") {
     for (const DemoBudget budget : {DemoBudget::Tiny, DemoBudget::Quick, DemoBudget::Full}) {
         const DemoPlan plan = demo_plan(budget);
         CHECK(plan.layers.size() >= 5);
@@ -117,8 +118,8 @@ TEST_CASE("the quality bars are measured on the tiny demo for every network it h
     const QualityReport report =
         measure_quality_bars(workspace, test::data_root(), options, [&told](const std::string& model) { told.push_back(model); });
     CHECK(report.missing.empty());
-    const std::vector<std::string> expected{"classifier", "autoencoder", "cinn-input", "cinn-fire3", "cinn-fire7", "cinn-logits",
-                                            "cinn-softmax", "factors"};
+    const std::vector<std::string> expected{"classifier", "autoencoder", "cinn-input",   "cinn-fire3",
+                                            "cinn-fire7", "cinn-logits", "cinn-softmax", "factors"};
     CHECK(told == expected);
     std::map<std::string, int> rows;
     for (const QualityBar& bar : report.bars) {

@@ -1,6 +1,6 @@
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/flow_test_support.h"
 #include "tests/test_support.h"
 

@@ -1,5 +1,5 @@
-#include "core/runtime/errors.h"
 #include "core/flow/flow_losses.h"
+#include "core/runtime/errors.h"
 #include "tests/flow_test_support.h"
 
 #include <doctest/doctest.h>
@@ -137,8 +137,7 @@ TEST_CASE("a condition of the wrong shape is rejected with the expected shape") 
     ConditionalFlow t(test::small_t({3, 8, 8}));
     CHECK_THROWS_WITH_AS(t->forward(torch::randn({2, 6}), torch::randn({2, 3, 4, 4})), doctest::Contains("[N, 3, 8, 8]"),
                          UserError);
-    CHECK_THROWS_WITH_AS(t->forward(torch::randn({2, 5}), torch::randn({2, 3, 8, 8})), doctest::Contains("[N, 6]"),
-                         UserError);
+    CHECK_THROWS_WITH_AS(t->forward(torch::randn({2, 5}), torch::randn({2, 3, 8, 8})), doctest::Contains("[N, 6]"), UserError);
 }
 
 TEST_CASE("invalid configurations are refused with the reason") {

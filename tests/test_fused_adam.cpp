@@ -22,7 +22,9 @@ struct Twins {
     torch::Tensor reference;
     torch::Tensor ours;
 };
-Twins twins(const torch::Tensor& start) { return {start.clone().set_requires_grad(true), start.clone().set_requires_grad(true)}; }
+Twins twins(const torch::Tensor& start) {
+    return {start.clone().set_requires_grad(true), start.clone().set_requires_grad(true)};
+}
 
 // Steps both optimisers on the same losses; `loss(reference, step)` builds the loss of one side.
 void step_both(torch::optim::Adam& reference, FusedAdam& ours, int steps, const std::function<torch::Tensor(bool, int)>& loss) {
@@ -45,7 +47,8 @@ TEST_CASE("the fused Adam step matches torch Adam over many steps") {
     const Twins b = twins(torch::randn({3}));
     torch::optim::Adam reference({w.reference, b.reference}, torch::optim::AdamOptions(0.05).betas({0.5, 0.9}));
     FusedAdam fused({w.ours, b.ours}, {0.05, 0.5, 0.9, 1e-8});
-    step_both(reference, fused, 50, [&](bool ref, int step) { return ref ? loss_of(w.reference, b.reference, step) : loss_of(w.ours, b.ours, step); });
+    step_both(reference, fused, 50,
+              [&](bool ref, int step) { return ref ? loss_of(w.reference, b.reference, step) : loss_of(w.ours, b.ours, step); });
     CHECK((w.ours - w.reference).abs().max().item<double>() < 1e-5);
     CHECK((b.ours - b.reference).abs().max().item<double>() < 1e-5);
     CHECK((w.ours - w0).abs().max().item<double>() > 0.1);
@@ -65,7 +68,8 @@ TEST_CASE("parameters outside the fused CPU pass take the multi-tensor update an
     FusedAdam grouped({w.ours, b.ours, unused.ours}, {0.05, 0.5, 0.9, 1e-8});
     const auto in_float = [](const torch::Tensor& t) { return t.to(torch::kFloat); };
     step_both(reference, grouped, 30, [&](bool ref, int step) {
-        return ref ? loss_of(in_float(w.reference), in_float(b.reference), step) : loss_of(in_float(w.ours), in_float(b.ours), step);
+        return ref ? loss_of(in_float(w.reference), in_float(b.reference), step)
+                   : loss_of(in_float(w.ours), in_float(b.ours), step);
     });
     CHECK((w.ours - w.reference).abs().max().item<double>() < 1e-9);
     CHECK((b.ours - b.reference).abs().max().item<double>() < 1e-9);

@@ -1,9 +1,9 @@
-#include "core/workspace/atomic_file.h"
 #include "core/image/png_io.h"
-#include "core/workspace/workspace.h"
-#include "core/training/colour_blind_companion.h"
-#include "core/workspace/demo_pipeline.h"
 #include "core/image/video_io.h"
+#include "core/training/colour_blind_companion.h"
+#include "core/workspace/atomic_file.h"
+#include "core/workspace/demo_pipeline.h"
+#include "core/workspace/workspace.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -23,7 +23,8 @@ const std::filesystem::path& isolated_data_root() {
     static const test::TempDir folder;
     static const bool linked = [] {
         for (const auto& entry : std::filesystem::directory_iterator(test::data_root())) {
-            if (entry.path().filename() != "workspaces") std::filesystem::create_symlink(entry.path(), folder / entry.path().filename());
+            if (entry.path().filename() != "workspaces")
+                std::filesystem::create_symlink(entry.path(), folder / entry.path().filename());
         }
         return true;
     }();
@@ -36,7 +37,8 @@ const std::filesystem::path& isolated_data_root() {
 test::CommandResult capture_gui(const std::string& arguments, const std::string& screen = "1280x800") {
     const char* display = std::getenv("DISPLAY");
     const std::string prefix = display && *display ? "" : "xvfb-run -a -s '-screen 0 " + screen + "x24' ";
-    const std::string data = arguments.find("--data ") == std::string::npos ? "--data " + isolated_data_root().string() + " " : "";
+    const std::string data =
+        arguments.find("--data ") == std::string::npos ? "--data " + isolated_data_root().string() + " " : "";
     return test::run_command(prefix + std::string(INVARIANCES_GUI_PATH) + " " + data + arguments);
 }
 
@@ -53,7 +55,8 @@ std::size_t distinct_colours(const RgbaImage& image, const PixelRect& area) {
 
 // Runs the `reproduce` command of an exported figure's JSON, writing to `again`; true when it made
 // the same bytes as the export.
-bool remade_by_command_line(const nlohmann::json& numbers, const std::filesystem::path& exported, const std::filesystem::path& again) {
+bool remade_by_command_line(const nlohmann::json& numbers, const std::filesystem::path& exported,
+                            const std::filesystem::path& again) {
     std::string reproduce = numbers["provenance"]["reproduce"].get<std::string>();
     const std::string out = exported.string();
     reproduce.replace(reproduce.find(out), out.size(), again.string());
@@ -182,9 +185,11 @@ TEST_CASE("presentation mode fills the screen with the grid and the sliders and 
     REQUIRE(prepare_demo(dir / "demo", test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
     const auto shot = [&](const char* name) { return (dir / name).string(); };
     const auto script = dir / "talk.txt";
-    write_file_atomically(script, "layer fire7\npresentation on\nscreenshot " + shot("on.png") + "\nkey PageUp\nkey 2\nkey Right\n"
-                                  "key Right\nkey Right\nkey Right\nscreenshot " + shot("keys.png") + "\nkey A\nscreenshot " +
-                                  shot("attack.png") + "\nkey Escape\nscreenshot " + shot("off.png") + "\n");
+    write_file_atomically(script, "layer fire7\npresentation on\nscreenshot " + shot("on.png") +
+                                      "\nkey PageUp\nkey 2\nkey Right\n"
+                                      "key Right\nkey Right\nkey Right\nscreenshot " +
+                                      shot("keys.png") + "\nkey A\nscreenshot " + shot("attack.png") +
+                                      "\nkey Escape\nscreenshot " + shot("off.png") + "\n");
     const test::CommandResult result =
         capture_gui("--workspace " + (dir / "demo").string() + " --script " + script.string(), "1600x1200");
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
@@ -279,7 +284,8 @@ TEST_CASE("a workspace made in the GUI from the user's model and images trains i
                 for (int x = 0; x < picture.width; ++x) {
                     std::uint8_t* p = picture.at(x, y);
                     const int base = std::strcmp(kind, "light") == 0 ? 180 : 30;
-                    p[0] = static_cast<std::uint8_t>(base + 4 * n), p[1] = static_cast<std::uint8_t>(base + x), p[2] = static_cast<std::uint8_t>(base + y);
+                    p[0] = static_cast<std::uint8_t>(base + 4 * n), p[1] = static_cast<std::uint8_t>(base + x),
+                    p[2] = static_cast<std::uint8_t>(base + y);
                 }
             }
             write_png(dir / "pictures" / kind / (std::to_string(n) + ".png"), picture);
@@ -312,8 +318,10 @@ TEST_CASE("the GUI compares two models under one v and plays a video through a l
     REQUIRE(prepare_colour_blind(demo, test::data_root(), demo_plan(DemoBudget::Tiny), {}, {}).completed);
     const auto shot = dir / "shot.png";
     const auto script = dir / "session.txt";
-    write_file_atomically(script, "layer fire7\ncompare " + colour_blind_folder(demo).string() + " fire7\nvideo fire7 demo\n"
-                                  "inputs-from colorfashion\nexport invariances\nscreenshot " + shot.string() + "\n");
+    write_file_atomically(script, "layer fire7\ncompare " + colour_blind_folder(demo).string() +
+                                      " fire7\nvideo fire7 demo\n"
+                                      "inputs-from colorfashion\nexport invariances\nscreenshot " +
+                                      shot.string() + "\n");
     const test::CommandResult result = capture_gui("--workspace " + demo.string() + " --script " + script.string());
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
 

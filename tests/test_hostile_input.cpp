@@ -2,27 +2,27 @@
 // message that names the culprit (the option or the file), no "internal error", and the workspace
 // byte for byte as it was. The writer lock file is left out of that comparison: it is the kernel's
 // lock, not workspace data, and a refused writer may have created it.
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
-#include "core/workspace/json_file.h"
 #include "core/image/png_io.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/utf8.h"
-#include "core/workspace/workspace_models.h"
+#include "core/workspace/atomic_file.h"
+#include "core/workspace/json_file.h"
 #include "core/workspace/workspace_lock.h"
+#include "core/workspace/workspace_models.h"
 #include "tests/test_support.h"
 #include "tests/tiny_demo.h"
 
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <limits>
 #include <signal.h>
 #include <unistd.h>
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -68,7 +68,8 @@ bool refused_cleanly(const std::string& arguments, const std::string& culprit, c
 }
 
 void report_tally(const char* what, int cases, int clean) {
-    const std::string line = std::string(what) + ": " + std::to_string(cases) + " cases, " + std::to_string(clean) + " refused cleanly";
+    const std::string line =
+        std::string(what) + ": " + std::to_string(cases) + " cases, " + std::to_string(clean) + " refused cleanly";
     MESSAGE(line);
 }
 
@@ -81,7 +82,8 @@ struct FloatOption {
 // A command written with {ws} and {out} for the workspace and an output folder.
 std::string filled(std::string text, const fs::path& workspace, const fs::path& out) {
     for (const auto& [mark, path] : {std::pair<std::string, std::string>{"{ws}", workspace.string()}, {"{out}", out.string()}}) {
-        for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + path.size())) text.replace(at, mark.size(), path);
+        for (std::size_t at = text.find(mark); at != std::string::npos; at = text.find(mark, at + path.size()))
+            text.replace(at, mark.size(), path);
     }
     return text;
 }
@@ -117,7 +119,8 @@ TEST_CASE("numbers that are not finite or negative or wrapped are refused by nam
         if (option.negative_is_wrong) values.push_back("-1");
         for (const std::string& value : values) {
             ++cases;
-            clean += refused_cleanly(filled(option.command, workspace, out) + " " + option.option + " " + value, option.option, workspace);
+            clean += refused_cleanly(filled(option.command, workspace, out) + " " + option.option + " " + value, option.option,
+                                     workspace);
         }
     }
     // Whole numbers: negative ones where they would wrap around or mean nothing.
@@ -164,26 +167,28 @@ TEST_CASE("outputs that would replace a workspace's own files are refused before
         "data preview",
     };
     const std::vector<std::string> targets = {
-        "{ws}/workspace.png",                          // its JSON would replace the manifest
-        "{ws}/workspace.json",                         // the manifest itself
-        "{ws}/" + checkpoint + ".png",                 // its JSON would replace the checkpoint's side-car
-        "{ws}/" + checkpoint,                          // the checkpoint itself
-        "{ws}/classifier/train-state.pt",              // the training state
-        "{ws}/" + std::string(kWriterLockFileName),    // the lock
-        "{ws}/workspace.json/figure.png",              // a folder on the way is a file
+        "{ws}/workspace.png",                        // its JSON would replace the manifest
+        "{ws}/workspace.json",                       // the manifest itself
+        "{ws}/" + checkpoint + ".png",               // its JSON would replace the checkpoint's side-car
+        "{ws}/" + checkpoint,                        // the checkpoint itself
+        "{ws}/classifier/train-state.pt",            // the training state
+        "{ws}/" + std::string(kWriterLockFileName),  // the lock
+        "{ws}/workspace.json/figure.png",            // a folder on the way is a file
     };
     int cases = 0;
     int clean = 0;
     for (const std::string& command : commands) {
         for (const std::string& target : targets) {
             ++cases;
-            clean += refused_cleanly(filled(command, workspace, out) + " --out " + filled(target, workspace, out), "--out", workspace);
+            clean +=
+                refused_cleanly(filled(command, workspace, out) + " --out " + filled(target, workspace, out), "--out", workspace);
         }
     }
     report_tally("outputs onto workspace files", cases, clean);
     // A figure into a new folder of the workspace is the user's own business and is written.
     const test::CommandResult allowed =
-        test::run_command(kCli + " sample --workspace " + workspace.string() + " --layer fire7 --out " + (workspace / "figures" / "grid.png").string());
+        test::run_command(kCli + " sample --workspace " + workspace.string() + " --layer fire7 --out " +
+                          (workspace / "figures" / "grid.png").string());
     CHECK_MESSAGE(allowed.exit_code == 0, allowed.output);
 }
 
@@ -210,14 +215,17 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
     };
     const std::string side_car = checkpoint + ".json";
     const std::vector<Damage> manifest_damage = {
-        {"nested 100,000 arrays deep", "workspace.json", with_text("workspace.json", std::string(100000, '[') + std::string(100000, ']'))},
+        {"nested 100,000 arrays deep", "workspace.json",
+         with_text("workspace.json", std::string(100000, '[') + std::string(100000, ']'))},
         {"not JSON", "workspace.json", with_text("workspace.json", "{\"format\": \"invariances-workspace\", ")},
         {"empty", "workspace.json", with_text("workspace.json", "")},
         {"an array", "workspace.json", with_text("workspace.json", "[]")},
         {"a string where a number belongs", "workspace.json",
          with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["step"] = "seven"; })},
-        {"a step of 1e300", "workspace.json", with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["step"] = 1e300; })},
-        {"a step of -30", "workspace.json", with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["step"] = -30; })},
+        {"a step of 1e300", "workspace.json",
+         with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["step"] = 1e300; })},
+        {"a step of -30", "workspace.json",
+         with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["step"] = -30; })},
         {"a colour seed of -1", "workspace.json", with_manifest([](nlohmann::json& d) { d["dataset"]["colour_seed"] = -1; })},
         {"a colour seed of 1e30", "workspace.json", with_manifest([](nlohmann::json& d) { d["dataset"]["colour_seed"] = 1e30; })},
         {"a format version of 1e20", "workspace.json", with_manifest([](nlohmann::json& d) { d["format_version"] = 1e20; })},
@@ -226,25 +234,30 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
          with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["file"] = "../../etc/passwd"; })},
         {"an absolute checkpoint path", "workspace.json",
          with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["checkpoints"][0]["file"] = "/etc/passwd"; })},
-        {"a folder", "workspace.json", [](const fs::path& ws) {
+        {"a folder", "workspace.json",
+         [](const fs::path& ws) {
              fs::remove(ws / kManifestFileName);
              fs::create_directory(ws / kManifestFileName);
          }},
-        {"a link to /dev/zero", "workspace.json", [](const fs::path& ws) {
+        {"a link to /dev/zero", "workspace.json",
+         [](const fs::path& ws) {
              fs::remove(ws / kManifestFileName);
              fs::create_symlink("/dev/zero", ws / kManifestFileName);
          }},
-        {"larger than any manifest", "workspace.json", [](const fs::path& ws) { fs::resize_file(ws / kManifestFileName, kMaxJsonFileBytes + 1); }},
+        {"larger than any manifest", "workspace.json",
+         [](const fs::path& ws) { fs::resize_file(ws / kManifestFileName, kMaxJsonFileBytes + 1); }},
     };
     const std::vector<Damage> side_car_damage = {
         {"side-car nested deep", side_car, with_text(side_car, std::string(5000, '[') + std::string(5000, ']'))},
         {"side-car not JSON", side_car, with_text(side_car, "not json")},
-        {"side-car checksum a number", side_car, [side_car](const fs::path& ws) {
+        {"side-car checksum a number", side_car,
+         [side_car](const fs::path& ws) {
              nlohmann::json document = nlohmann::json::parse(read_file(ws / side_car));
              document["weights_fnv1a64"] = 12345;
              write_file_atomically(ws / side_car, document.dump());
          }},
-        {"NaN weights with a matching checksum", "NaN", [](const fs::path& ws) {
+        {"NaN weights with a matching checksum", "NaN",
+         [](const fs::path& ws) {
              const Workspace workspace = Workspace::open(ws);
              LoadedClassifier loaded = load_classifier(workspace);
              {
@@ -255,7 +268,8 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
              save_module(*loaded.model, entry.config, ws / entry.checkpoints.back().file);
          }},
     };
-    const std::vector<std::string> readers = {"workspace show --workspace {ws}", "sample --workspace {ws} --layer fire7 --out {out}/s.png",
+    const std::vector<std::string> readers = {"workspace show --workspace {ws}",
+                                              "sample --workspace {ws} --layer fire7 --out {out}/s.png",
                                               "train classifier --workspace {ws} --steps 1"};
     int cases = 0;
     int clean = 0;
@@ -285,18 +299,21 @@ TEST_CASE("damaged manifests and side-cars are refused by every command that rea
          with_manifest([](nlohmann::json& d) { d["models"]["classifier"]["config"]["width"] = "wide"; })},
     };
     run_cases(manifest_damage, readers);
-    run_cases(network_damage, {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
+    run_cases(network_damage,
+              {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
     // A checkpoint copied over the training state, its checksum made to match: whole, of the right
     // configuration, and still not a training state.
-    run_cases({{"a checkpoint over the training state", "train-state.pt is not a training state", [checkpoint](const fs::path& ws) {
-                   const fs::path state = ws / "classifier" / "train-state.pt";
-                   fs::copy_file(ws / checkpoint, state, fs::copy_options::overwrite_existing);
-                   nlohmann::json side = nlohmann::json::parse(read_file(side_car_path(state)));
-                   side["weights_fnv1a64"] = fnv1a_hex(read_file(state));
-                   write_file_atomically(side_car_path(state), side.dump());
-               }}},
+    run_cases({{"a checkpoint over the training state", "train-state.pt is not a training state",
+                [checkpoint](const fs::path& ws) {
+                    const fs::path state = ws / "classifier" / "train-state.pt";
+                    fs::copy_file(ws / checkpoint, state, fs::copy_options::overwrite_existing);
+                    nlohmann::json side = nlohmann::json::parse(read_file(side_car_path(state)));
+                    side["weights_fnv1a64"] = fnv1a_hex(read_file(state));
+                    write_file_atomically(side_car_path(state), side.dump());
+                }}},
               {"train classifier --workspace {ws} --width 0.125 --batch-size 32 --steps 40"});
-    run_cases(side_car_damage, {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
+    run_cases(side_car_damage,
+              {"sample --workspace {ws} --layer fire7 --out {out}/s.png", "attack --workspace {ws} --out {out}/a.png"});
     report_tally("damaged files", cases, clean);
     CHECK(cases >= 50);
 }
@@ -329,8 +346,8 @@ TEST_CASE("a workspace is not made from a hostile image folder and nothing is le
     int clean = 0;
     for (const FolderCase& c : cases) {
         const fs::path workspace = dir / "ws";
-        const test::CommandResult result =
-            test::run_command(kCli + " workspace create --workspace " + workspace.string() + " --images '" + c.images + "' " + c.extra);
+        const test::CommandResult result = test::run_command(kCli + " workspace create --workspace " + workspace.string() +
+                                                             " --images '" + c.images + "' " + c.extra);
         INFO(result.output);
         CHECK(result.exit_code == 2);
         CHECK(result.output.find(c.culprit) != std::string::npos);
@@ -339,13 +356,15 @@ TEST_CASE("a workspace is not made from a hostile image folder and nothing is le
     }
     report_tally("hostile image folders", static_cast<int>(cases.size()), clean);
     // The same CSV saved with a byte-order mark by a spreadsheet is accepted.
-    write_file_atomically(dir / "bom.csv", std::string(kUtf8ByteOrderMark) + "file,colour\n" + [] {
-        std::string rows;
-        for (int i = 0; i < 8; ++i) rows += "image-" + std::to_string(i) + ".png," + (i % 2 ? "red" : "blue") + "\n";
-        return rows;
-    }());
-    const test::CommandResult accepted = test::run_command(kCli + " workspace create --workspace " + (dir / "bom-ws").string() + " --images " +
-                                                           enough.string() + " --attributes " + (dir / "bom.csv").string());
+    write_file_atomically(
+        dir / "bom.csv", std::string(kUtf8ByteOrderMark) + "file,colour\n" + [] {
+            std::string rows;
+            for (int i = 0; i < 8; ++i) rows += "image-" + std::to_string(i) + ".png," + (i % 2 ? "red" : "blue") + "\n";
+            return rows;
+        }());
+    const test::CommandResult accepted =
+        test::run_command(kCli + " workspace create --workspace " + (dir / "bom-ws").string() + " --images " + enough.string() +
+                          " --attributes " + (dir / "bom.csv").string());
     CHECK_MESSAGE(accepted.exit_code == 0, accepted.output);
 }
 
@@ -362,9 +381,11 @@ TEST_CASE("a full disk stops a command with a clear error and leaves the workspa
         "edit --workspace {ws} --factor background --index 1 --from-index 2 --out {out}/e.png",
     };
     int clean = 0;
-    for (const std::string& command : commands) clean += refused_cleanly(filled(command, workspace, out), "File too large", workspace, "ulimit -f 1; ");
+    for (const std::string& command : commands)
+        clean += refused_cleanly(filled(command, workspace, out), "File too large", workspace, "ulimit -f 1; ");
     report_tally("full disk", static_cast<int>(commands.size()), clean);
-    for (const auto& entry : fs::recursive_directory_iterator(dir.path())) CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path()))
+        CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
 TEST_CASE("a second writer is refused while the first trains and the first ends with every checkpoint listed") {
@@ -416,13 +437,16 @@ TEST_CASE("the writer lock is held while it lives and released when it goes and 
     {
         const WorkspaceLock lock = WorkspaceLock::acquire(dir / "ws", "a test holding the lock");
         // Another process is told who holds it; this one never sees its own lock as another writer.
-        const test::CommandResult refused = test::run_command(kCli + " train classifier --steps 1 --workspace " + (dir / "ws").string());
+        const test::CommandResult refused =
+            test::run_command(kCli + " train classifier --steps 1 --workspace " + (dir / "ws").string());
         CHECK(refused.exit_code == 2);
         CHECK(refused.output.find("a test holding the lock") != std::string::npos);
         CHECK(refused.output.find(std::to_string(::getpid())) != std::string::npos);
         CHECK_FALSE(current_writer(dir / "ws").has_value());
     }
-    CHECK(test::run_command(kCli + " train classifier --steps 1 --batch-size 4 --width 0.125 --workspace " + (dir / "ws").string()).exit_code == 0);
+    CHECK(
+        test::run_command(kCli + " train classifier --steps 1 --batch-size 4 --width 0.125 --workspace " + (dir / "ws").string())
+            .exit_code == 0);
 }
 
 TEST_CASE("an output is free unless it is or would replace a file the workspace owns") {
@@ -446,10 +470,13 @@ TEST_CASE("JSON files are read within limits of size and depth and the file is n
     write_file_atomically(dir / "ok.json", "{\"a\": [[[1]]]}");
     CHECK(read_json_file(dir / "ok.json", "")["a"][0][0][0] == 1);
     write_file_atomically(dir / "deep.json", std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']'));
-    CHECK_THROWS_WITH_AS(read_json_file(dir / "deep.json", "Do this."), doctest::Contains("deep.json is nested more than"), UserError);
+    CHECK_THROWS_WITH_AS(read_json_file(dir / "deep.json", "Do this."), doctest::Contains("deep.json is nested more than"),
+                         UserError);
     write_file_atomically(dir / "limit.json", std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']'));
     CHECK_NOTHROW(read_json_file(dir / "limit.json", ""));
     write_file_atomically(dir / "overflow.json", "{\"step\": 1e400}");
-    CHECK_THROWS_WITH_AS(read_json_file(dir / "overflow.json", ""), doctest::Contains("overflow.json is not valid JSON"), UserError);
-    CHECK_THROWS_WITH_AS(read_json_file(dir / "missing.json", ""), doctest::Contains("missing.json is not a regular file"), UserError);
+    CHECK_THROWS_WITH_AS(read_json_file(dir / "overflow.json", ""), doctest::Contains("overflow.json is not valid JSON"),
+                         UserError);
+    CHECK_THROWS_WITH_AS(read_json_file(dir / "missing.json", ""), doctest::Contains("missing.json is not a regular file"),
+                         UserError);
 }

@@ -1,10 +1,10 @@
 // Folders of the user's images: classes from sub-folders, attributes from a CSV, unreadable files
 // skipped with a warning, and errors that name the CSV row.
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/utf8.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -53,8 +53,8 @@ TEST_CASE("an image folder gives classes from its sub-folders and skips an unrea
     const ImageSample red = dataset->get(1);
     CHECK(red.label == 0);
     REQUIRE(red.pixels.size() == 3 * 16 * 16);
-    CHECK(red.pixels[0] == doctest::Approx(1.0f));             // R plane
-    CHECK(red.pixels[16 * 16] == doctest::Approx(-1.0f));      // G plane
+    CHECK(red.pixels[0] == doctest::Approx(1.0f));         // R plane
+    CHECK(red.pixels[16 * 16] == doctest::Approx(-1.0f));  // G plane
     CHECK(dataset->get(3).label == 1);
     CHECK(dataset->factors().front().name == "class");
 }
@@ -63,8 +63,9 @@ TEST_CASE("an attributes CSV becomes categorical factors in order of first appea
     test::TempDir dir;
     const auto folder = make_folder(dir);
     const auto csv = dir / "attributes.csv";
-    write_file_atomically(csv, "file,colour,\"size, rough\"\ncats/a.png,red,big\ncats/b.png,green,small\n\n"
-                               "dogs/c.png,blue,big\ntop.png,red,small\n");
+    write_file_atomically(csv,
+                          "file,colour,\"size, rough\"\ncats/a.png,red,big\ncats/b.png,green,small\n\n"
+                          "dogs/c.png,blue,big\ntop.png,red,small\n");
     const auto dataset = ImageFolderDataset::load({folder, csv, 16});
     REQUIRE(dataset->factors().size() == 3);
     CHECK(dataset->factors()[1].name == "colour");
@@ -100,36 +101,41 @@ TEST_CASE("names and CSVs are UTF-8 with or without a byte-order mark or clearly
     test::TempDir dir;
     const auto folder = make_folder(dir);
     const auto csv = dir / "attributes.csv";
-    const std::string rows = "cats/a.png,red\ncats/b.png,green\ndogs/c.png,blue\ntop.png,r\xC3\xA9" "d\n";
+    const std::string rows =
+        "cats/a.png,red\ncats/b.png,green\ndogs/c.png,blue\ntop.png,r\xC3\xA9"
+        "d\n";
     // A spreadsheet's byte-order mark before "file" is no part of the column name.
     write_file_atomically(csv, std::string(kUtf8ByteOrderMark) + "file,colour\n" + rows);
     CHECK(ImageFolderDataset::load({folder, csv, 16})->factors().back().name == "colour");
     // Latin-1 bytes in row 3: refused, the row named and the bytes shown.
     write_file_atomically(csv, "file,colour\ncats/a.png,red\ncats/b.png,gr\xFCn\ndogs/c.png,blue\ntop.png,red\n");
-    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, csv, 16}), doctest::Contains("row 3 is not UTF-8 text (cats/b.png,gr\\xFCn)"),
-                         UserError);
+    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, csv, 16}),
+                         doctest::Contains("row 3 is not UTF-8 text (cats/b.png,gr\\xFCn)"), UserError);
     // A file whose name is not UTF-8 is skipped with a warning, like an unreadable one.
     write_png(folder / "cats" / "caf\xE9.png", solid(16, 16, 1, 2, 3));
     ImageFolderReport report;
     const auto dataset = ImageFolderDataset::load({folder, {}, 16}, &report);
     CHECK(dataset->size() == 4);
     bool warned = false;
-    for (const std::string& line : report.skipped) warned = warned || line.find("caf\\xE9.png: the name is not UTF-8") != std::string::npos;
+    for (const std::string& line : report.skipped)
+        warned = warned || line.find("caf\\xE9.png: the name is not UTF-8") != std::string::npos;
     CHECK(warned);
     // A class folder with such a name would become a caption: refused.
     std::filesystem::create_directories(folder / "k\xF6pfe");
     write_png(folder / "k\xF6pfe" / "d.png", solid(16, 16, 1, 2, 3));
-    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, {}, 16}), doctest::Contains("k\\xF6pfe has a name that is not UTF-8"), UserError);
+    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({folder, {}, 16}), doctest::Contains("k\\xF6pfe has a name that is not UTF-8"),
+                         UserError);
     CHECK(is_utf8("gr\xC3\xBCn"));
     CHECK_FALSE(is_utf8("\xED\xA0\x80"));  // a surrogate
-    CHECK_FALSE(is_utf8("\xC0\xAF"));       // an overlong '/'
+    CHECK_FALSE(is_utf8("\xC0\xAF"));      // an overlong '/'
 }
 
 TEST_CASE("a folder without readable images says so") {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "empty");
     write_file_atomically(dir / "empty" / "x.png", "nope");
-    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({dir / "empty", {}, 32}), doctest::Contains("1 file(s) could not be read"), UserError);
+    CHECK_THROWS_WITH_AS(ImageFolderDataset::load({dir / "empty", {}, 32}), doctest::Contains("1 file(s) could not be read"),
+                         UserError);
     CHECK_THROWS_WITH_AS(ImageFolderDataset::load({dir / "missing", {}, 32}), doctest::Contains("does not exist"), UserError);
 }
 
@@ -139,8 +145,8 @@ TEST_CASE("data preview shows a folder of the user's images with their attribute
     const auto csv = dir / "attributes.csv";
     write_file_atomically(csv, "file,colour\ncats/a.png,red\ncats/b.png,green\ndogs/c.png,blue\ntop.png,white\n");
     const test::CommandResult result =
-        test::run_command(std::string(INVARIANCES_CLI_PATH) + " --json data preview --images " + folder.string() + " --attributes " +
-                              csv.string() + " --size 64 --count 4 --out " + (dir / "preview.png").string(),
+        test::run_command(std::string(INVARIANCES_CLI_PATH) + " --json data preview --images " + folder.string() +
+                              " --attributes " + csv.string() + " --size 64 --count 4 --out " + (dir / "preview.png").string(),
                           test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(result.exit_code == 0, result.output);
     const nlohmann::json report = nlohmann::json::parse(result.output);

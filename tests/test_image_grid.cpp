@@ -1,7 +1,7 @@
-#include "core/runtime/errors.h"
 #include "core/image/image_fit.h"
 #include "core/image/image_grid.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -68,8 +68,8 @@ TEST_CASE("grid captions are drawn below their cells") {
 }
 
 TEST_CASE("grid composition rejects cells of different sizes") {
-    CHECK_THROWS_WITH_AS(compose_grid({solid(4, 4, 0, 0, 0), solid(5, 4, 0, 0, 0)}, GridLayout{}),
-                         doctest::Contains("5x4"), UserError);
+    CHECK_THROWS_WITH_AS(compose_grid({solid(4, 4, 0, 0, 0), solid(5, 4, 0, 0, 0)}, GridLayout{}), doctest::Contains("5x4"),
+                         UserError);
 }
 
 TEST_CASE("a PNG written atomically reads back identical and leaves no temporary file") {

@@ -1,7 +1,7 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/invariance_samples.h"
-#include "core/image/tensor_image.h"
 #include "core/data/dataset_catalog.h"
+#include "core/image/tensor_image.h"
 #include "core/runtime/errors.h"
 #include "tests/tiny_demo.h"
 
@@ -13,7 +13,9 @@ using namespace inv;
 
 namespace {
 
-const test::TinyDemo& prepared() { return test::tiny_demo(); }
+const test::TinyDemo& prepared() {
+    return test::tiny_demo();
+}
 
 }  // namespace
 
@@ -59,8 +61,7 @@ TEST_CASE("the user's images become further rows whose samples follow their own 
 
     // The first test input again, as an image of the user's: its row matches row 0 up to the
     // 8-bit rounding of the picture.
-    const RgbaImage first =
-        rgba_from_tensor(test_images(*prepared().test_set, {tests_only.input_indices[0]}, torch::kCPU)[0]);
+    const RgbaImage first = rgba_from_tensor(test_images(*prepared().test_set, {tests_only.input_indices[0]}, torch::kCPU)[0]);
     request.extra_inputs = {{first, "first.png"}};
     const InvarianceSamples with_mine = sample_invariances(prepared().workspace(), *prepared().test_set, request);
     REQUIRE(with_mine.sample_predictions.size() == 3);

@@ -1,5 +1,5 @@
-#include "core/runtime/errors.h"
 #include "core/image/line_plot.h"
+#include "core/runtime/errors.h"
 
 #include <doctest/doctest.h>
 
@@ -18,7 +18,8 @@ TEST_CASE("a line plot renders the same pixels every time and draws its series")
     // Some pixels carry the first series' blue.
     bool blue = false;
     for (int y = 0; y < image.height && !blue; ++y) {
-        for (int x = 0; x < image.width && !blue; ++x) blue = image.at(x, y)[0] == 31 && image.at(x, y)[1] == 119 && image.at(x, y)[2] == 180;
+        for (int x = 0; x < image.width && !blue; ++x)
+            blue = image.at(x, y)[0] == 31 && image.at(x, y)[1] == 119 && image.at(x, y)[2] == 180;
     }
     CHECK(blue);
 }

@@ -1,9 +1,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
-#include <csignal>
 #include <execinfo.h>
 #include <unistd.h>
+#include <csignal>
 
 namespace {
 

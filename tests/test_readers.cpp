@@ -1,7 +1,7 @@
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/data/idx_reader.h"
 #include "core/data/mnist_json_reader.h"
+#include "core/runtime/errors.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>

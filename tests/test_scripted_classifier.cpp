@@ -3,15 +3,15 @@
 // tests/fixtures/make_scripted_fixture.py.
 #include "core/analysis/invariance_samples.h"
 #include "core/analysis/layer_attack.h"
-#include "core/workspace/atomic_file.h"
 #include "core/data/dataset_catalog.h"
+#include "core/models/scripted_classifier.h"
+#include "core/runtime/errors.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
+#include "core/workspace/atomic_file.h"
 #include "core/workspace/demo_pipeline.h"
 #include "core/workspace/scripted_workspace.h"
 #include "core/workspace/workspace_models.h"
-#include "core/runtime/errors.h"
-#include "core/models/scripted_classifier.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -44,11 +44,18 @@ TEST_CASE("the layers of traced and scripted TorchScript models are found with t
     for (const char* file : {"scripted_fixture_traced.pt", "scripted_fixture_scripted.pt"}) {
         CAPTURE(file);
         const ScriptedClassifier model = ScriptedClassifier::load(kFixtures / file);
-        const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{
-            {"input", {3, 16, 16}},       {"features.0", {8, 16, 16}}, {"features.1", {8, 16, 16}},
-            {"features.2", {8, 8, 8}},    {"features.3.conv1", {8, 8, 8}}, {"features.3.conv2", {8, 8, 8}},
-            {"features.3", {8, 8, 8}},    {"features", {8, 8, 8}},    {"pool", {8, 1, 1}},
-            {"head", {4}},                {"logits", {4}},            {"softmax", {4}}};
+        const std::vector<std::pair<std::string, std::vector<std::int64_t>>> expected{{"input", {3, 16, 16}},
+                                                                                      {"features.0", {8, 16, 16}},
+                                                                                      {"features.1", {8, 16, 16}},
+                                                                                      {"features.2", {8, 8, 8}},
+                                                                                      {"features.3.conv1", {8, 8, 8}},
+                                                                                      {"features.3.conv2", {8, 8, 8}},
+                                                                                      {"features.3", {8, 8, 8}},
+                                                                                      {"features", {8, 8, 8}},
+                                                                                      {"pool", {8, 1, 1}},
+                                                                                      {"head", {4}},
+                                                                                      {"logits", {4}},
+                                                                                      {"softmax", {4}}};
         for (const auto& [name, shape] : expected) {
             CAPTURE(name);
             const ScriptedLayer* layer = find_layer(model, name);
@@ -113,7 +120,8 @@ TEST_CASE("a corrupt TorchScript file or a missing card gives a clear error") {
     const auto corrupt = dir / "corrupt.pt";
     write_file_atomically(corrupt, "this is not a zip archive of TorchScript");
     write_file_atomically(model_card_path(corrupt), R"({"input_shape": [3, 16, 16]})");
-    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(corrupt), doctest::Contains("corrupt.pt is not a TorchScript model"), UserError);
+    CHECK_THROWS_WITH_AS(ScriptedClassifier::load(corrupt), doctest::Contains("corrupt.pt is not a TorchScript model"),
+                         UserError);
 
     const auto no_card = dir / "no-card.pt";
     std::filesystem::copy_file(kFixtures / "scripted_fixture_traced.pt", no_card);
@@ -133,8 +141,8 @@ TEST_CASE("the export helper writes a model and a card whose layers the command 
     REQUIRE_MESSAGE(exported.exit_code == 0, exported.output);
     CHECK(read_model_card(model_card_path(model)).class_names.size() == 4);
 
-    const test::CommandResult listed =
-        test::run_command(std::string(INVARIANCES_CLI_PATH) + " --json layers --model " + model.string(), test::Streams::StdoutOnly);
+    const test::CommandResult listed = test::run_command(
+        std::string(INVARIANCES_CLI_PATH) + " --json layers --model " + model.string(), test::Streams::StdoutOnly);
     REQUIRE_MESSAGE(listed.exit_code == 0, listed.output);
     const nlohmann::json layers = nlohmann::json::parse(listed.output);
     bool found = false;
@@ -144,8 +152,9 @@ TEST_CASE("the export helper writes a model and a card whose layers the command 
     CHECK(found);
 
     // A model for 16x16 images cannot study ColorMNIST's 32x32: refused, and no workspace is left.
-    const test::CommandResult wrong_size = test::run_command(std::string(INVARIANCES_CLI_PATH) + " workspace create --workspace " +
-                                                             (dir / "ws").string() + " --model " + model.string());
+    const test::CommandResult wrong_size =
+        test::run_command(std::string(INVARIANCES_CLI_PATH) + " workspace create --workspace " + (dir / "ws").string() +
+                          " --model " + model.string());
     CHECK(wrong_size.exit_code == 2);
     CHECK(wrong_size.output.find("takes 16x16") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(dir / "ws"));
@@ -165,12 +174,17 @@ TEST_CASE("a workspace around a TorchScript classifier trains t at one of its la
     Workspace workspace = Workspace::create(dir / "ws", {"colormnist", 0, {}});
     adopt_scripted_classifier(workspace, model, *test_set);
     const auto layers = workspace_classifier_layers(workspace.manifest().models.at("classifier").config);
-    CHECK(std::any_of(layers.begin(), layers.end(), [](const LayerInfo& l) { return l.name == "features.2" && l.shape == std::vector<long>{8, 16, 16}; }));
+    CHECK(std::any_of(layers.begin(), layers.end(), [](const LayerInfo& l) {
+        return l.name == "features.2" && l.shape == std::vector<long>{8, 16, 16};
+    }));
 
     const DemoPlan plan = demo_plan(DemoBudget::Tiny);
     REQUIRE(train_autoencoder(workspace, *train, *test_set, plan.autoencoder, {}).completed);
     // The user's 4 classes are not ColorMNIST's 10: no accuracy on reconstructions is claimed.
-    CHECK_FALSE(workspace.manifest().models.at("autoencoder").checkpoints.back().metrics.contains("classifier_accuracy_on_reconstructions"));
+    CHECK_FALSE(workspace.manifest()
+                    .models.at("autoencoder")
+                    .checkpoints.back()
+                    .metrics.contains("classifier_accuracy_on_reconstructions"));
     CinnTrainingOptions cinn = plan.cinn;
     cinn.layer = "features.2";
     REQUIRE(train_cinn(workspace, *train, *test_set, cinn, {}).completed);
@@ -194,5 +208,6 @@ TEST_CASE("a workspace around a TorchScript classifier trains t at one of its la
     write_file_atomically(workspace.resolve("classifier/model.pt"), read_file(kFixtures / "scripted_fixture_scripted.pt"));
     CHECK_THROWS_WITH_AS(load_classifier(workspace), doctest::Contains("does not match its side-car checksum"), UserError);
     // A second model for the same workspace is refused too.
-    CHECK_THROWS_WITH_AS(adopt_scripted_classifier(workspace, model, *test_set), doctest::Contains("already has a classifier"), UserError);
+    CHECK_THROWS_WITH_AS(adopt_scripted_classifier(workspace, model, *test_set), doctest::Contains("already has a classifier"),
+                         UserError);
 }

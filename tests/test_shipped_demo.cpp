@@ -1,11 +1,11 @@
 // The trained demo workspace that ships in assets/demo-workspace, and how the application keeps it
 // unwritten.
+#include "core/data/workspace_data.h"
 #include "core/runtime/errors.h"
-#include "core/workspace/shipped_demo.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/classifier_trainer.h"
+#include "core/workspace/shipped_demo.h"
 #include "core/workspace/workspace.h"
-#include "core/data/workspace_data.h"
 #include "core/workspace/workspace_lock.h"
 #include "tests/test_support.h"
 #include "tests/tiny_demo.h"

@@ -52,6 +52,8 @@ inline CommandResult run_command(const std::string& command, Streams streams = S
 }
 
 // The data sets as scripts/setup.sh installs them (tests run after the set-up).
-inline std::filesystem::path data_root() { return default_data_root(); }
+inline std::filesystem::path data_root() {
+    return default_data_root();
+}
 
 }  // namespace inv::test

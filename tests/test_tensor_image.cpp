@@ -1,5 +1,5 @@
-#include "core/runtime/errors.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 
 #include <doctest/doctest.h>
 

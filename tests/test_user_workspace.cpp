@@ -1,13 +1,13 @@
 // Workspaces on the user's own images (and model): created from an image folder with attributes,
 // trained end to end at 64 and 16 pixels, analysed like the demo; pairs for e drawn from attributes.
-#include "core/workspace/atomic_file.h"
 #include "core/data/dataset_subset.h"
-#include "core/runtime/errors.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/data/pair_sampler.h"
-#include "core/image/png_io.h"
-#include "core/runtime/random.h"
 #include "core/data/workspace_data.h"
+#include "core/image/png_io.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
+#include "core/workspace/atomic_file.h"
 #include "tests/test_support.h"
 
 #include <doctest/doctest.h>
@@ -85,7 +85,8 @@ TEST_CASE("pairs for e from an attributes CSV share the chosen factor") {
         const FactorPair pair = sampler.next();
         shared_seen.insert(pair.shared_factor);
         CHECK(pair.index_a != pair.index_b);
-        CHECK(dataset->factor_indices(pair.index_a)[pair.shared_factor] == dataset->factor_indices(pair.index_b)[pair.shared_factor]);
+        CHECK(dataset->factor_indices(pair.index_a)[pair.shared_factor] ==
+              dataset->factor_indices(pair.index_b)[pair.shared_factor]);
         CHECK(pair.a.pixels == dataset->get(pair.index_a).pixels);
     }
     CHECK(shared_seen.size() == 3);
@@ -127,8 +128,9 @@ TEST_CASE("a 64-pixel workspace on an image folder with attributes trains every 
     test::TempDir dir;
     const auto folder = make_shapes(dir, 16);
     const std::string ws = (dir / "ws").string();
-    const test::CommandResult created = test::run_command(kCli + " workspace create --images " + folder.string() + " --attributes " +
-                                                          (dir / "attributes.csv").string() + " --size 64 --workspace " + ws);
+    const test::CommandResult created =
+        test::run_command(kCli + " workspace create --images " + folder.string() + " --attributes " +
+                          (dir / "attributes.csv").string() + " --size 64 --workspace " + ws);
     REQUIRE_MESSAGE(created.exit_code == 0, created.output);
     CHECK(created.output.find("64x64 pixels") != std::string::npos);
     const nlohmann::json manifest = run_json("workspace show --workspace " + ws);
@@ -141,7 +143,8 @@ TEST_CASE("a 64-pixel workspace on an image folder with attributes trains every 
     const nlohmann::json layers = run_json("layers --workspace " + ws);
     CHECK(layers.front()["shape"] == nlohmann::json::array({3, 64, 64}));
 
-    const nlohmann::json autoencoder = run_json("train autoencoder --workspace " + ws + " --steps 8 --batch-size 8 --code-dim 32");
+    const nlohmann::json autoencoder =
+        run_json("train autoencoder --workspace " + ws + " --steps 8 --batch-size 8 --code-dim 32");
     CHECK(autoencoder["metrics"].contains("reconstruction_l1"));
     CHECK(autoencoder["metrics"].contains("classifier_accuracy_on_reconstructions"));
     CHECK_FALSE(autoencoder["metrics"].contains("foreground_colour_error"));  // no known colours in a user's images
@@ -155,20 +158,22 @@ TEST_CASE("a 64-pixel workspace on an image folder with attributes trains every 
     CHECK_FALSE(e["metrics"].contains("background_swap_error"));
 
     const auto grid = dir / "grid.png";
-    const nlohmann::json sampled = run_json("sample --workspace " + ws + " --layer fire3 --inputs 2 --samples 3 --out " + grid.string());
+    const nlohmann::json sampled =
+        run_json("sample --workspace " + ws + " --layer fire3 --inputs 2 --samples 3 --out " + grid.string());
     CHECK(read_image_rgba(grid).width >= 4 * 64);
     CHECK(sampled["provenance"]["dataset"] == "shapes (test)");
     CHECK_FALSE(sampled["provenance"].contains("colour_seed"));
-    const test::CommandResult edit = test::run_command(kCli + " edit --workspace " + ws + " --index 0 --factor hue --from-index 1 --out " +
-                                                       (dir / "edit.png").string());
+    const test::CommandResult edit = test::run_command(
+        kCli + " edit --workspace " + ws + " --index 0 --factor hue --from-index 1 --out " + (dir / "edit.png").string());
     CHECK_MESSAGE(edit.exit_code == 0, edit.output);
-    const test::CommandResult attack = test::run_command(kCli + " attack --workspace " + ws +
-                                                         " --index 0 --explained-inputs 6 --repeats 1 --out " + (dir / "attack.png").string());
+    const test::CommandResult attack =
+        test::run_command(kCli + " attack --workspace " + ws + " --index 0 --explained-inputs 6 --repeats 1 --out " +
+                          (dir / "attack.png").string());
     CHECK_MESSAGE(attack.exit_code == 0, attack.output);
     const nlohmann::json explained = run_json("analyze explained-variance --inputs 6 --repeats 1 --workspace " + ws);
     CHECK(explained["layers"].size() == 2);
-    const test::CommandResult mix = test::run_command(kCli + " mix --workspace " + ws + " --layer logits --index 0 --with 1 --out " +
-                                                      (dir / "mix.png").string());
+    const test::CommandResult mix = test::run_command(kCli + " mix --workspace " + ws +
+                                                      " --layer logits --index 0 --with 1 --out " + (dir / "mix.png").string());
     CHECK_MESSAGE(mix.exit_code == 0, mix.output);
 }
 
@@ -177,31 +182,35 @@ TEST_CASE("a workspace of the user's model and images takes the card's size and 
     const auto folder = make_shapes(dir, 6);
     const std::string ws = (dir / "ws").string();
     const std::string model = (kFixtures / "scripted_fixture_traced.pt").string();
-    const test::CommandResult created = test::run_command(kCli + " workspace create --model " + model + " --images " + folder.string() +
-                                                          " --attributes " + (dir / "attributes.csv").string() + " --workspace " + ws);
+    const test::CommandResult created =
+        test::run_command(kCli + " workspace create --model " + model + " --images " + folder.string() + " --attributes " +
+                          (dir / "attributes.csv").string() + " --workspace " + ws);
     REQUIRE_MESSAGE(created.exit_code == 0, created.output);
     CHECK(created.output.find("16x16 pixels") != std::string::npos);  // from the model card
     const nlohmann::json manifest = run_json("workspace show --workspace " + ws);
     // The model's four classes are not the folder's three: no accuracy is claimed.
     CHECK_FALSE(manifest["models"]["classifier"]["checkpoints"][0]["metrics"].contains("test_accuracy"));
 
-    const nlohmann::json autoencoder = run_json("train autoencoder --workspace " + ws + " --steps 6 --batch-size 8 --code-dim 16");
+    const nlohmann::json autoencoder =
+        run_json("train autoencoder --workspace " + ws + " --steps 6 --batch-size 8 --code-dim 16");
     CHECK_FALSE(autoencoder["metrics"].contains("classifier_accuracy_on_reconstructions"));
     run_json("train cinn --workspace " + ws + " --layers features.2 --steps 6 --batch-size 8");
     const nlohmann::json e = run_json("train factors --workspace " + ws + " --steps 6 --batch-size 8");
     CHECK(e["completed"] == true);
     CHECK_FALSE(e["metrics"].contains("class_swap_accuracy"));
-    const test::CommandResult sampled = test::run_command(kCli + " sample --workspace " + ws + " --layer features.2 --inputs 2 --samples 2 --out " +
-                                                          (dir / "grid.png").string());
+    const test::CommandResult sampled = test::run_command(
+        kCli + " sample --workspace " + ws + " --layer features.2 --inputs 2 --samples 2 --out " + (dir / "grid.png").string());
     CHECK_MESSAGE(sampled.exit_code == 0, sampled.output);
 
     // A folder of the wrong kind is refused before anything is written.
     const std::string other = (dir / "other").string();
-    const test::CommandResult odd = test::run_command(kCli + " workspace create --images " + folder.string() + " --size 40 --workspace " + other);
+    const test::CommandResult odd =
+        test::run_command(kCli + " workspace create --images " + folder.string() + " --size 40 --workspace " + other);
     CHECK(odd.exit_code == 2);
     CHECK(odd.output.find("multiple of 16") != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(other));
-    const test::CommandResult empty = test::run_command(kCli + " workspace create --images " + (dir / "nothing").string() + " --workspace " + other);
+    const test::CommandResult empty =
+        test::run_command(kCli + " workspace create --images " + (dir / "nothing").string() + " --workspace " + other);
     CHECK(empty.exit_code == 2);
     CHECK(empty.output.find((dir / "nothing").string()) != std::string::npos);
     CHECK_FALSE(std::filesystem::exists(other));

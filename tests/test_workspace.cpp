@@ -1,5 +1,5 @@
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 #include "core/workspace/model_names.h"
 #include "core/workspace/workspace.h"
 #include "tests/test_support.h"
@@ -89,7 +89,8 @@ TEST_CASE("t's model names are built and read in one place") {
     REQUIRE(earlier);
     CHECK(earlier->layer == "logits");
     CHECK(earlier->classifier_step == 200);
-    for (const char* other : {"classifier", "autoencoder", "factors", "cinn-", "cinn-@5", "cinn-conv1@", "cinn-conv1@x", "cinn-conv1@-3"}) {
+    for (const char* other :
+         {"classifier", "autoencoder", "factors", "cinn-", "cinn-@5", "cinn-conv1@", "cinn-conv1@x", "cinn-conv1@-3"}) {
         CHECK_MESSAGE(!parse_cinn_model_name(other), other);
     }
 }

@@ -33,8 +33,9 @@ void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& sn
         ImGui::End();
         return;
     }
-    ImGui::TextWrapped("The share of each factor's variance that z explains, computed on normal scores (docs/method.md §6). "
-                       "Hover a cell for the same on e's values themselves and for the samples e maps far into its tails.");
+    ImGui::TextWrapped(
+        "The share of each factor's variance that z explains, computed on normal scores (docs/method.md §6). "
+        "Hover a cell for the same on e's values themselves and for the samples e maps far into its tails.");
     if (ImGui::BeginTable("explained", static_cast<int>(report->layers.front().factors.size()) + 2,
                           ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
         ImGui::TableSetupColumn("step");
@@ -51,22 +52,24 @@ void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& sn
                 ImGui::TableNextColumn();
                 ImGui::Text("%.1f%% +- %.1f", 100 * f.mean, 100 * f.std);
                 if (ImGui::IsItemHovered()) {
-                    ImGui::SetTooltip("on e's values: %.1f%% +- %.1f\nsamples beyond 10 robust deviations: %.1f%%", 100 * f.moments_mean,
-                                      100 * f.moments_std, 100 * f.far_sample_share);
+                    ImGui::SetTooltip("on e's values: %.1f%% +- %.1f\nsamples beyond 10 robust deviations: %.1f%%",
+                                      100 * f.moments_mean, 100 * f.moments_std, 100 * f.far_sample_share);
                 }
             }
         }
         ImGui::EndTable();
     }
     if (m_layers_texture.valid()) {
-        ImGui::Image(m_layers_texture.imgui_id(), ImVec2(static_cast<float>(m_layers_texture.width()), static_cast<float>(m_layers_texture.height())));
+        ImGui::Image(m_layers_texture.imgui_id(),
+                     ImVec2(static_cast<float>(m_layers_texture.width()), static_cast<float>(m_layers_texture.height())));
     }
     if (!report->training_figure.empty() && m_training_texture.valid()) {
         ImGui::Image(m_training_texture.imgui_id(),
                      ImVec2(static_cast<float>(m_training_texture.width()), static_cast<float>(m_training_texture.height())));
     } else {
-        ImGui::TextWrapped("Over training: train t for earlier classifier checkpoints (invariances-cli train cinn --layer logits "
-                           "--classifier-steps all) and recompute.");
+        ImGui::TextWrapped(
+            "Over training: train t for earlier classifier checkpoints (invariances-cli train cinn --layer logits "
+            "--classifier-steps all) and recompute.");
     }
     ImGui::End();
 }

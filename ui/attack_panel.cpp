@@ -57,7 +57,8 @@ void AttackPanel::set_user_image(const NamedImage& image) {
 
 std::string AttackPanel::export_view(const EngineSnapshot& snapshot) {
     if (!snapshot.attack) return "nothing to export yet";
-    m_export_message = export_figure(m_workspace / "exports", "attack-" + m_request.method, snapshot.attack->figure, to_json(*snapshot.attack));
+    m_export_message =
+        export_figure(m_workspace / "exports", "attack-" + m_request.method, snapshot.attack->figure, to_json(*snapshot.attack));
     return m_export_message;
 }
 
@@ -132,7 +133,8 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         std::string explained = "variance of z_bar explained by v:";
         if (attack->explained_by_v.size() < attack->layers.size()) explained += " (computing)";
         for (std::size_t l = 0; l < attack->layers.size() && l < attack->explained_by_v.size(); ++l) {
-            explained += "  " + attack->layers[l] + " " + std::to_string(static_cast<int>(std::lround(100 * attack->explained_by_v[l].mean))) + "%";
+            explained += "  " + attack->layers[l] + " " +
+                         std::to_string(static_cast<int>(std::lround(100 * attack->explained_by_v[l].mean))) + "%";
         }
         ImGui::TextWrapped("%s", explained.c_str());
         if (m_window.on_stage()) {
@@ -149,7 +151,8 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         ImGui::SliderFloat("Zoom##attack", &m_zoom, 0.5f, 4.0f, "%.1fx");
         ImGui::SameLine();
         if (ImGui::Button("Export PNG + JSON##attack")) {
-            m_export_message = export_figure(m_workspace / "exports", "attack-" + m_request.method, attack->figure, to_json(*attack));
+            m_export_message =
+                export_figure(m_workspace / "exports", "attack-" + m_request.method, attack->figure, to_json(*attack));
         }
         if (!m_export_message.empty()) {
             ImGui::SameLine();

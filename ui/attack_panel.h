@@ -42,8 +42,8 @@ private:
     Post m_post;
     std::filesystem::path m_workspace;
     AttackImage m_request;
-    int m_method = 0;              // 0 FGSM, 1 PGD
-    float m_epsilon_255 = 2.55f;   // 0.02 image units
+    int m_method = 0;             // 0 FGSM, 1 PGD
+    float m_epsilon_255 = 2.55f;  // 0.02 image units
     GlTexture m_texture;
     ImageViewProgram m_view;
     std::uint64_t m_uploaded_version = 0;

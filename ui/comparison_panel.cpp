@@ -10,7 +10,8 @@
 
 namespace inv {
 
-void ComparisonPanel::compare(const std::filesystem::path& workspace, const std::filesystem::path& other, const std::string& layer) {
+void ComparisonPanel::compare(const std::filesystem::path& workspace, const std::filesystem::path& other,
+                              const std::string& layer) {
     std::snprintf(m_other.data(), m_other.size(), "%s", other.c_str());
     m_workspace = workspace;
     m_layer_name = layer;
@@ -19,7 +20,8 @@ void ComparisonPanel::compare(const std::filesystem::path& workspace, const std:
 
 void ComparisonPanel::request(const std::filesystem::path& workspace, const std::vector<std::string>& layers) {
     if (layers.empty() || m_other[0] == '\0') return;
-    m_post(CompareModels{workspace, std::filesystem::path(m_other.data()), layers[static_cast<std::size_t>(m_layer)], 3, 6, m_seed, 100});
+    m_post(CompareModels{workspace, std::filesystem::path(m_other.data()), layers[static_cast<std::size_t>(m_layer)], 3, 6,
+                         m_seed, 100});
 }
 
 void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
@@ -67,8 +69,10 @@ void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& 
     changed |= ImGui::Button("Compare");
     if (changed) request(workspace, layers);
     if (m_other[0] == '\0') {
-        ImGui::TextWrapped("Name the workspace of the other classifier; it must share this one's autoencoder. The demo's "
-                           "colour-blind companion does: invariances-cli demo colour-blind --workspace %s", workspace.c_str());
+        ImGui::TextWrapped(
+            "Name the workspace of the other classifier; it must share this one's autoencoder. The demo's "
+            "colour-blind companion does: invariances-cli demo colour-blind --workspace %s",
+            workspace.c_str());
     }
     const auto& comparison = snapshot.comparison;
     if (comparison && m_texture.valid()) {
@@ -76,11 +80,13 @@ void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& 
                            comparison->first.provenance.value("workspace", std::string()).c_str(),
                            comparison->provenance.value("with", std::string()).c_str(), comparison->first.v_digest.c_str());
         if (comparison->first_explained && comparison->second_explained) {
-            ImGui::TextWrapped("Explained variance at %s. Left: %s. Right: %s.", comparison->provenance.value("layer", std::string()).c_str(),
-                               describe_shares(*comparison->first_explained).c_str(), describe_shares(*comparison->second_explained).c_str());
+            ImGui::TextWrapped(
+                "Explained variance at %s. Left: %s. Right: %s.", comparison->provenance.value("layer", std::string()).c_str(),
+                describe_shares(*comparison->first_explained).c_str(), describe_shares(*comparison->second_explained).c_str());
         }
         const float zoom = 2.0f;
-        ImGui::Image(m_texture.imgui_id(), ImVec2(zoom * static_cast<float>(m_texture.width()), zoom * static_cast<float>(m_texture.height())));
+        ImGui::Image(m_texture.imgui_id(),
+                     ImVec2(zoom * static_cast<float>(m_texture.width()), zoom * static_cast<float>(m_texture.height())));
     }
     ImGui::End();
 }

@@ -1,7 +1,7 @@
 #include "ui/figure_export.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/image/png_io.h"
+#include "core/workspace/atomic_file.h"
 
 namespace inv {
 

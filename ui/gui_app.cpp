@@ -4,8 +4,8 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
-#include "core/runtime/errors.h"
 #include "core/image/image_fit.h"
+#include "core/runtime/errors.h"
 #include "ui/stage_layout.h"
 
 #include <cctype>
@@ -17,9 +17,9 @@ namespace {
 // Keys a script can press, by the names its `key` step takes.
 std::optional<int> key_named(const std::string& name) {
     static const std::map<std::string, int> named{
-        {"PageDown", GLFW_KEY_PAGE_DOWN}, {"PageUp", GLFW_KEY_PAGE_UP}, {"Up", GLFW_KEY_UP},      {"Down", GLFW_KEY_DOWN},
-        {"Left", GLFW_KEY_LEFT},          {"Right", GLFW_KEY_RIGHT},    {"Space", GLFW_KEY_SPACE}, {"Escape", GLFW_KEY_ESCAPE},
-        {"F11", GLFW_KEY_F11}};
+        {"PageDown", GLFW_KEY_PAGE_DOWN}, {"PageUp", GLFW_KEY_PAGE_UP}, {"Up", GLFW_KEY_UP},
+        {"Down", GLFW_KEY_DOWN},          {"Left", GLFW_KEY_LEFT},      {"Right", GLFW_KEY_RIGHT},
+        {"Space", GLFW_KEY_SPACE},        {"Escape", GLFW_KEY_ESCAPE},  {"F11", GLFW_KEY_F11}};
     if (const auto found = named.find(name); found != named.end()) return found->second;
     if (name.size() == 1 && std::isalnum(static_cast<unsigned char>(name[0]))) {
         // GLFW's codes of letters and digits are their upper-case ASCII codes.
@@ -29,10 +29,10 @@ std::optional<int> key_named(const std::string& name) {
 }
 
 // The keys handled by press(), in the order they are polled each frame.
-constexpr int kKeys[] = {GLFW_KEY_F11, GLFW_KEY_ESCAPE, GLFW_KEY_R, GLFW_KEY_S, GLFW_KEY_SPACE, GLFW_KEY_LEFT, GLFW_KEY_RIGHT,
-                         GLFW_KEY_UP, GLFW_KEY_DOWN, GLFW_KEY_PAGE_UP, GLFW_KEY_PAGE_DOWN, GLFW_KEY_N, GLFW_KEY_P, GLFW_KEY_A,
-                         GLFW_KEY_0, GLFW_KEY_1, GLFW_KEY_2, GLFW_KEY_3, GLFW_KEY_4, GLFW_KEY_5, GLFW_KEY_6, GLFW_KEY_7,
-                         GLFW_KEY_8, GLFW_KEY_9};
+constexpr int kKeys[] = {GLFW_KEY_F11,   GLFW_KEY_ESCAPE, GLFW_KEY_R,    GLFW_KEY_S,       GLFW_KEY_SPACE,     GLFW_KEY_LEFT,
+                         GLFW_KEY_RIGHT, GLFW_KEY_UP,     GLFW_KEY_DOWN, GLFW_KEY_PAGE_UP, GLFW_KEY_PAGE_DOWN, GLFW_KEY_N,
+                         GLFW_KEY_P,     GLFW_KEY_A,      GLFW_KEY_0,    GLFW_KEY_1,       GLFW_KEY_2,         GLFW_KEY_3,
+                         GLFW_KEY_4,     GLFW_KEY_5,      GLFW_KEY_6,    GLFW_KEY_7,       GLFW_KEY_8,         GLFW_KEY_9};
 
 // How far Left/Right move a slider on stage; with Shift, five times as far.
 constexpr float kSliderStep = 0.1f;
@@ -175,43 +175,68 @@ std::string GuiApp::apply(const ScriptStep& step) {
     if (verb == "workspace") {
         open_workspace(step.arguments[0]);
         if (!m_invariances.ready()) throw UserError("cannot show " + step.arguments[0] + ": see the Invariances panel.");
-    } else if (verb == "layer") m_invariances.set_layer(step.arguments[0]);
-    else if (verb == "inputs") m_invariances.set_inputs(static_cast<int>(number(0)));
-    else if (verb == "samples") m_invariances.set_samples(static_cast<int>(number(0)));
-    else if (verb == "seed") m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
-    else if (verb == "resample") m_invariances.resample();
-    else if (verb == "train-layer") m_invariances.train_selected_layer();
+    } else if (verb == "layer")
+        m_invariances.set_layer(step.arguments[0]);
+    else if (verb == "inputs")
+        m_invariances.set_inputs(static_cast<int>(number(0)));
+    else if (verb == "samples")
+        m_invariances.set_samples(static_cast<int>(number(0)));
+    else if (verb == "seed")
+        m_invariances.set_seed(static_cast<std::uint64_t>(number(0)));
+    else if (verb == "resample")
+        m_invariances.resample();
+    else if (verb == "train-layer")
+        m_invariances.train_selected_layer();
     else if (verb == "compare") {
         m_show_comparison = true;
         m_comparison.compare(m_invariances.workspace(), step.arguments[0], step.arguments[1]);
     } else if (verb == "video") {
         m_show_video = true;
         m_video.play(m_invariances.workspace(), step.arguments[0], step.arguments[1]);
-    } else if (verb == "inputs-from") m_invariances.set_inputs_from(step.arguments[0]);
-    else if (verb == "train-factors") m_engine.post(TrainFactors{m_invariances.workspace()});
-    else if (verb == "checkpoint") m_invariances.set_checkpoint(static_cast<std::int64_t>(number(0)));
-    else if (verb == "image") m_semantic.set_image(static_cast<std::size_t>(number(0)));
-    else if (verb == "donor") m_semantic.set_donor(static_cast<std::size_t>(number(0)));
-    else if (verb == "slider") m_semantic.set_amount(step.arguments[0], static_cast<float>(number(1)), *m_engine.snapshot());
-    else if (verb == "attack") m_attack.set_attack(step.arguments[0], static_cast<float>(number(1)));
-    else if (verb == "attack-image") m_attack.set_image(static_cast<std::size_t>(number(0)));
-    else if (verb == "open-image") open_image(step.arguments[0]);
-    else if (verb == "device") m_engine.post(SetDevice{step.arguments[0]});
+    } else if (verb == "inputs-from")
+        m_invariances.set_inputs_from(step.arguments[0]);
+    else if (verb == "train-factors")
+        m_engine.post(TrainFactors{m_invariances.workspace()});
+    else if (verb == "checkpoint")
+        m_invariances.set_checkpoint(static_cast<std::int64_t>(number(0)));
+    else if (verb == "image")
+        m_semantic.set_image(static_cast<std::size_t>(number(0)));
+    else if (verb == "donor")
+        m_semantic.set_donor(static_cast<std::size_t>(number(0)));
+    else if (verb == "slider")
+        m_semantic.set_amount(step.arguments[0], static_cast<float>(number(1)), *m_engine.snapshot());
+    else if (verb == "attack")
+        m_attack.set_attack(step.arguments[0], static_cast<float>(number(1)));
+    else if (verb == "attack-image")
+        m_attack.set_image(static_cast<std::size_t>(number(0)));
+    else if (verb == "open-image")
+        open_image(step.arguments[0]);
+    else if (verb == "device")
+        m_engine.post(SetDevice{step.arguments[0]});
     else if (verb == "new-workspace") {
-        m_engine.post(CreateWorkspace{NewWorkspaceDialog::recipe_from(step.arguments[0], step.arguments[1], step.arguments[2], step.arguments[3])});
-    }
-    else if (verb == "pin-sample") m_invariances.pin_sample(static_cast<int>(number(0)), static_cast<int>(number(1)));
+        m_engine.post(CreateWorkspace{
+            NewWorkspaceDialog::recipe_from(step.arguments[0], step.arguments[1], step.arguments[2], step.arguments[3])});
+    } else if (verb == "pin-sample")
+        m_invariances.pin_sample(static_cast<int>(number(0)), static_cast<int>(number(1)));
     else if (verb == "open") {
         const std::string& panel = step.arguments[0];
-        if (panel == "mixing") m_show_mixing = true;
-        else if (panel == "analysis") m_show_analysis = true;
-        else if (panel == "log") m_show_log = true;
-        else if (panel == "compare") m_show_comparison = true;
-        else if (panel == "video") m_show_video = true;
-        else throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use mixing, analysis, compare, video or log.");
+        if (panel == "mixing")
+            m_show_mixing = true;
+        else if (panel == "analysis")
+            m_show_analysis = true;
+        else if (panel == "log")
+            m_show_log = true;
+        else if (panel == "compare")
+            m_show_comparison = true;
+        else if (panel == "video")
+            m_show_video = true;
+        else
+            throw UserError("line " + std::to_string(step.line) + ": no window '" + panel +
+                            "'; use mixing, analysis, compare, video or log.");
     } else if (verb == "presentation") {
         if (step.arguments[0] != "on" && step.arguments[0] != "off") {
-            throw UserError("line " + std::to_string(step.line) + ": presentation takes on or off, not '" + step.arguments[0] + "'.");
+            throw UserError("line " + std::to_string(step.line) + ": presentation takes on or off, not '" + step.arguments[0] +
+                            "'.");
         }
         set_presentation(step.arguments[0] == "on");
     } else if (verb == "key") {
@@ -244,10 +269,12 @@ void GuiApp::draw_open_dialog() {
     }
     ImGui::SetNextWindowSize(ImVec2(scaled(620), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("Open workspace", nullptr)) return;
-    ImGui::TextWrapped("A workspace folder holds workspace.json and the models trained into it "
-                       "(invariances-cli demo prepare or train ...).");
+    ImGui::TextWrapped(
+        "A workspace folder holds workspace.json and the models trained into it "
+        "(invariances-cli demo prepare or train ...).");
     ImGui::SetNextItemWidth(-1);
-    const bool entered = ImGui::InputText("##folder", m_path_input.data(), m_path_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered =
+        ImGui::InputText("##folder", m_path_input.data(), m_path_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
     if (entered || ImGui::Button("Open")) {
         open_workspace(std::filesystem::path(m_path_input.data()));
         ImGui::CloseCurrentPopup();
@@ -289,11 +316,14 @@ void GuiApp::draw_open_image_dialog() {
     }
     ImGui::SetNextWindowSize(ImVec2(scaled(620), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("Open image", nullptr)) return;
-    ImGui::TextWrapped("An image of your own (PNG, JPEG, BMP, ...): its centred square is resized to the model's "
-                       "input (%dx%d). It becomes the image the sliders and the attack work on, and an input row of "
-                       "the invariance grid.", model_input_size(), model_input_size());
+    ImGui::TextWrapped(
+        "An image of your own (PNG, JPEG, BMP, ...): its centred square is resized to the model's "
+        "input (%dx%d). It becomes the image the sliders and the attack work on, and an input row of "
+        "the invariance grid.",
+        model_input_size(), model_input_size());
     ImGui::SetNextItemWidth(-1);
-    const bool entered = ImGui::InputText("##image", m_image_input.data(), m_image_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool entered =
+        ImGui::InputText("##image", m_image_input.data(), m_image_input.size(), ImGuiInputTextFlags_EnterReturnsTrue);
     if (entered || ImGui::Button("Open")) {
         try {
             open_image(std::filesystem::path(m_image_input.data()));
@@ -329,16 +359,32 @@ void GuiApp::press(int key, bool shift) {
     // On stage: keys a presenter reaches without looking (a remote's page keys step through layers).
     const float step = shift ? 5 * kSliderStep : kSliderStep;
     switch (key) {
-        case GLFW_KEY_ESCAPE: set_presentation(false); break;
-        case GLFW_KEY_SPACE: m_invariances.resample(); break;
+        case GLFW_KEY_ESCAPE:
+            set_presentation(false);
+            break;
+        case GLFW_KEY_SPACE:
+            m_invariances.resample();
+            break;
         case GLFW_KEY_PAGE_DOWN:
-        case GLFW_KEY_DOWN: m_invariances.step_layer(+1); break;
+        case GLFW_KEY_DOWN:
+            m_invariances.step_layer(+1);
+            break;
         case GLFW_KEY_PAGE_UP:
-        case GLFW_KEY_UP: m_invariances.step_layer(-1); break;
-        case GLFW_KEY_RIGHT: m_semantic.nudge_selected(+step); break;
-        case GLFW_KEY_LEFT: m_semantic.nudge_selected(-step); break;
-        case GLFW_KEY_0: m_semantic.reset_amounts(); break;
-        case GLFW_KEY_A: m_stage_shows_attack = !m_stage_shows_attack; break;
+        case GLFW_KEY_UP:
+            m_invariances.step_layer(-1);
+            break;
+        case GLFW_KEY_RIGHT:
+            m_semantic.nudge_selected(+step);
+            break;
+        case GLFW_KEY_LEFT:
+            m_semantic.nudge_selected(-step);
+            break;
+        case GLFW_KEY_0:
+            m_semantic.reset_amounts();
+            break;
+        case GLFW_KEY_A:
+            m_stage_shows_attack = !m_stage_shows_attack;
+            break;
         default:
             if (key >= GLFW_KEY_1 && key <= GLFW_KEY_9) m_semantic.select_factor(static_cast<std::size_t>(key - GLFW_KEY_1));
     }
@@ -410,7 +456,9 @@ void GuiApp::draw_menu() {
     if (m_view.presentation) {
         ImGui::TextDisabled("   PgUp/PgDn: layer   S: resample   1-9 and Left/Right: sliders   A: attack   F11/Esc: leave");
     } else {
-        ImGui::TextDisabled("   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit   F11: presentation");
+        ImGui::TextDisabled(
+            "   R: resample data   S: resample invariances   Left/Right: previous/next seed   N/P: next/previous image to edit   "
+            "F11: presentation");
     }
     ImGui::EndMainMenuBar();
     if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) m_quit = true;

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "core/engine/engine.h"
-#include "ui/gui_options.h"
-#include "ui/gui_script.h"
 #include "ui/analysis_panel.h"
 #include "ui/attack_panel.h"
 #include "ui/comparison_panel.h"
+#include "ui/gui_options.h"
+#include "ui/gui_script.h"
 #include "ui/invariance_panel.h"
 #include "ui/mixing_panel.h"
 #include "ui/new_workspace_dialog.h"

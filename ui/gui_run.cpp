@@ -1,6 +1,6 @@
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 #include "ui/gui_app.h"
 #include "ui/gui_script.h"
 #include "ui/main_window.h"
@@ -32,11 +32,15 @@ void write_frame_times(const std::filesystem::path& path, std::vector<double> ms
     if (!ms.empty()) {
         std::vector<double> sorted = ms;
         std::sort(sorted.begin(), sorted.end());
-        auto at = [&](double p) { return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5))]; };
+        auto at = [&](double p) {
+            return sorted[std::min(sorted.size() - 1,
+                                   static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5))];
+        };
         report["p50_ms"] = at(0.5);
         report["p99_ms"] = at(0.99);
         report["max_ms"] = sorted.back();
-        std::fprintf(stderr, "frame times: %zu frames, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", sorted.size(), at(0.5), at(0.99), sorted.back());
+        std::fprintf(stderr, "frame times: %zu frames, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", sorted.size(), at(0.5), at(0.99),
+                     sorted.back());
     }
     write_file_atomically(path, report.dump(1) + "\n");
 }

@@ -75,22 +75,9 @@ void ImageViewProgram::apply(const ImDrawList*, const ImDrawCmd* command) {
     const float right = left + data->DisplaySize.x;
     const float top = data->DisplayPos.y;
     const float bottom = top + data->DisplaySize.y;
-    const float projection[16] = {2.0f / (right - left),
-                                  0,
-                                  0,
-                                  0,
-                                  0,
-                                  2.0f / (top - bottom),
-                                  0,
-                                  0,
-                                  0,
-                                  0,
-                                  -1,
-                                  0,
-                                  (right + left) / (left - right),
-                                  (top + bottom) / (bottom - top),
-                                  0,
-                                  1};
+    const float projection[16] = {
+        2.0f / (right - left),           0, 0, 0, 0, 2.0f / (top - bottom), 0, 0, 0, 0, -1, 0, (right + left) / (left - right),
+        (top + bottom) / (bottom - top), 0, 1};
     glUseProgram(self->m_program);
     glUniformMatrix4fv(self->m_projection, 1, GL_FALSE, projection);
     glUniform1i(glGetUniformLocation(self->m_program, "Texture"), 0);

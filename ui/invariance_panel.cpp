@@ -3,11 +3,11 @@
 
 #include "core/data/data_paths.h"
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
-#include "core/workspace/model_names.h"
 #include "core/image/png_io.h"
-#include "core/workspace/shipped_demo.h"
+#include "core/runtime/errors.h"
 #include "core/workspace/demo_pipeline.h"
+#include "core/workspace/model_names.h"
+#include "core/workspace/shipped_demo.h"
 #include "core/workspace/workspace.h"
 #include "ui/figure_export.h"
 
@@ -38,9 +38,10 @@ int layer_rank(const std::string& name) {
 // The loss of the model being trained, as it comes, and what its latest checkpoint produces.
 void InvariancePanel::draw_training(const EngineSnapshot& snapshot) {
     if (snapshot.training_loss.size() >= 2) {
-        const std::string label = snapshot.training_model + " loss (every " + std::to_string(snapshot.training_loss_stride) + " steps)";
-        ImGui::PlotLines("##loss", snapshot.training_loss.data(), static_cast<int>(snapshot.training_loss.size()), 0, label.c_str(),
-                         FLT_MAX, FLT_MAX, ImVec2(-1, 90));
+        const std::string label =
+            snapshot.training_model + " loss (every " + std::to_string(snapshot.training_loss_stride) + " steps)";
+        ImGui::PlotLines("##loss", snapshot.training_loss.data(), static_cast<int>(snapshot.training_loss.size()), 0,
+                         label.c_str(), FLT_MAX, FLT_MAX, ImVec2(-1, 90));
     }
     if (!snapshot.training_preview) return;
     if (snapshot.training_preview_version != m_preview_version) {
@@ -97,8 +98,10 @@ void InvariancePanel::load_layers() {
         for (const auto& [name, model] : workspace.manifest().models) {
             const std::optional<CinnModelName> t_name = parse_cinn_model_name(name);
             if (!t_name || model.checkpoints.empty()) continue;
-            if (!t_name->classifier_step) m_layers.push_back(t_name->layer);
-            else m_steps[t_name->layer].push_back(*t_name->classifier_step);
+            if (!t_name->classifier_step)
+                m_layers.push_back(t_name->layer);
+            else
+                m_steps[t_name->layer].push_back(*t_name->classifier_step);
         }
         const auto classifier = workspace.manifest().models.find("classifier");
         const auto trained = [&](const char* name) {
@@ -123,8 +126,9 @@ void InvariancePanel::load_layers() {
     // A workspace with a classifier but no t yet (a user's model just adopted) lists its layers to
     // train; without a classifier there is nothing to describe.
     if (m_layers.empty() && !m_has_classifier) {
-        m_problem = "The workspace has no classifier yet: run invariances-cli train classifier (or make the workspace from your "
-                    "own model: File > New workspace from your model).";
+        m_problem =
+            "The workspace has no classifier yet: run invariances-cli train classifier (or make the workspace from your "
+            "own model: File > New workspace from your model).";
     }
     const auto deep = std::find(m_layers.begin(), m_layers.end(), "fire7");
     m_layer = deep == m_layers.end() ? 0 : static_cast<int>(deep - m_layers.begin());
@@ -168,8 +172,10 @@ void InvariancePanel::sync_layers(const EngineSnapshot& snapshot) {
     m_labels.clear();
     std::vector<std::string> ordered;
     for (const LayerInfo& layer : snapshot.layers) {
-        if (std::find(m_layers.begin(), m_layers.end(), layer.name) != m_layers.end()) ordered.push_back(layer.name);
-        else m_untrained.push_back(layer.name);
+        if (std::find(m_layers.begin(), m_layers.end(), layer.name) != m_layers.end())
+            ordered.push_back(layer.name);
+        else
+            m_untrained.push_back(layer.name);
     }
     const std::string selected = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
     if (ordered.size() == m_layers.size()) m_layers = ordered;  // the network's order
@@ -189,14 +195,16 @@ void InvariancePanel::request() {
     if (m_layer >= static_cast<int>(m_layers.size())) return;  // a layer without t: nothing to sample
     m_request.layer = m_layers.at(static_cast<std::size_t>(m_layer));
     const auto steps = m_steps.find(m_request.layer);
-    m_request.classifier_step = steps != m_steps.end() && m_step_index >= 0 && m_step_index + 1 < static_cast<int>(steps->second.size())
-                                    ? steps->second[static_cast<std::size_t>(m_step_index)]
-                                    : -1;
+    m_request.classifier_step =
+        steps != m_steps.end() && m_step_index >= 0 && m_step_index + 1 < static_cast<int>(steps->second.size())
+            ? steps->second[static_cast<std::size_t>(m_step_index)]
+            : -1;
     m_post(m_request);
 }
 
 void InvariancePanel::set_inputs_from(const std::string& domain) {
-    if (domain != "own" && !parse_dataset_kind(domain)) throw UserError("inputs come from own, colormnist or colorfashion; not '" + domain + "'.");
+    if (domain != "own" && !parse_dataset_kind(domain))
+        throw UserError("inputs come from own, colormnist or colorfashion; not '" + domain + "'.");
     m_request.inputs_from = domain == "own" ? std::string() : domain;
     request();
 }
@@ -277,7 +285,8 @@ void InvariancePanel::pin_sample(int row, int column) {
                         " of the grid shown.");
     }
     const std::size_t columns = m_shown->sample_predictions[static_cast<std::size_t>(row)].size();
-    const RgbaImage& image = m_shown->sample_images.at(static_cast<std::size_t>(row) * columns + static_cast<std::size_t>(column));
+    const RgbaImage& image =
+        m_shown->sample_images.at(static_cast<std::size_t>(row) * columns + static_cast<std::size_t>(column));
     const std::filesystem::path file = m_workspace / "exports" / "pinned" /
                                        (m_shown->provenance.value("layer", std::string("layer")) + "-seed" +
                                         std::to_string(m_shown->provenance.value("seed", 0ull)) + "-row" + std::to_string(row) +
@@ -295,8 +304,8 @@ void InvariancePanel::draw_pinned() {
     ImGui::TextUnformatted("Your rows:");
     for (std::size_t i = 0; i < m_request.extra_inputs.size(); ++i) {
         ImGui::SameLine();
-        const std::string label = std::filesystem::path(m_request.extra_inputs[i].name).filename().string() + " x##pinned" +
-                                  std::to_string(i);
+        const std::string label =
+            std::filesystem::path(m_request.extra_inputs[i].name).filename().string() + " x##pinned" + std::to_string(i);
         if (ImGui::SmallButton(label.c_str())) {
             m_request.extra_inputs.erase(m_request.extra_inputs.begin() + static_cast<std::ptrdiff_t>(i));
             request();
@@ -313,8 +322,8 @@ void InvariancePanel::train_selected_layer() {
 
 std::string InvariancePanel::export_view(const EngineSnapshot& snapshot) {
     if (!snapshot.invariances) return "nothing to export yet";
-    m_export_message = export_figure(m_workspace / "exports", "sample-" + snapshot.invariances_layer, snapshot.invariances->figure,
-                                     to_json(*snapshot.invariances));
+    m_export_message = export_figure(m_workspace / "exports", "sample-" + snapshot.invariances_layer,
+                                     snapshot.invariances->figure, to_json(*snapshot.invariances));
     return m_export_message;
 }
 
@@ -387,12 +396,14 @@ void InvariancePanel::draw_build_menu() {
 
 void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     ImGui::Spacing();
-    ImGui::TextWrapped("The demo workspace trains a ColorMNIST classifier with its checkpoints, an autoencoder, t for "
-                       "five layers and e, in %s. It can be cancelled (status bar) and resumed.",
-                       m_demo_workspace.c_str());
+    ImGui::TextWrapped(
+        "The demo workspace trains a ColorMNIST classifier with its checkpoints, an autoencoder, t for "
+        "five layers and e, in %s. It can be cancelled (status bar) and resumed.",
+        m_demo_workspace.c_str());
     const bool busy = snapshot.state == JobState::Running;
     ImGui::BeginDisabled(busy);
-    if (ImGui::Button("Build the demo workspace, quick recipe (10 to 15 minutes on 2 cores from the command line, longer here)")) {
+    if (ImGui::Button(
+            "Build the demo workspace, quick recipe (10 to 15 minutes on 2 cores from the command line, longer here)")) {
         build_demo("quick");
     }
     if (ImGui::Button("Build a tiny one instead (about a minute, rough results)")) build_demo("tiny");
@@ -407,8 +418,9 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
 void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnapshot& snapshot) {
     ImGui::TextWrapped("Layer %s has no trained t yet, so its invariances cannot be sampled.", layer.c_str());
     if (!m_has_autoencoder) {
-        ImGui::TextWrapped("The workspace has no autoencoder yet either: training t trains it first, once for every layer "
-                           "(minutes on this machine; the command line does the same with train autoencoder).");
+        ImGui::TextWrapped(
+            "The workspace has no autoencoder yet either: training t trains it first, once for every layer "
+            "(minutes on this machine; the command line does the same with train autoencoder).");
     }
     const bool busy = snapshot.state == JobState::Running;
     ImGui::BeginDisabled(busy);
@@ -461,8 +473,9 @@ void InvariancePanel::draw_controls() {
         changed = true;
     }
     if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("Domain shift: test images of another data set through this classifier. Whether the autoencoder "
-                          "can draw them at all: invariances-cli analyze domain-shift measures it.");
+        ImGui::SetTooltip(
+            "Domain shift: test images of another data set through this classifier. Whether the autoencoder "
+            "can draw them at all: invariances-cli analyze domain-shift measures it.");
     }
     // Scrubbing the classifier's training: only where t was trained for its checkpoints.
     const std::string layer = m_layer < static_cast<int>(m_layers.size()) ? m_layers[static_cast<std::size_t>(m_layer)] : "";
@@ -500,14 +513,18 @@ void InvariancePanel::fill_stage_with_rows(const InvarianceSamples& samples, flo
     // As many input rows as fill the panel at the zoom that fits the grid's width (a tall panel would
     // otherwise show a small grid over empty space); the normal window gets its own number back.
     const int rows = static_cast<int>(samples.input_predictions.size());
-    if (rows != m_request.inputs || rows == 0 || m_texture.width() <= 0) return;  // the grid on screen is not the one asked for yet
+    if (rows != m_request.inputs || rows == 0 || m_texture.width() <= 0)
+        return;  // the grid on screen is not the one asked for yet
     // A row's screen height at the zoom that fits the grid's width. Rows are added only with 5 % to
     // spare and removed only when 5 % short, so that a panel near the border between two counts (or
     // one still being resized into full screen) does not flip between them.
-    const float row_height = width / static_cast<float>(m_texture.width()) * static_cast<float>(m_texture.height()) / static_cast<float>(rows);
+    const float row_height =
+        width / static_cast<float>(m_texture.width()) * static_cast<float>(m_texture.height()) / static_cast<float>(rows);
     int wanted = rows;
-    if (0.95f * height / row_height >= static_cast<float>(rows + 1)) wanted = static_cast<int>(0.95f * height / row_height);
-    else if (1.05f * height / row_height < static_cast<float>(rows)) wanted = static_cast<int>(1.05f * height / row_height);
+    if (0.95f * height / row_height >= static_cast<float>(rows + 1))
+        wanted = static_cast<int>(0.95f * height / row_height);
+    else if (1.05f * height / row_height < static_cast<float>(rows))
+        wanted = static_cast<int>(1.05f * height / row_height);
     wanted = std::clamp(wanted, 1, kMostStageRows);
     if (wanted == m_request.inputs) return;
     if (m_inputs_off_stage < 0) m_inputs_off_stage = m_request.inputs;
@@ -518,8 +535,10 @@ void InvariancePanel::fill_stage_with_rows(const InvarianceSamples& samples, flo
 void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
     if (m_window.on_stage()) {
         // On stage: the grid alone, as large as the panel allows, with one line saying what it shows.
-        ImGui::TextWrapped("Inputs x (left) and samples D(t^-1(v | z)) that %s cannot tell from them; each column "
-                           "shares one v.", m_request.layer.c_str());
+        ImGui::TextWrapped(
+            "Inputs x (left) and samples D(t^-1(v | z)) that %s cannot tell from them; each column "
+            "shares one v.",
+            m_request.layer.c_str());
         ImGui::BeginChild("figure", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
         const ImVec2 room = ImGui::GetContentRegionAvail();
         fill_stage_with_rows(samples, room.x, room.y);
@@ -537,10 +556,11 @@ void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
         ImGui::SameLine();
         ImGui::TextWrapped("%s", m_export_message.c_str());
     }
-    ImGui::TextWrapped("Rows: inputs x (first column) and samples D(t^-1(v | z)); each column shares one v. "
-                       "cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f.",
-                       samples.reencoded_cosine.mean, samples.reencoded_cosine.std, samples.random_pair_cosine.mean,
-                       samples.random_pair_cosine.std);
+    ImGui::TextWrapped(
+        "Rows: inputs x (first column) and samples D(t^-1(v | z)); each column shares one v. "
+        "cos(Phi(x_bar), z) = %.3f +- %.3f; random pairs of inputs: %.3f +- %.3f.",
+        samples.reencoded_cosine.mean, samples.reencoded_cosine.std, samples.random_pair_cosine.mean,
+        samples.random_pair_cosine.std);
     draw_pinned();
     ImGui::BeginChild("figure", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -549,14 +569,16 @@ void InvariancePanel::draw_figure(const InvarianceSamples& samples) {
         const ImVec2 mouse = ImGui::GetIO().MousePos;
         const int x = static_cast<int>((mouse.x - origin.x) / m_zoom);
         const int y = static_cast<int>((mouse.y - origin.y) / m_zoom);
-        const auto hovered = std::find_if(samples.cells.begin(), samples.cells.end(), [&](const PixelRect& r) { return r.contains(x, y); });
+        const auto hovered =
+            std::find_if(samples.cells.begin(), samples.cells.end(), [&](const PixelRect& r) { return r.contains(x, y); });
         const int per_row = static_cast<int>(samples.sample_predictions.front().size()) + 1;
         if (hovered != samples.cells.end()) {
             const int cell = static_cast<int>(hovered - samples.cells.begin());
             const int row = cell / per_row;
             const int column = cell % per_row - 1;  // -1: the input
-            const int predicted = column < 0 ? samples.input_predictions.at(static_cast<std::size_t>(row))
-                                             : samples.sample_predictions.at(static_cast<std::size_t>(row)).at(static_cast<std::size_t>(column));
+            const int predicted =
+                column < 0 ? samples.input_predictions.at(static_cast<std::size_t>(row))
+                           : samples.sample_predictions.at(static_cast<std::size_t>(row)).at(static_cast<std::size_t>(column));
             const std::string name = predicted >= 0 && predicted < static_cast<int>(samples.class_names.size())
                                          ? samples.class_names[static_cast<std::size_t>(predicted)]
                                          : std::to_string(predicted);

@@ -81,14 +81,14 @@ private:
     std::filesystem::path m_workspace;
     std::filesystem::path m_demo_workspace;
     bool m_offer_demo = false;
-    bool m_has_classifier = false;   // of the open workspace, from its manifest
+    bool m_has_classifier = false;  // of the open workspace, from its manifest
     bool m_has_autoencoder = false;
     bool m_has_factors = false;
     std::uint64_t m_prepared_version = 0;
     Post m_post;
-    std::vector<std::string> m_layers;      // layers with a trained t, in the network's order
-    std::vector<std::string> m_untrained;   // the classifier's other layers (from the engine)
-    std::vector<std::string> m_labels;      // combo entries: "fire7  [128x4x4]", "(no t) conv1 …"
+    std::vector<std::string> m_layers;     // layers with a trained t, in the network's order
+    std::vector<std::string> m_untrained;  // the classifier's other layers (from the engine)
+    std::vector<std::string> m_labels;     // combo entries: "fire7  [128x4x4]", "(no t) conv1 …"
     std::uint64_t m_layers_version = 0;
     std::uint64_t m_trained_version = 0;
     // Per layer, the classifier steps with a t of their own (the last checkpoint last).

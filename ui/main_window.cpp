@@ -1,9 +1,11 @@
 #include "ui/main_window.h"
 
-#include "core/runtime/errors.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
 
+// glad first: GLFW would otherwise bring in the system's GL header, which glad refuses to follow.
 #include <glad/gl.h>
+
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -40,8 +42,9 @@ GLFWmonitor* find_monitor(const std::string& name) {
 MainWindow::MainWindow(const WindowOptions& options) {
     glfwSetErrorCallback(report_glfw_error);
     if (!glfwInit()) {
-        throw UserError("cannot open a window: GLFW found no display. Run under a desktop session or "
-                        "Xvfb (xvfb-run -a invariances …), or use invariances-cli.");
+        throw UserError(
+            "cannot open a window: GLFW found no display. Run under a desktop session or "
+            "Xvfb (xvfb-run -a invariances …), or use invariances-cli.");
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
@@ -93,8 +96,12 @@ void MainWindow::set_icon() {
     glfwSetWindowIcon(m_window, 1, &image);
 }
 
-bool MainWindow::should_close() const { return glfwWindowShouldClose(m_window) != 0; }
-void MainWindow::request_close() { glfwSetWindowShouldClose(m_window, GLFW_TRUE); }
+bool MainWindow::should_close() const {
+    return glfwWindowShouldClose(m_window) != 0;
+}
+void MainWindow::request_close() {
+    glfwSetWindowShouldClose(m_window, GLFW_TRUE);
+}
 
 void MainWindow::wait_events(double timeout_seconds) {
     if (timeout_seconds <= 0.0) {
@@ -121,7 +128,9 @@ void MainWindow::render() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-void MainWindow::present() { glfwSwapBuffers(m_window); }
+void MainWindow::present() {
+    glfwSwapBuffers(m_window);
+}
 
 RgbaImage MainWindow::read_back_buffer() const {
     int width = 0;

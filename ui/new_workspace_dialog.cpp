@@ -12,7 +12,9 @@ namespace {
 constexpr int kSizes[] = {0, 32, 64, 128};
 constexpr const char* kSizeNames[] = {"from the model card", "32 x 32", "64 x 64", "128 x 128"};
 
-std::filesystem::path field(const std::array<char, 1024>& text) { return std::filesystem::path(text.data()); }
+std::filesystem::path field(const std::array<char, 1024>& text) {
+    return std::filesystem::path(text.data());
+}
 
 }  // namespace
 
@@ -46,11 +48,12 @@ void NewWorkspaceDialog::draw(bool engine_busy) {
     }
     ImGui::SetNextWindowSize(ImVec2(scaled(680), 0), ImGuiCond_Appearing);
     if (!ImGui::BeginPopupModal("New workspace", nullptr)) return;
-    ImGui::TextWrapped("Study your own classifier on your own images. The model is a TorchScript file with FILE.card.json "
-                       "beside it (tools/export_classifier.py writes both); its layers are found automatically. The "
-                       "images are a folder of PNG/JPEG files, optionally one sub-folder per class, optionally with a "
-                       "CSV of attributes (a \"file\" column, then one column per attribute) from which e learns its "
-                       "factors. Leave the model empty to train the built-in classifier on the images instead.");
+    ImGui::TextWrapped(
+        "Study your own classifier on your own images. The model is a TorchScript file with FILE.card.json "
+        "beside it (tools/export_classifier.py writes both); its layers are found automatically. The "
+        "images are a folder of PNG/JPEG files, optionally one sub-folder per class, optionally with a "
+        "CSV of attributes (a \"file\" column, then one column per attribute) from which e learns its "
+        "factors. Leave the model empty to train the built-in classifier on the images instead.");
     ImGui::Spacing();
     ImGui::SetNextItemWidth(-220);
     ImGui::InputText("Workspace folder (new)", m_folder.data(), m_folder.size());

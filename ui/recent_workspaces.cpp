@@ -16,7 +16,8 @@ constexpr std::size_t kKept = 10;
 RecentWorkspaces::RecentWorkspaces(std::filesystem::path file) : m_file(std::move(file)) {
     if (m_file.empty() || !std::filesystem::exists(m_file)) return;
     try {
-        for (const auto& entry : nlohmann::json::parse(read_file(m_file)).at("workspaces")) m_list.emplace_back(entry.get<std::string>());
+        for (const auto& entry : nlohmann::json::parse(read_file(m_file)).at("workspaces"))
+            m_list.emplace_back(entry.get<std::string>());
     } catch (const std::exception&) {
         m_list.clear();  // a damaged list is forgotten, not fatal
     }

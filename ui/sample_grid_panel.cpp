@@ -16,9 +16,13 @@ const char* const kSplitLabels[] = {"train", "test"};
 SampleGridPanel::SampleGridPanel(ShowSampleGrid initial, float zoom, Post post)
     : m_request(initial), m_post(std::move(post)), m_zoom(zoom) {}
 
-void SampleGridPanel::start() { request(); }
+void SampleGridPanel::start() {
+    request();
+}
 
-void SampleGridPanel::request() { m_post(m_request); }
+void SampleGridPanel::request() {
+    m_post(m_request);
+}
 
 void SampleGridPanel::resample() {
     ++m_request.sample_seed;
@@ -99,9 +103,9 @@ void SampleGridPanel::draw_controls() {
 }
 
 void SampleGridPanel::draw_grid(const SampleGrid& grid) {
-    ImGui::TextDisabled("%s: %d x %d samples, seed %llu. Hover a sample for its factors; click a test sample to edit and attack it.",
-                        grid.dataset_name.c_str(), grid.request.rows, grid.request.columns,
-                        static_cast<unsigned long long>(grid.request.seed));
+    ImGui::TextDisabled(
+        "%s: %d x %d samples, seed %llu. Hover a sample for its factors; click a test sample to edit and attack it.",
+        grid.dataset_name.c_str(), grid.request.rows, grid.request.columns, static_cast<unsigned long long>(grid.request.seed));
     ImGui::BeginChild("grid", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     m_view.image(m_texture.imgui_id(), m_texture.width(), m_texture.height(), m_zoom, m_pixel_grid);

@@ -12,11 +12,11 @@
 namespace inv {
 namespace {
 
-
 void show(const GlTexture& texture, float zoom, const char* caption) {
     ImGui::BeginGroup();
     if (texture.valid()) {
-        ImGui::Image(texture.imgui_id(), ImVec2(static_cast<float>(texture.width()) * zoom, static_cast<float>(texture.height()) * zoom));
+        ImGui::Image(texture.imgui_id(),
+                     ImVec2(static_cast<float>(texture.width()) * zoom, static_cast<float>(texture.height()) * zoom));
     }
     ImGui::TextUnformatted(caption);
     ImGui::EndGroup();
@@ -35,7 +35,8 @@ void SemanticPanel::request() {
 
 void SemanticPanel::step_image(int delta) {
     if (m_workspace.empty()) return;
-    m_request.index = (m_request.index + m_test_size + static_cast<std::size_t>(delta + static_cast<int>(m_test_size))) % m_test_size;
+    m_request.index =
+        (m_request.index + m_test_size + static_cast<std::size_t>(delta + static_cast<int>(m_test_size))) % m_test_size;
     m_request.image.reset();
     request();
 }
@@ -67,7 +68,8 @@ void SemanticPanel::set_amount(const std::string& factor, float amount, const En
     const std::vector<std::string> factors = snapshot.edit ? snapshot.edit->factors : std::vector<std::string>{};
     const auto found = std::find(factors.begin(), factors.end(), factor);
     if (found == factors.end()) {
-        throw UserError("unknown factor '" + factor + "'; e's factors are: " + (factors.empty() ? "(none loaded)" : joined(factors)) + ".");
+        throw UserError("unknown factor '" + factor +
+                        "'; e's factors are: " + (factors.empty() ? "(none loaded)" : joined(factors)) + ".");
     }
     m_amounts.resize(factors.size(), 0.0f);
     m_amounts[static_cast<std::size_t>(found - factors.begin())] = amount;
@@ -92,7 +94,8 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
         if (m_amounts.size() != blend->factors.size()) {
             m_amounts.assign(blend->factors.size(), 0.0f);
             // The keys start on the first named factor: the residual alone rarely shows much.
-            const auto named = std::find_if(blend->factors.begin(), blend->factors.end(), [](const std::string& f) { return f != "residual"; });
+            const auto named =
+                std::find_if(blend->factors.begin(), blend->factors.end(), [](const std::string& f) { return f != "residual"; });
             m_selected = named == blend->factors.end() ? 0 : static_cast<std::size_t>(named - blend->factors.begin());
         }
     }
@@ -103,8 +106,9 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
     if (m_workspace.empty()) {
         ImGui::TextWrapped("Open a workspace with a trained e (invariances-cli train factors) to edit images along its factors.");
         if (!without_e.empty()) {
-            ImGui::TextWrapped("This workspace has no e yet. It learns the factors of its data set (classes and the "
-                               "attributes CSV's columns) from pairs of images that share one.");
+            ImGui::TextWrapped(
+                "This workspace has no e yet. It learns the factors of its data set (classes and the "
+                "attributes CSV's columns) from pairs of images that share one.");
             const bool busy = snapshot.state == JobState::Running;
             ImGui::BeginDisabled(busy);
             if (ImGui::Button("Train e")) m_post(TrainFactors{without_e});
@@ -167,8 +171,8 @@ void SemanticPanel::draw_sliders(const FactorBlend& blend, bool& changed) {
         float label = 0.0f;
         for (const std::string& factor : blend.factors) label = std::max(label, ImGui::CalcTextSize(factor.c_str()).x);
         const ImGuiStyle& style = ImGui::GetStyle();
-        const float rest = ImGui::CalcTextSize("9").x + label + ImGui::CalcTextSize("take from donor").x + 2 * style.FramePadding.x +
-                           4 * style.ItemSpacing.x + style.ItemInnerSpacing.x;
+        const float rest = ImGui::CalcTextSize("9").x + label + ImGui::CalcTextSize("take from donor").x +
+                           2 * style.FramePadding.x + 4 * style.ItemSpacing.x + style.ItemInnerSpacing.x;
         width = std::max(scaled(80), ImGui::GetContentRegionAvail().x - rest);
     }
     for (std::size_t f = 0; f < m_amounts.size(); ++f) {
@@ -176,8 +180,8 @@ void SemanticPanel::draw_sliders(const FactorBlend& blend, bool& changed) {
         const bool selected = m_window.on_stage() && f == m_selected;
         if (m_window.on_stage()) {
             // The slider the keys move stands out, with its key beside it.
-            ImGui::TextColored(selected ? ImVec4(1.0f, 0.8f, 0.2f, 1.0f) : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled],
-                               "%zu", f + 1);
+            ImGui::TextColored(selected ? ImVec4(1.0f, 0.8f, 0.2f, 1.0f) : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], "%zu",
+                               f + 1);
             ImGui::SameLine();
         }
         if (selected) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.35f, 0.10f, 0.8f));
@@ -210,14 +214,15 @@ void SemanticPanel::draw_stage_images(const FactorBlend& blend) {
     // captions, at most half the panel's height.
     if (!ImGui::BeginTable("stage-images", 4, ImGuiTableFlags_SizingStretchSame)) return;
     const float height = ImGui::GetContentRegionAvail().y * 0.5f;
-    const std::string captions[4] = {
-        "x: " + std::to_string(blend.image_prediction), "D(E(x))",
-        "edited: " + std::to_string(blend.edited_prediction) + "\n(" + std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)",
-        "donor: " + std::to_string(blend.donor_prediction)};
+    const std::string captions[4] = {"x: " + std::to_string(blend.image_prediction), "D(E(x))",
+                                     "edited: " + std::to_string(blend.edited_prediction) + "\n(" +
+                                         std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)",
+                                     "donor: " + std::to_string(blend.donor_prediction)};
     for (int i = 0; i < 4; ++i) {
         ImGui::TableNextColumn();
         const GlTexture& texture = m_textures[static_cast<std::size_t>(i)];
-        show(texture, fit_zoom(ImGui::GetContentRegionAvail().x, height, texture.width(), texture.height(), 1.0f), captions[i].c_str());
+        show(texture, fit_zoom(ImGui::GetContentRegionAvail().x, height, texture.width(), texture.height(), 1.0f),
+             captions[i].c_str());
     }
     ImGui::EndTable();
 }

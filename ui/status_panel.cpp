@@ -23,8 +23,10 @@ std::string StatusPanel::eta(const EngineSnapshot& snapshot) {
     if (done < 0.01 || seconds < 3.0) return {};
     const long left = std::lround(seconds / done * (1.0 - snapshot.progress));
     char text[48];
-    if (left >= 3600) std::snprintf(text, sizeof text, "about %ld h %02ld min left", left / 3600, left % 3600 / 60);
-    else std::snprintf(text, sizeof text, "about %ld:%02ld left", left / 60, left % 60);
+    if (left >= 3600)
+        std::snprintf(text, sizeof text, "about %ld h %02ld min left", left / 3600, left % 3600 / 60);
+    else
+        std::snprintf(text, sizeof text, "about %ld:%02ld left", left / 60, left % 60);
     return text;
 }
 
@@ -33,8 +35,8 @@ void StatusPanel::draw_status_bar(const EngineSnapshot& snapshot, const std::str
     const float height = ImGui::GetFrameHeightWithSpacing() + 8.0f;
     ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x, viewport->WorkPos.y + viewport->WorkSize.y - height));
     ImGui::SetNextWindowSize(ImVec2(viewport->WorkSize.x, height));
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoFocusOnAppearing;
     ImGui::Begin("##status", nullptr, flags);
     const bool running = snapshot.state == JobState::Running;
     ImGui::Text("%s", to_string(snapshot.state));

@@ -36,8 +36,10 @@ void VideoPanel::advance(const EngineSnapshot& snapshot) {
         m_frame_started = now;
         // Loops once the whole video is there; waits at the newest frame while it is being made.
         const bool complete = snapshot.video_total > 0 && available >= snapshot.video_total;
-        if (m_frame + 1 < static_cast<int>(available)) ++m_frame;
-        else if (complete) m_frame = 0;
+        if (m_frame + 1 < static_cast<int>(available))
+            ++m_frame;
+        else if (complete)
+            m_frame = 0;
     }
     m_frame = std::min(m_frame, static_cast<int>(available) - 1);
     const RgbaImage* frame = (*snapshot.video_frames)[static_cast<std::size_t>(m_frame)].get();
@@ -109,8 +111,10 @@ void VideoPanel::draw(const char* title, bool* open, const EngineSnapshot& snaps
             m_playing = false;
         }
         ImGui::SameLine();
-        if (snapshot.video_total > 0) ImGui::Text("frame %d / %zu", m_frame + 1, snapshot.video_total);
-        else ImGui::Text("frame %d / %zu so far", m_frame + 1, available);
+        if (snapshot.video_total > 0)
+            ImGui::Text("frame %d / %zu", m_frame + 1, snapshot.video_total);
+        else
+            ImGui::Text("frame %d / %zu so far", m_frame + 1, available);
         ImGui::Image(m_texture.imgui_id(), ImVec2(static_cast<float>(m_texture.width()), static_cast<float>(m_texture.height())));
         ImGui::TextDisabled("%s", snapshot.video_file.c_str());
     }

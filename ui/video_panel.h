@@ -32,7 +32,7 @@ private:
     int m_layer = 0;
     std::string m_layer_name;  // a layer a script asked for, selected at the next draw
     int m_index = 0;
-    std::string m_pending_layer;            // a run waiting for the demo clip to be written
+    std::string m_pending_layer;  // a run waiting for the demo clip to be written
     std::filesystem::path m_pending_workspace;
     std::uint64_t m_clip_version = 0;
     bool m_playing = true;

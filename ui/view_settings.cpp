@@ -31,8 +31,7 @@ void save_view_settings(const std::filesystem::path& file, const ViewSettings& s
     try {
         std::filesystem::create_directories(file.parent_path());
         write_file_atomically(file, json.dump(2) + "\n");
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
 }
 
 float default_presentation_scale(int monitor_height) {

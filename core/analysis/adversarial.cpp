@@ -23,9 +23,12 @@ torch::Tensor project(const torch::Tensor& candidate, const torch::Tensor& x, do
 
 std::string to_string(AttackMethod method) {
     switch (method) {
-        case AttackMethod::Fgsm: return "fgsm";
-        case AttackMethod::Pgd: return "pgd";
-        case AttackMethod::RandomSign: return "random-sign";
+        case AttackMethod::Fgsm:
+            return "fgsm";
+        case AttackMethod::Pgd:
+            return "pgd";
+        case AttackMethod::RandomSign:
+            return "random-sign";
     }
     return "?";
 }
@@ -39,7 +42,8 @@ std::optional<AttackMethod> parse_attack_method(const std::string& name) {
 
 torch::Tensor perturb(Classifier& classifier, const torch::Tensor& x, const AttackSettings& settings) {
     if (!(settings.epsilon >= 0.0) || settings.epsilon > 2.0) {
-        throw UserError("epsilon must be between 0 and 2 (in [-1, 1] image units); got " + std::to_string(settings.epsilon) + ".");
+        throw UserError("epsilon must be between 0 and 2 (in [-1, 1] image units); got " + std::to_string(settings.epsilon) +
+                        ".");
     }
     const double eps = settings.epsilon;
     torch::Generator generator = at::detail::createCPUGenerator(settings.seed);

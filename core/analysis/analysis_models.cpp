@@ -1,8 +1,8 @@
 #include "core/analysis/analysis_models.h"
 
 #include "core/data/color_dataset.h"
-#include "core/runtime/errors.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/cinn_trainer.h"
 
@@ -17,8 +17,7 @@ const std::string& last_file(const Workspace& workspace, const std::string& mode
 
 }  // namespace
 
-AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step,
-                               ComputeDevice device)
+AnalysisModels::AnalysisModels(const Workspace& workspace, std::optional<std::int64_t> classifier_step, ComputeDevice device)
     : m_workspace(workspace),
       m_device(to_torch_device(device)),
       m_requested_step(classifier_step),
@@ -94,7 +93,9 @@ std::size_t AnalysisModels::factor_index(const std::string& name) {
     return static_cast<std::size_t>(found - names.begin());
 }
 
-nlohmann::json AnalysisModels::model_records() const { return m_records; }
+nlohmann::json AnalysisModels::model_records() const {
+    return m_records;
+}
 
 std::vector<std::string> AnalysisModels::prediction_names(const ImageDataset& test) const {
     const std::size_t classes = static_cast<std::size_t>(m_classifier.model->layers().back().shape.at(0));

@@ -2,10 +2,10 @@
 
 // Torch-including: core, tests and benchmarks only.
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/rgba_image.h"
-#include "core/workspace/workspace_models.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
+#include "core/workspace/workspace_models.h"
 
 #include <nlohmann/json.hpp>
 

@@ -9,11 +9,11 @@
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/layer_factor_dims.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
-#include "core/workspace/model_names.h"
-#include "core/models/classifier_config.h"
 #include "core/image/png_io.h"
+#include "core/models/classifier_config.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
+#include "core/workspace/model_names.h"
 
 #include <cstdio>
 #include <sstream>
@@ -25,11 +25,20 @@ std::string escape(const std::string& text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -41,7 +50,9 @@ std::string fixed(double value, int digits = 2) {
     return text;
 }
 
-std::string percent(double fraction) { return fixed(100 * fraction, 1) + " %"; }
+std::string percent(double fraction) {
+    return fixed(100 * fraction, 1) + " %";
+}
 
 // One section of the page, built as its figures are written.
 class Page {
@@ -85,7 +96,8 @@ public:
                 "table{border-collapse:collapse;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
                 "th{background:#f3f3f3}figure{margin:1em 0}figcaption{font-size:90%;color:#555}"
                 ".missing{color:#a33}pre{background:#f7f7f7;padding:0.5em;overflow:auto;font-size:80%}</style>\n"
-             << "</head><body>\n<h1>" << escape(title) << "</h1>\n" << intro << "<ul>" << m_toc.str() << "</ul>\n"
+             << "</head><body>\n<h1>" << escape(title) << "</h1>\n"
+             << intro << "<ul>" << m_toc.str() << "</ul>\n"
              << m_body.str() << "</body></html>\n";
         return page.str();
     }
@@ -103,8 +115,9 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     std::filesystem::create_directories(request.out);
     Page page(request.out);
     const auto& models = workspace.manifest().models;
-    const std::vector<std::string> names =
-        models.count("classifier") ? AnalysisModels(workspace, std::nullopt, request.device).prediction_names(*test) : test->class_names();
+    const std::vector<std::string> names = models.count("classifier")
+                                               ? AnalysisModels(workspace, std::nullopt, request.device).prediction_names(*test)
+                                               : test->class_names();
     // Layers with a t for the last classifier checkpoint, in the network's order.
     std::vector<std::string> layers;
     if (models.count("classifier")) {
@@ -128,7 +141,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         const CheckpointEntry& last = entry.checkpoints.back();
         std::string metrics;
         for (const auto& [key, value] : last.metrics.items()) {
-            metrics += (metrics.empty() ? "" : "; ") + key + " " + (value.is_number() ? fixed(value.get<double>(), 4) : value.dump());
+            metrics +=
+                (metrics.empty() ? "" : "; ") + key + " " + (value.is_number() ? fixed(value.get<double>(), 4) : value.dump());
         }
         metric_rows.push_back({name, entry.kind, std::to_string(last.step), last.file, metrics});
     }
@@ -136,9 +150,10 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
 
     step("representations");
     page.heading("What each layer keeps: z-by-v grids", "grids");
-    page.paragraph("One row per test image (its z), one column per invariance sample v, the same v in every column; "
-                   "the first column is the input. What stays fixed along a row is what the layer sees; what varies is "
-                   "what it is blind to. Captions are the classifier's predictions.");
+    page.paragraph(
+        "One row per test image (its z), one column per invariance sample v, the same v in every column; "
+        "the first column is the input. What stays fixed along a row is what the layer sees; what varies is "
+        "what it is blind to. Captions are the classifier's predictions.");
     std::vector<std::vector<std::string>> cosine_rows;
     for (const std::string& layer : layers) {
         try {
@@ -146,10 +161,12 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             const InvarianceSamples samples = sample_invariances(workspace, *test, sample, request.device);
             page.subheading(layer);
             page.figure("sample-" + layer, samples.figure, to_json(samples), "z-by-v grid at " + layer);
-            cosine_rows.push_back({layer, fixed(samples.reencoded_cosine.mean, 3) + " ± " + fixed(samples.reencoded_cosine.std, 3),
+            cosine_rows.push_back({layer,
+                                   fixed(samples.reencoded_cosine.mean, 3) + " ± " + fixed(samples.reencoded_cosine.std, 3),
                                    fixed(samples.random_pair_cosine.mean, 3) + " ± " + fixed(samples.random_pair_cosine.std, 3)});
             const ImageMix mix = mix_images(workspace, *test, {layer, request.example, request.partner, 3}, request.device);
-            page.figure("mix-" + layer, mix.figure, to_json(mix), "mixing at " + layer + ": the invariances of one image with the representation of the other");
+            page.figure("mix-" + layer, mix.figure, to_json(mix),
+                        "mixing at " + layer + ": the invariances of one image with the representation of the other");
         } catch (const UserError& error) {
             page.missing(error);
         }
@@ -166,21 +183,26 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         explained.repeats = request.repeats;
         explained.seed = request.seed;
         const ExplainedVarianceReport report = explained_variance(workspace, *test, explained, request.device);
-        page.figure("explained-variance", report.layer_figure, to_json(report), "explained variance per layer, mean ± std over repeats");
+        page.figure("explained-variance", report.layer_figure, to_json(report),
+                    "explained variance per layer, mean ± std over repeats");
         if (!report.training_figure.empty()) {
             write_png(request.out / "explained-variance-training.png", report.training_figure);
-            page.raw("<figure><img src=\"explained-variance-training.png\" alt=\"over training\"><figcaption>explained variance over the "
-                     "classifier's training, with its test accuracy</figcaption></figure>\n");
+            page.raw(
+                "<figure><img src=\"explained-variance-training.png\" alt=\"over training\"><figcaption>explained variance over "
+                "the "
+                "classifier's training, with its test accuracy</figcaption></figure>\n");
         } else {
-            page.paragraph("Over training: train t against earlier classifier checkpoints first (<code>invariances-cli train cinn "
-                           "--layer logits --classifier-steps all</code>).");
+            page.paragraph(
+                "Over training: train t against earlier classifier checkpoints first (<code>invariances-cli train cinn "
+                "--layer logits --classifier-steps all</code>).");
         }
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> header{"step", "layer"};
         for (const FactorShare& f : report.layers.front().factors) header.push_back(f.factor);
         for (const LayerShares& row : report.layers) {
             std::vector<std::string> cells{std::to_string(row.classifier_step), row.layer};
-            for (const FactorShare& f : row.factors) cells.push_back(fixed(100 * f.mean, 1) + " ± " + fixed(100 * f.std, 1) + " %");
+            for (const FactorShare& f : row.factors)
+                cells.push_back(fixed(100 * f.mean, 1) + " ± " + fixed(100 * f.std, 1) + " %");
             rows.push_back(cells);
         }
         page.table(header, rows);
@@ -197,7 +219,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         for (const std::string& f : dims.layers.front().factors) header.push_back(f + " score (dims)");
         for (const LayerFactorDims& layer : dims.layers) {
             std::vector<std::string> cells{layer.layer, std::to_string(layer.dims)};
-            for (std::size_t f = 0; f < layer.factors.size(); ++f) cells.push_back(fixed(layer.scores[f], 3) + " (" + std::to_string(layer.sizes[f]) + ")");
+            for (std::size_t f = 0; f < layer.factors.size(); ++f)
+                cells.push_back(fixed(layer.scores[f], 3) + " (" + std::to_string(layer.sizes[f]) + ")");
             rows.push_back(cells);
         }
         page.table(header, rows);
@@ -221,7 +244,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             edit.scale = 3;
             const SemanticEdit result = edit_semantics(workspace, *test, edit, request.device);
             page.figure("edit-" + factor, result.figure, to_json(result),
-                        factor + " taken from the other image: classified " + names.at(static_cast<std::size_t>(result.edited_prediction)));
+                        factor + " taken from the other image: classified " +
+                            names.at(static_cast<std::size_t>(result.edited_prediction)));
         } catch (const UserError& error) {
             page.missing(error);
         }
@@ -242,7 +266,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
                         "/255): rows none / random-sign control / attack; decodes D(t^-1(v|z')) with the clean image's v");
         std::vector<std::vector<std::string>> rows;
         for (std::size_t l = 0; l < panel.layers.size(); ++l) {
-            rows.push_back({panel.layers[l], percent(panel.explained_by_v[l].mean) + " ± " + fixed(100 * panel.explained_by_v[l].std, 1)});
+            rows.push_back(
+                {panel.layers[l], percent(panel.explained_by_v[l].mean) + " ± " + fixed(100 * panel.explained_by_v[l].std, 1)});
         }
         page.subheading("Variance of z̄ explained by v, per layer");
         page.table({"layer", "explained by v"}, rows);
@@ -250,7 +275,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         sweep_request.inputs = request.sweep_inputs;
         sweep_request.seed = request.seed;
         const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request, request.device);
-        page.figure("attack-sweep", sweep.figure, to_json(sweep), "FGSM sweep over eps: flip rate and distance of each layer's decode from the clean decode");
+        page.figure("attack-sweep", sweep.figure, to_json(sweep),
+                    "FGSM sweep over eps: flip rate and distance of each layer's decode from the clean decode");
     } catch (const UserError& error) {
         page.missing(error);
     }
@@ -266,7 +292,8 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
                     "Frechet distance to held-out images in the evaluation network's features (not Inception FID)");
         std::vector<std::vector<std::string>> rows;
         for (const LayerFidelity& layer : report.layers) {
-            rows.push_back({layer.layer, fixed(layer.samples, 3), fixed(layer.baseline, 3), layer.samples <= layer.baseline ? "yes" : "no"});
+            rows.push_back(
+                {layer.layer, fixed(layer.samples, 3), fixed(layer.baseline, 3), layer.samples <= layer.baseline ? "yes" : "no"});
         }
         page.table({"layer", "ours", "inversion baseline", "ours ≤ baseline"}, rows);
         page.paragraph("References: autoencoder reconstructions " + fixed(report.reconstructions, 3) + ", real against real " +
@@ -276,8 +303,9 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     }
     if (progress) progress("done", total, total);
 
-    const std::string intro = "<p>Workspace <code>" + escape(workspace.folder().string()) + "</code>, data set " + escape(test->name()) +
-                              ", seed " + std::to_string(request.seed) + ", written by invariances " + INVARIANCES_VERSION +
+    const std::string intro = "<p>Workspace <code>" + escape(workspace.folder().string()) + "</code>, data set " +
+                              escape(test->name()) + ", seed " + std::to_string(request.seed) + ", written by invariances " +
+                              INVARIANCES_VERSION +
                               ". Every figure links to a JSON file with its numbers and provenance (model files with "
                               "checksums, settings); the same command reproduces the same files.</p>\n";
     const std::filesystem::path index = request.out / "index.html";

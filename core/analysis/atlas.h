@@ -18,11 +18,11 @@ namespace inv {
 // of z; semantic edits of every factor; the attack panel and its ε sweep; the comparison with the
 // inversion baseline where it is trained; the metrics of every model; and the provenance of it all.
 struct AtlasRequest {
-    std::filesystem::path out;       // folder; created if missing
+    std::filesystem::path out;  // folder; created if missing
     std::uint64_t seed = 0;
-    std::size_t example = 0;         // test image for edits, mixing and the attack
-    std::size_t partner = 1;         // the second image for edits and mixing
-    double epsilon = 0.02;           // [-1, 1] units
+    std::size_t example = 0;  // test image for edits, mixing and the attack
+    std::size_t partner = 1;  // the second image for edits and mixing
+    double epsilon = 0.02;    // [-1, 1] units
     int explained_inputs = 300;
     int repeats = 3;
     int sweep_inputs = 100;

@@ -1,9 +1,9 @@
 #include "core/analysis/domain_shift.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
 #include "core/image/sample_grid.h"
+#include "core/runtime/errors.h"
 
 #include <cstdio>
 
@@ -34,18 +34,21 @@ DomainShift analyse_domain_shift(const Workspace& workspace, const ImageDataset&
     AnalysisModels models(workspace, std::nullopt, device);
     DomainShift result;
     const std::vector<std::string> layers = request.layers.empty() ? models.layers_with_t() : request.layers;
-    if (layers.empty()) throw UserError(workspace.folder().string() + " has no trained t; run `invariances-cli train cinn` first.");
+    if (layers.empty())
+        throw UserError(workspace.folder().string() + " has no trained t; run `invariances-cli train cinn` first.");
 
     result.native_reconstruction_l1 = reconstruction_l1(models, native, request.seed);
     result.foreign_reconstruction_l1 = reconstruction_l1(models, foreign, request.seed);
-    result.autoencoder_represents_foreign = result.foreign_reconstruction_l1 <= kRepresentableRatio * result.native_reconstruction_l1;
+    result.autoencoder_represents_foreign =
+        result.foreign_reconstruction_l1 <= kRepresentableRatio * result.native_reconstruction_l1;
     if (!result.autoencoder_represents_foreign) {
         char text[400];
         std::snprintf(text, sizeof text,
                       "the autoencoder cannot represent %s well: it reconstructs them with mean error %.3f against %.3f on %s, "
                       "so the samples show what it can draw rather than all that the layers keep (for a faithful picture, "
                       "train the autoencoder of a workspace on both: train autoencoder --second-domain)",
-                      foreign.name().c_str(), result.foreign_reconstruction_l1, result.native_reconstruction_l1, native.name().c_str());
+                      foreign.name().c_str(), result.foreign_reconstruction_l1, result.native_reconstruction_l1,
+                      native.name().c_str());
         result.warning = text;
     }
 
@@ -81,15 +84,18 @@ DomainShift analyse_domain_shift(const Workspace& workspace, const ImageDataset&
     }
 
     result.provenance = provenance_header("analyze domain-shift", workspace, foreign);
-    result.provenance.update({{"native", native.name()}, {"inputs_from", request.inputs_from}, {"layers", layers},
-                              {"seed", request.seed}, {"models", models.model_records()}});
+    result.provenance.update({{"native", native.name()},
+                              {"inputs_from", request.inputs_from},
+                              {"layers", layers},
+                              {"seed", request.seed},
+                              {"models", models.model_records()}});
     std::string layer_list;
     for (const std::string& layer : layers) layer_list += (layer_list.empty() ? "" : ",") + layer;
-    result.provenance["reproduce"] = "invariances-cli analyze domain-shift --workspace " + workspace.folder().string() +
-                                     " --inputs-from " + request.inputs_from + " --layers " + layer_list + " --inputs " +
-                                     std::to_string(request.inputs) + " --samples " + std::to_string(request.samples) +
-                                     " --explained-inputs " + std::to_string(request.explained_inputs) + " --repeats " +
-                                     std::to_string(request.repeats) + " --seed " + std::to_string(request.seed) + " --out FIGURE.png";
+    result.provenance["reproduce"] =
+        "invariances-cli analyze domain-shift --workspace " + workspace.folder().string() + " --inputs-from " +
+        request.inputs_from + " --layers " + layer_list + " --inputs " + std::to_string(request.inputs) + " --samples " +
+        std::to_string(request.samples) + " --explained-inputs " + std::to_string(request.explained_inputs) + " --repeats " +
+        std::to_string(request.repeats) + " --seed " + std::to_string(request.seed) + " --out FIGURE.png";
     return result;
 }
 
@@ -105,9 +111,10 @@ nlohmann::json to_json(const DomainShift& shift) {
     }
     return {{"provenance", shift.provenance},
             {"layers", layers},
-            {"autoencoder", {{"native_reconstruction_l1", shift.native_reconstruction_l1},
-                             {"foreign_reconstruction_l1", shift.foreign_reconstruction_l1},
-                             {"represents_foreign", shift.autoencoder_represents_foreign}}},
+            {"autoencoder",
+             {{"native_reconstruction_l1", shift.native_reconstruction_l1},
+              {"foreign_reconstruction_l1", shift.foreign_reconstruction_l1},
+              {"represents_foreign", shift.autoencoder_represents_foreign}}},
             {"warning", shift.warning}};
 }
 

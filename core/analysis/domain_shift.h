@@ -12,7 +12,7 @@ struct DomainShiftRequest {
     std::string inputs_from;          // the foreign data set's name, for the provenance
     int inputs = 3;                   // foreign test images per layer's grid
     int samples = 6;
-    int explained_inputs = 200;       // per repeat, for the explained variance on both domains
+    int explained_inputs = 200;  // per repeat, for the explained variance on both domains
     int repeats = 2;
     std::uint64_t seed = 0;
 };
@@ -26,10 +26,10 @@ struct DomainShiftLayer {
 struct DomainShift {
     RgbaImage figure;  // per layer (top to bottom): the foreign inputs and their samples D(t^-1(v | z))
     std::vector<DomainShiftLayer> layers;
-    double native_reconstruction_l1 = 0.0;   // mean |x - D(E(x))|, [-1, 1] units
+    double native_reconstruction_l1 = 0.0;  // mean |x - D(E(x))|, [-1, 1] units
     double foreign_reconstruction_l1 = 0.0;
     bool autoencoder_represents_foreign = false;  // foreign error within 1.5x the native one
-    std::string warning;                         // why the samples may not show the layer's view, or empty
+    std::string warning;                          // why the samples may not show the layer's view, or empty
     nlohmann::json provenance;
 };
 

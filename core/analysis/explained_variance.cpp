@@ -3,12 +3,12 @@
 #include <cstdio>
 
 #include "core/analysis/analysis_models.h"
-#include "core/analysis/mean_std.h"
 #include "core/analysis/explained_variance_statistic.h"
-#include "core/runtime/errors.h"
+#include "core/analysis/mean_std.h"
 #include "core/image/line_plot.h"
-#include "core/runtime/random.h"
 #include "core/image/sample_grid.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
 #include "core/training/cinn_trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -24,12 +24,14 @@ std::vector<std::int64_t> steps_to_analyse(const Workspace& workspace, const Exp
                                            const std::vector<std::string>& layer_names) {
     const auto& checkpoints = workspace.manifest().models.at("classifier").checkpoints;
     const std::int64_t last = checkpoints.back().step;
-    if (!request.all_checkpoints) return request.classifier_steps.empty() ? std::vector<std::int64_t>{last} : request.classifier_steps;
+    if (!request.all_checkpoints)
+        return request.classifier_steps.empty() ? std::vector<std::int64_t>{last} : request.classifier_steps;
     std::vector<std::int64_t> steps;
     for (const CheckpointEntry& checkpoint : checkpoints) {
         const std::optional<std::int64_t> suffix = checkpoint.step == last ? std::nullopt : std::optional(checkpoint.step);
         for (const std::string& layer : layer_names) {
-            if ((request.layers.empty() || std::find(request.layers.begin(), request.layers.end(), layer) != request.layers.end()) &&
+            if ((request.layers.empty() ||
+                 std::find(request.layers.begin(), request.layers.end(), layer) != request.layers.end()) &&
                 has_trained(workspace, cinn_model_name(layer, suffix))) {
                 steps.push_back(checkpoint.step);
                 break;
@@ -41,7 +43,8 @@ std::vector<std::int64_t> steps_to_analyse(const Workspace& workspace, const Exp
 
 std::optional<double> checkpoint_accuracy(const Workspace& workspace, std::int64_t step) {
     for (const CheckpointEntry& checkpoint : workspace.manifest().models.at("classifier").checkpoints) {
-        if (checkpoint.step == step && checkpoint.metrics.contains("test_accuracy")) return checkpoint.metrics["test_accuracy"].get<double>();
+        if (checkpoint.step == step && checkpoint.metrics.contains("test_accuracy"))
+            return checkpoint.metrics["test_accuracy"].get<double>();
     }
     return std::nullopt;
 }
@@ -182,22 +185,29 @@ ExplainedVarianceReport explained_variance(const Workspace& workspace, const Ima
     const std::vector<std::string> all_layers = AnalysisModels(workspace).layer_names();
     const std::vector<std::int64_t> steps = steps_to_analyse(workspace, request, all_layers);
     if (steps.empty()) {
-        throw UserError("no classifier checkpoint has a trained t for the asked layers; train one with `invariances-cli train cinn "
-                        "--workspace " + workspace.folder().string() + " --layer NAME --classifier-step STEP`.");
+        throw UserError(
+            "no classifier checkpoint has a trained t for the asked layers; train one with `invariances-cli train cinn "
+            "--workspace " +
+            workspace.folder().string() + " --layer NAME --classifier-step STEP`.");
     }
     for (std::int64_t step : steps) {
         AnalysisModels models(workspace, step, device);
         std::vector<std::string> layers = request.layers;
         if (layers.empty() || request.all_checkpoints) {
             const std::vector<std::string> trained = models.layers_with_t();
-            if (layers.empty()) layers = trained;
-            else layers.erase(std::remove_if(layers.begin(), layers.end(), [&](const std::string& l) {
-                                  return std::find(trained.begin(), trained.end(), l) == trained.end(); }),
-                              layers.end());
+            if (layers.empty())
+                layers = trained;
+            else
+                layers.erase(std::remove_if(layers.begin(), layers.end(),
+                                            [&](const std::string& l) {
+                                                return std::find(trained.begin(), trained.end(), l) == trained.end();
+                                            }),
+                             layers.end());
         }
         if (layers.empty()) {
-            throw UserError("no layer has a trained t for classifier step " + std::to_string(step) + "; run `invariances-cli train cinn --workspace " +
-                            workspace.folder().string() + " --layers all` first.");
+            throw UserError("no layer has a trained t for classifier step " + std::to_string(step) +
+                            "; run `invariances-cli train cinn --workspace " + workspace.folder().string() +
+                            " --layers all` first.");
         }
         for (const std::string& layer : layers) report.layers.push_back(analyse_layer(models, test, layer, request));
         models_by_step[std::to_string(step)] = models.model_records();

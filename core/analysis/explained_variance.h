@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -21,19 +21,19 @@ namespace inv {
 // Computed per layer and per classifier checkpoint (each checkpoint needs its own t, trained with
 // `train cinn --classifier-step`).
 struct ExplainedVarianceRequest {
-    std::vector<std::string> layers;  // empty: every layer with a trained t
+    std::vector<std::string> layers;             // empty: every layer with a trained t
     std::vector<std::int64_t> classifier_steps;  // empty: the last checkpoint only
-    bool all_checkpoints = false;     // every checkpoint that has a t for one of the layers
-    int inputs = 500;                 // test images per repeat
+    bool all_checkpoints = false;                // every checkpoint that has a t for one of the layers
+    int inputs = 500;                            // test images per repeat
     int repeats = 3;
     std::uint64_t seed = 0;
 };
 
 struct FactorShare {
     std::string factor;
-    double mean = 0.0;  // fraction in [0, 1] (sampling noise can push it slightly outside), on
-                        // normal scores: rank_explained_fraction in explained_variance_statistic.h
-    double std = 0.0;   // over repeats
+    double mean = 0.0;          // fraction in [0, 1] (sampling noise can push it slightly outside), on
+                                // normal scores: rank_explained_fraction in explained_variance_statistic.h
+    double std = 0.0;           // over repeats
     double moments_mean = 0.0;  // the same statistic on e's values themselves, for comparison
     double moments_std = 0.0;
     double far_sample_share = 0.0;  // samples with a coordinate beyond 10 robust deviations
@@ -57,8 +57,7 @@ struct ExplainedVarianceReport {
 // Needs the classifier, the autoencoder, e and t for each layer and step; throws UserError naming
 // what to train.
 ExplainedVarianceReport explained_variance(const Workspace& workspace, const ImageDataset& test,
-                                           const ExplainedVarianceRequest& request,
-                                           ComputeDevice device = ComputeDevice::Cpu);
+                                           const ExplainedVarianceRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 
 nlohmann::json to_json(const ExplainedVarianceReport& report);
 

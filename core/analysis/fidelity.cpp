@@ -2,9 +2,9 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/frechet_distance.h"
-#include "core/runtime/errors.h"
 #include "core/image/line_plot.h"
 #include "core/image/sample_grid.h"
+#include "core/runtime/errors.h"
 #include "core/training/inversion_trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -43,8 +43,8 @@ torch::Tensor batched(const torch::Tensor& inputs, const std::function<torch::Te
 FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset& test, const FidelityRequest& request,
                                  ComputeDevice device) {
     if (request.images < 10 || static_cast<std::size_t>(2 * request.images) > test.size()) {
-        throw UserError("evaluate needs between 10 and " + std::to_string(test.size() / 2) + " images per set (half the test split); got " +
-                        std::to_string(request.images) + ".");
+        throw UserError("evaluate needs between 10 and " + std::to_string(test.size() / 2) +
+                        " images per set (half the test split); got " + std::to_string(request.images) + ".");
     }
     torch::NoGradGuard no_grad;
     AnalysisModels models(workspace, std::nullopt, device);
@@ -57,8 +57,9 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset&
             if (has_trained(workspace, inversion_model_name(layer))) layers.push_back(layer);
         }
         if (layers.empty()) {
-            throw UserError("no layer has both t and the inversion baseline trained; run `invariances-cli train inversion --workspace " +
-                            workspace.folder().string() + " --layers all` first.");
+            throw UserError(
+                "no layer has both t and the inversion baseline trained; run `invariances-cli train inversion --workspace " +
+                workspace.folder().string() + " --layers all` first.");
         }
     }
 
@@ -72,7 +73,10 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset&
     FidelityReport report;
     report.real_to_real = frechet_distance(features(evaluator, inputs), reference);
     report.reconstructions = frechet_distance(
-        features(evaluator, batched(inputs, [&](const torch::Tensor& x) { return models.autoencoder()->decode(models.autoencoder()->encode(x).mean); })),
+        features(evaluator, batched(inputs,
+                                    [&](const torch::Tensor& x) {
+                                        return models.autoencoder()->decode(models.autoencoder()->encode(x).mean);
+                                    })),
         reference);
     nlohmann::json files = models.model_records();
     files["evaluator"] = model_file_record(workspace, loaded_evaluator.file);
@@ -84,14 +88,16 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset&
         files["inversion/" + layer] = model_file_record(workspace, loaded.file);
 
         ConditionalFlow& t = models.t(layer);
-        const torch::Tensor v = torch::randn({inputs.size(0), t->config().flow.dim}, generator, torch::kFloat).to(models.device());
-        const torch::Tensor samples = batched(torch::arange(inputs.size(0), inputs.options().dtype(torch::kLong)), [&](const torch::Tensor& rows) {
-            const torch::Tensor x = inputs.index_select(0, rows);
-            return models.autoencoder()->decode(t->inverse(v.index_select(0, rows), models.classifier()->representation(x, layer)));
-        });
-        const torch::Tensor inversions = batched(inputs, [&](const torch::Tensor& x) {
-            return baseline->forward(models.classifier()->representation(x, layer));
-        });
+        const torch::Tensor v =
+            torch::randn({inputs.size(0), t->config().flow.dim}, generator, torch::kFloat).to(models.device());
+        const torch::Tensor samples =
+            batched(torch::arange(inputs.size(0), inputs.options().dtype(torch::kLong)), [&](const torch::Tensor& rows) {
+                const torch::Tensor x = inputs.index_select(0, rows);
+                return models.autoencoder()->decode(
+                    t->inverse(v.index_select(0, rows), models.classifier()->representation(x, layer)));
+            });
+        const torch::Tensor inversions = batched(
+            inputs, [&](const torch::Tensor& x) { return baseline->forward(models.classifier()->representation(x, layer)); });
         report.layers.push_back({layer, frechet_distance(features(evaluator, samples), reference),
                                  frechet_distance(features(evaluator, inversions), reference)});
     }
@@ -116,17 +122,19 @@ FidelityReport evaluate_fidelity(const Workspace& workspace, const ImageDataset&
     report.figure = render_line_plot(plot);
 
     report.provenance = provenance_header("evaluate", workspace, test);
-    report.provenance.update({{"images", request.images},
-                              {"seed", request.seed},
-                              {"features", "global averages of every stage of the workspace's evaluation network (not Inception)"},
-                              {"models", files}});
+    report.provenance.update(
+        {{"images", request.images},
+         {"seed", request.seed},
+         {"features", "global averages of every stage of the workspace's evaluation network (not Inception)"},
+         {"models", files}});
     return report;
 }
 
 nlohmann::json to_json(const FidelityReport& report) {
     nlohmann::json layers = nlohmann::json::array();
     for (const LayerFidelity& layer : report.layers) {
-        layers.push_back({{"layer", layer.layer}, {"frechet_samples", layer.samples}, {"frechet_inversion_baseline", layer.baseline}});
+        layers.push_back(
+            {{"layer", layer.layer}, {"frechet_samples", layer.samples}, {"frechet_inversion_baseline", layer.baseline}});
     }
     return {{"provenance", report.provenance},
             {"layers", layers},

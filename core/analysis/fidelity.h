@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -33,8 +33,8 @@ struct LayerFidelity {
 
 struct FidelityReport {
     std::vector<LayerFidelity> layers;
-    double reconstructions = 0.0;   // D(E(x)) of the inputs: what any decode through D can reach
-    double real_to_real = 0.0;      // the inputs themselves: the floor set by the sample size
+    double reconstructions = 0.0;  // D(E(x)) of the inputs: what any decode through D can reach
+    double real_to_real = 0.0;     // the inputs themselves: the floor set by the sample size
     RgbaImage figure;
     nlohmann::json provenance;
 };

@@ -34,7 +34,8 @@ double frechet_distance(const torch::Tensor& a, const torch::Tensor& b) {
     const torch::Tensor root_x = symmetric_sqrt(cov_x);
     const torch::Tensor middle = root_x.mm(cov_y).mm(root_x);
     const double cross = torch::linalg_eigvalsh(0.5 * (middle + middle.t()), "L").clamp_min(0).sqrt().sum().item<double>();
-    return (mean_x - mean_y).pow(2).sum().item<double>() + cov_x.trace().item<double>() + cov_y.trace().item<double>() - 2 * cross;
+    return (mean_x - mean_y).pow(2).sum().item<double>() + cov_x.trace().item<double>() + cov_y.trace().item<double>() -
+           2 * cross;
 }
 
 }  // namespace inv

@@ -6,8 +6,7 @@
 
 namespace inv {
 
-ImageMix mix_images(const Workspace& workspace, const ImageDataset& test, const MixRequest& request,
-                    ComputeDevice device) {
+ImageMix mix_images(const Workspace& workspace, const ImageDataset& test, const MixRequest& request, ComputeDevice device) {
     AnalysisModels models(workspace, std::nullopt, device);
     return mix_images(models, test, request);
 }
@@ -39,10 +38,8 @@ ImageMix mix_images(AnalysisModels& models, const ImageDataset& test, const MixR
                           "v_J, z_I: " + names.at(static_cast<std::size_t>(result.prediction_vj_zi))};
     result.figure = compose_grid(rgba_from_batch(shown), layout).image;
     result.provenance = provenance_header("mix", models.workspace(), test);
-    result.provenance.update({{"layer", request.layer},
-                              {"index", request.index},
-                              {"with", request.with},
-                              {"models", models.model_records()}});
+    result.provenance.update(
+        {{"layer", request.layer}, {"index", request.index}, {"with", request.with}, {"models", models.model_records()}});
     return result;
 }
 

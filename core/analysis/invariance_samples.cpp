@@ -1,11 +1,11 @@
 #include "core/analysis/invariance_samples.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/image/image_grid.h"
 #include "core/image/sample_grid.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
@@ -24,8 +24,8 @@ torch::Tensor cosine(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace
 
-InvarianceSamples sample_invariances(const Workspace& workspace, const ImageDataset& test,
-                                     const InvarianceSampleRequest& request, ComputeDevice device) {
+InvarianceSamples sample_invariances(const Workspace& workspace, const ImageDataset& test, const InvarianceSampleRequest& request,
+                                     ComputeDevice device) {
     AnalysisModels models(workspace, std::nullopt, device);
     return sample_invariances(models, test, request);
 }
@@ -92,10 +92,12 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ImageDataset&
     for (std::int64_t r = 0; r < rows; ++r) {
         cells.push_back(input_images[static_cast<std::size_t>(r)]);
         const bool yours = r >= request.inputs;
-        captions.push_back((yours ? "yours: " : "x: ") + names.at(static_cast<std::size_t>(result.input_predictions[static_cast<std::size_t>(r)])));
+        captions.push_back((yours ? "yours: " : "x: ") +
+                           names.at(static_cast<std::size_t>(result.input_predictions[static_cast<std::size_t>(r)])));
         for (std::int64_t c = 0; c < columns; ++c) {
             cells.push_back(sample_images[static_cast<std::size_t>(r * columns + c)]);
-            captions.push_back(names.at(static_cast<std::size_t>(result.sample_predictions[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)])));
+            captions.push_back(names.at(
+                static_cast<std::size_t>(result.sample_predictions[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)])));
         }
     }
     GridLayout layout;
@@ -107,20 +109,21 @@ InvarianceSamples sample_invariances(AnalysisModels& models, const ImageDataset&
     result.cells = std::move(composed.cells);
 
     result.provenance = provenance_header("sample", models.workspace(), test);
-    result.provenance.update({{"layer", request.layer},
-                              {"inputs", request.inputs},
-                              {"samples", request.samples},
-                              {"seed", request.seed},
-                              {"temperature", request.temperature},
-                              {"extra_inputs", own_names},
-                              {"inputs_from", request.inputs_from.empty() ? nlohmann::json() : nlohmann::json(request.inputs_from)},
-                              {"models", models.model_records()}});
+    result.provenance.update(
+        {{"layer", request.layer},
+         {"inputs", request.inputs},
+         {"samples", request.samples},
+         {"seed", request.seed},
+         {"temperature", request.temperature},
+         {"extra_inputs", own_names},
+         {"inputs_from", request.inputs_from.empty() ? nlohmann::json() : nlohmann::json(request.inputs_from)},
+         {"models", models.model_records()}});
     char temperature[32];
     std::snprintf(temperature, sizeof temperature, "%g", static_cast<double>(request.temperature));
     std::string reproduce = "invariances-cli sample --workspace " + models.workspace().folder().string() + " --layer " +
                             request.layer + " --inputs " + std::to_string(request.inputs) + " --samples " +
-                            std::to_string(request.samples) + " --seed " + std::to_string(request.seed) +
-                            " --temperature " + temperature + " --scale " + std::to_string(request.scale);
+                            std::to_string(request.samples) + " --seed " + std::to_string(request.seed) + " --temperature " +
+                            temperature + " --scale " + std::to_string(request.scale);
     for (const std::string& name : own_names) reproduce += " --image " + name;
     if (!request.inputs_from.empty()) reproduce += " --inputs-from " + request.inputs_from;
     result.provenance["reproduce"] = reproduce + " --out FIGURE.png";

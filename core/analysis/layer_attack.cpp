@@ -3,12 +3,12 @@
 #include "core/analysis/adversarial.h"
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/explained_variance_statistic.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
 #include "core/image/line_plot.h"
-#include "core/runtime/random.h"
 #include "core/image/sample_grid.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cstdio>
@@ -32,7 +32,8 @@ std::vector<std::string> chosen_layers(AnalysisModels& models, const std::vector
     if (requested.empty()) {
         std::vector<std::string> layers = models.layers_with_t();
         if (layers.empty()) {
-            throw UserError(models.workspace().folder().string() + " has no trained t yet; run `invariances-cli train cinn --workspace " +
+            throw UserError(models.workspace().folder().string() +
+                            " has no trained t yet; run `invariances-cli train cinn --workspace " +
                             models.workspace().folder().string() + " --layers all` first.");
         }
         return layers;
@@ -79,8 +80,8 @@ MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const s
         const torch::Tensor x = test_images(test, indices, models.device());
         const torch::Tensor z = models.classifier()->representation(x, layer);
         torch::Generator generator = at::detail::createCPUGenerator(repeat_seed);
-        const torch::Tensor v = torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat)
-                                    .to(models.device());
+        const torch::Tensor v =
+            torch::randn({inputs, models.t(layer)->config().flow.dim}, generator, torch::kFloat).to(models.device());
         const torch::Tensor a = models.t(layer)->inverse(v, z.narrow(0, 0, inputs));
         const torch::Tensor b = models.t(layer)->inverse(v, z.narrow(0, inputs, inputs));
         shares.push_back(explained_fraction(a, b));
@@ -107,7 +108,8 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
     const AttackSettings attack = settings_for(method, request.epsilon, request.pgd_steps, request.pgd_step_size, request.seed);
     AttackSettings control = attack;
     control.method = AttackMethod::RandomSign;
-    const torch::Tensor inputs = torch::cat({x, perturb(models.classifier(), x, control), perturb(models.classifier(), x, attack)}, 0);
+    const torch::Tensor inputs =
+        torch::cat({x, perturb(models.classifier(), x, control), perturb(models.classifier(), x, attack)}, 0);
 
     torch::NoGradGuard no_grad;
     const torch::Tensor probabilities = torch::softmax(models.classifier()->forward(inputs), 1);
@@ -129,11 +131,13 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
         const torch::Tensor decoded_predictions = models.classifier()->forward(decoded).argmax(1);
         const std::vector<RgbaImage> images = rgba_from_batch(decoded);
         for (std::size_t r = 0; r < 3; ++r) {
-            result.rows[r].decode_predictions.push_back(static_cast<int>(decoded_predictions[static_cast<std::int64_t>(r)].item<std::int64_t>()));
+            result.rows[r].decode_predictions.push_back(
+                static_cast<int>(decoded_predictions[static_cast<std::int64_t>(r)].item<std::int64_t>()));
             decodes[r].push_back(images[r]);
         }
         if (!request.defer_explained) {
-            result.explained_by_v.push_back(explained_by_v(models, test, layer, request.explained_inputs, request.repeats, request.seed));
+            result.explained_by_v.push_back(
+                explained_by_v(models, test, layer, request.explained_inputs, request.repeats, request.seed));
         }
     }
 
@@ -150,7 +154,8 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
                            percent(result.rows[r].probability));
         for (std::size_t l = 0; l < result.layers.size(); ++l) {
             cells.push_back(decodes[r][l]);
-            captions.push_back(result.layers[l] + ": " + names.at(static_cast<std::size_t>(result.rows[r].decode_predictions[l])));
+            captions.push_back(result.layers[l] + ": " +
+                               names.at(static_cast<std::size_t>(result.rows[r].decode_predictions[l])));
         }
     }
     GridLayout layout;
@@ -173,18 +178,20 @@ LayerAttack attack_layers(AnalysisModels& models, const ImageDataset& test, cons
     std::snprintf(epsilon, sizeof epsilon, "%.17g", request.epsilon);
     std::string layers;
     for (const std::string& layer : result.layers) layers += (layers.empty() ? "" : ",") + layer;
-    result.provenance["reproduce"] = "invariances-cli attack --workspace " + models.workspace().folder().string() + " --method " +
-                                     request.method + " --eps " + epsilon +
-                                     (request.image ? " --image " + request.image->name : " --index " + std::to_string(request.index)) +
-                                     " --layers " + layers + " --seed " + std::to_string(request.seed) + " --explained-inputs " +
-                                     std::to_string(request.explained_inputs) + " --repeats " + std::to_string(request.repeats) +
-                                     " --pgd-steps " + std::to_string(request.pgd_steps) + " --scale " + std::to_string(request.scale) +
-                                     " --out FIGURE.png";
-    if (request.image) result.provenance["image"] = request.image->name;
-    else result.provenance["index"] = request.index;
+    result.provenance["reproduce"] =
+        "invariances-cli attack --workspace " + models.workspace().folder().string() + " --method " + request.method + " --eps " +
+        epsilon + (request.image ? " --image " + request.image->name : " --index " + std::to_string(request.index)) +
+        " --layers " + layers + " --seed " + std::to_string(request.seed) + " --explained-inputs " +
+        std::to_string(request.explained_inputs) + " --repeats " + std::to_string(request.repeats) + " --pgd-steps " +
+        std::to_string(request.pgd_steps) + " --scale " + std::to_string(request.scale) + " --out FIGURE.png";
+    if (request.image)
+        result.provenance["image"] = request.image->name;
+    else
+        result.provenance["index"] = request.index;
     if (method == AttackMethod::Pgd) {
         result.provenance["pgd_steps"] = request.pgd_steps;
-        result.provenance["pgd_step_size"] = request.pgd_step_size > 0 ? request.pgd_step_size : 2.5 * request.epsilon / request.pgd_steps;
+        result.provenance["pgd_step_size"] =
+            request.pgd_step_size > 0 ? request.pgd_step_size : 2.5 * request.epsilon / request.pgd_steps;
     }
     return result;
 }
@@ -237,12 +244,16 @@ AttackSweep sweep_attack(const Workspace& workspace, const ImageDataset& test, c
         torch::NoGradGuard no_grad;
         AttackSweepPoint point;
         point.epsilon = epsilon;
-        point.flip_rate = (models.classifier()->forward(attacked).argmax(1) != clean_predictions).to(torch::kDouble).mean().item<double>();
-        point.control_flip_rate = (models.classifier()->forward(noisy).argmax(1) != clean_predictions).to(torch::kDouble).mean().item<double>();
+        point.flip_rate =
+            (models.classifier()->forward(attacked).argmax(1) != clean_predictions).to(torch::kDouble).mean().item<double>();
+        point.control_flip_rate =
+            (models.classifier()->forward(noisy).argmax(1) != clean_predictions).to(torch::kDouble).mean().item<double>();
         for (std::size_t l = 0; l < sweep.layers.size(); ++l) {
             const std::string& layer = sweep.layers[l];
-            point.decode_distance.push_back((decode_with(models, layer, v_per_layer[l], attacked) - clean_decodes[l]).abs().mean().item<double>());
-            point.control_decode_distance.push_back((decode_with(models, layer, v_per_layer[l], noisy) - clean_decodes[l]).abs().mean().item<double>());
+            point.decode_distance.push_back(
+                (decode_with(models, layer, v_per_layer[l], attacked) - clean_decodes[l]).abs().mean().item<double>());
+            point.control_decode_distance.push_back(
+                (decode_with(models, layer, v_per_layer[l], noisy) - clean_decodes[l]).abs().mean().item<double>());
         }
         sweep.points.push_back(point);
     }

@@ -2,9 +2,9 @@
 
 #include "core/analysis/mean_std.h"
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/image_fit.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -22,14 +22,14 @@ enum class AttackMethod;
 // x + ε sign(n) and the attack x', decode D(t⁻¹(v | Φ(·))) at every layer with the clean image's
 // own invariances v = t(E(x) | Φ(x)).
 struct LayerAttackRequest {
-    std::string method = "fgsm";            // fgsm | pgd
-    double epsilon = 0.02;                  // [-1, 1] units
+    std::string method = "fgsm";  // fgsm | pgd
+    double epsilon = 0.02;        // [-1, 1] units
     int pgd_steps = 10;
-    double pgd_step_size = 0.0;             // 0: 2.5 ε / steps
-    std::size_t index = 0;                  // test-split image …
-    std::optional<NamedImage> image;        // … or this image of the user's
-    std::vector<std::string> layers;        // empty: every layer with a trained t
-    int explained_inputs = 200;             // for the variance of z̄ explained by v
+    double pgd_step_size = 0.0;       // 0: 2.5 ε / steps
+    std::size_t index = 0;            // test-split image …
+    std::optional<NamedImage> image;  // … or this image of the user's
+    std::vector<std::string> layers;  // empty: every layer with a trained t
+    int explained_inputs = 200;       // for the variance of z̄ explained by v
     int repeats = 3;
     // The caller fills explained_by_v itself (explained_by_v below; it depends on neither the image nor
     // ε, so the GUI computes it once per layer and shows the figure before it). The provenance still
@@ -40,18 +40,18 @@ struct LayerAttackRequest {
 };
 
 struct AttackRow {
-    std::string name;                        // "none", "random sign", "fgsm" / "pgd"
-    int prediction = -1;                     // f on the row's input
-    double probability = 0.0;                // softmax of that class
-    std::vector<int> decode_predictions;     // f(D(t⁻¹(v | Φ(x')))), one per layer
-    double linf = 0.0;                       // ‖x' − x‖∞
+    std::string name;                     // "none", "random sign", "fgsm" / "pgd"
+    int prediction = -1;                  // f on the row's input
+    double probability = 0.0;             // softmax of that class
+    std::vector<int> decode_predictions;  // f(D(t⁻¹(v | Φ(x')))), one per layer
+    double linf = 0.0;                    // ‖x' − x‖∞
 };
 
 struct LayerAttack {
-    RgbaImage figure;                        // rows none / control / attack; perturbation, input, decodes
+    RgbaImage figure;  // rows none / control / attack; perturbation, input, decodes
     std::vector<std::string> layers;
-    std::vector<AttackRow> rows;             // none, control, attack
-    std::vector<MeanStd> explained_by_v;     // per layer: variance of z̄ explained by v
+    std::vector<AttackRow> rows;          // none, control, attack
+    std::vector<MeanStd> explained_by_v;  // per layer: variance of z̄ explained by v
     nlohmann::json provenance;
 };
 
@@ -71,7 +71,7 @@ MeanStd explained_by_v(AnalysisModels& models, const ImageDataset& test, const s
 // distance |D(t⁻¹(v | Φ(x'))) − D(t⁻¹(v | Φ(x)))| of the decode from the clean decode.
 struct AttackSweepRequest {
     std::string method = "fgsm";
-    std::vector<double> epsilons;            // [-1, 1] units; empty: 0, 1, 2, 4, 8, 16, 32 / 255
+    std::vector<double> epsilons;  // [-1, 1] units; empty: 0, 1, 2, 4, 8, 16, 32 / 255
     int pgd_steps = 10;
     double pgd_step_size = 0.0;
     int inputs = 100;

@@ -1,17 +1,18 @@
 #include "core/analysis/layer_factor_dims.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/runtime/errors.h"
+#include "core/data/pair_sampler.h"
 #include "core/flow/flow_losses.h"
 #include "core/image/line_plot.h"
-#include "core/data/pair_sampler.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 
 FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::shared_ptr<const ImageDataset> test,
                                             const FactorDimsRequest& request, ComputeDevice device) {
-    if (request.pairs < 10) throw UserError("the factor-size estimate needs at least 10 pairs; got " + std::to_string(request.pairs) + ".");
+    if (request.pairs < 10)
+        throw UserError("the factor-size estimate needs at least 10 pairs; got " + std::to_string(request.pairs) + ".");
     torch::NoGradGuard no_grad;
     AnalysisModels models(workspace, std::nullopt, device);
     const std::vector<std::string> layers = request.layers.empty() ? models.layer_names() : request.layers;
@@ -35,7 +36,8 @@ FactorDimsReport estimate_layer_factor_dims(const Workspace& workspace, std::sha
     for (const std::string& layer : layers) {
         const torch::Tensor za = models.classifier()->representation(xa, layer).flatten(1);
         const torch::Tensor zb = models.classifier()->representation(xb, layer).flatten(1);
-        const FactorDimEstimate estimate = estimate_factor_dims(za, zb, shared_factor, factor_count, static_cast<int>(za.size(1)));
+        const FactorDimEstimate estimate =
+            estimate_factor_dims(za, zb, shared_factor, factor_count, static_cast<int>(za.size(1)));
         LayerFactorDims entry{layer, za.size(1), {"residual"}, estimate.scores, estimate.sizes};
         for (const FactorSpec& spec : test->factors()) entry.factors.push_back(spec.name);
         report.layers.push_back(std::move(entry));

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -25,8 +25,8 @@ struct FactorDimsRequest {
 
 struct LayerFactorDims {
     std::string layer;
-    std::int64_t dims = 0;                 // size of z
-    std::vector<std::string> factors;      // residual first
+    std::int64_t dims = 0;             // size of z
+    std::vector<std::string> factors;  // residual first
     std::vector<double> scores;
     std::vector<int> sizes;
 };

@@ -1,8 +1,8 @@
 #include "core/analysis/model_comparison.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 namespace {
@@ -21,7 +21,8 @@ ModelComparison compare_models(const Workspace& first, const Workspace& second, 
     return compare_models(a, b, test, request);
 }
 
-ModelComparison compare_models(AnalysisModels& first, AnalysisModels& second, const ImageDataset& test, const ComparisonRequest& request) {
+ModelComparison compare_models(AnalysisModels& first, AnalysisModels& second, const ImageDataset& test,
+                               const ComparisonRequest& request) {
     // The samples are only comparable when both t's invert into the same code space.
     if (autoencoder_digest(first) != autoencoder_digest(second)) {
         throw UserError(first.workspace().folder().string() + " and " + second.workspace().folder().string() +
@@ -59,20 +60,19 @@ ModelComparison compare_models(AnalysisModels& first, AnalysisModels& second, co
                               {"samples", request.samples.samples},
                               {"seed", request.samples.seed},
                               {"v_digest", result.first.v_digest}});
-    result.provenance["reproduce"] = "invariances-cli compare --workspace " + first.workspace().folder().string() + " --with " +
-                                     second.workspace().folder().string() + " --layer " + request.samples.layer + " --inputs " +
-                                     std::to_string(request.samples.inputs) + " --samples " + std::to_string(request.samples.samples) +
-                                     " --seed " + std::to_string(request.samples.seed) + " --explained-inputs " +
-                                     std::to_string(request.explained_inputs) + " --repeats " + std::to_string(request.repeats) +
-                                     (request.samples.inputs_from.empty() ? "" : " --inputs-from " + request.samples.inputs_from) +
-                                     " --out FIGURE.png";
+    result.provenance["reproduce"] =
+        "invariances-cli compare --workspace " + first.workspace().folder().string() + " --with " +
+        second.workspace().folder().string() + " --layer " + request.samples.layer + " --inputs " +
+        std::to_string(request.samples.inputs) + " --samples " + std::to_string(request.samples.samples) + " --seed " +
+        std::to_string(request.samples.seed) + " --explained-inputs " + std::to_string(request.explained_inputs) + " --repeats " +
+        std::to_string(request.repeats) +
+        (request.samples.inputs_from.empty() ? "" : " --inputs-from " + request.samples.inputs_from) + " --out FIGURE.png";
     return result;
 }
 
 nlohmann::json to_json(const ModelComparison& comparison) {
-    nlohmann::json j{{"provenance", comparison.provenance},
-                     {"first", to_json(comparison.first)},
-                     {"second", to_json(comparison.second)}};
+    nlohmann::json j{
+        {"provenance", comparison.provenance}, {"first", to_json(comparison.first)}, {"second", to_json(comparison.second)}};
     if (comparison.first_explained) j["first_explained"] = to_json(*comparison.first_explained);
     if (comparison.second_explained) j["second_explained"] = to_json(*comparison.second_explained);
     return j;

@@ -19,7 +19,7 @@ struct ModelComparison {
     InvarianceSamples second;  // the other one
     std::optional<ExplainedVarianceReport> first_explained;
     std::optional<ExplainedVarianceReport> second_explained;
-    RgbaImage figure;          // the two grids side by side
+    RgbaImage figure;  // the two grids side by side
     nlohmann::json provenance;
 };
 
@@ -29,7 +29,8 @@ struct ModelComparison {
 ModelComparison compare_models(const Workspace& first, const Workspace& second, const ImageDataset& test,
                                const ComparisonRequest& request, ComputeDevice device = ComputeDevice::Cpu);
 class AnalysisModels;
-ModelComparison compare_models(AnalysisModels& first, AnalysisModels& second, const ImageDataset& test, const ComparisonRequest& request);
+ModelComparison compare_models(AnalysisModels& first, AnalysisModels& second, const ImageDataset& test,
+                               const ComparisonRequest& request);
 
 nlohmann::json to_json(const ModelComparison& comparison);
 

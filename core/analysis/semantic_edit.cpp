@@ -1,9 +1,9 @@
 #include "core/analysis/semantic_edit.h"
 
 #include "core/analysis/analysis_models.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 
@@ -34,8 +34,10 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ImageDataset& test
 
     const torch::Tensor original = parts[factor][0].clone();
     torch::Tensor target;
-    if (request.from_index) target = (1.0 - request.amount) * original + request.amount * parts[factor][1];
-    else target = torch::tensor(request.values, torch::kDouble).to(models.device(), torch::kFloat);
+    if (request.from_index)
+        target = (1.0 - request.amount) * original + request.amount * parts[factor][1];
+    else
+        target = torch::tensor(request.values, torch::kDouble).to(models.device(), torch::kFloat);
     for (torch::Tensor& part : parts) part = part.narrow(0, 0, 1).clone();
     parts[factor][0] = target;
 
@@ -56,9 +58,10 @@ SemanticEdit edit_semantics(const Workspace& workspace, const ImageDataset& test
     result.mean_pixel_change = (edited - reconstruction).abs().mean().item<double>();
 
     const std::vector<std::string> names = models.prediction_names(test);
-    std::vector<std::string> captions{"x: " + names.at(static_cast<std::size_t>(result.original_prediction)),
-                                      "D(E(x)): " + names.at(static_cast<std::size_t>(result.reconstruction_prediction)),
-                                      request.factor + " edited: " + names.at(static_cast<std::size_t>(result.edited_prediction))};
+    std::vector<std::string> captions{
+        "x: " + names.at(static_cast<std::size_t>(result.original_prediction)),
+        "D(E(x)): " + names.at(static_cast<std::size_t>(result.reconstruction_prediction)),
+        request.factor + " edited: " + names.at(static_cast<std::size_t>(result.edited_prediction))};
     if (request.from_index) captions.push_back("donor: " + names.at(static_cast<std::size_t>(result.donor_prediction)));
     GridLayout layout;
     layout.columns = static_cast<int>(shown.size(0));
@@ -82,7 +85,8 @@ FactorBlend blend_factors(AnalysisModels& models, const ImageDataset& test, cons
     torch::NoGradGuard no_grad;
     const std::vector<std::string> factors = models.factor_names();
     if (request.amounts.size() > factors.size()) {
-        throw UserError("e has " + std::to_string(factors.size()) + " factors; got " + std::to_string(request.amounts.size()) + " amounts.");
+        throw UserError("e has " + std::to_string(factors.size()) + " factors; got " + std::to_string(request.amounts.size()) +
+                        " amounts.");
     }
     torch::Tensor x = test_images(test, {request.index, request.donor}, models.device());
     if (request.image) x[0] = user_images(test, {*request.image}, models.device())[0];

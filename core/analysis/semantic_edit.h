@@ -1,9 +1,9 @@
 #pragma once
 
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/image_fit.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 #include "core/workspace/workspace.h"
 
 #include <nlohmann/json.hpp>
@@ -17,24 +17,24 @@ namespace inv {
 // docs/method.md §2.3: replace or set one factor e_i of an image, keep the others, decode:
 // x̄* = D(e⁻¹(e_0, …, e_i*, …, e_K)).
 struct SemanticEditRequest {
-    std::size_t index = 0;                    // test-split image to edit …
-    std::optional<NamedImage> image;          // … or this image of the user's
-    std::string factor;                       // a factor name of e (see `factor_names`)
-    std::optional<std::size_t> from_index;    // take e_i from this image …
-    double amount = 1.0;                      // … this far: e_i* = (1 − a) e_i(x) + a e_i(donor)
-    std::vector<double> values;               // … or set e_i* to these (one per dimension of the factor)
+    std::size_t index = 0;                  // test-split image to edit …
+    std::optional<NamedImage> image;        // … or this image of the user's
+    std::string factor;                     // a factor name of e (see `factor_names`)
+    std::optional<std::size_t> from_index;  // take e_i from this image …
+    double amount = 1.0;                    // … this far: e_i* = (1 − a) e_i(x) + a e_i(donor)
+    std::vector<double> values;             // … or set e_i* to these (one per dimension of the factor)
     int scale = 4;
 };
 
 struct SemanticEdit {
-    RgbaImage figure;                 // x, D(E(x)), the edit, and the donor when there is one
-    int original_prediction = -1;     // f(x)
+    RgbaImage figure;              // x, D(E(x)), the edit, and the donor when there is one
+    int original_prediction = -1;  // f(x)
     int reconstruction_prediction = -1;
-    int edited_prediction = -1;       // f(x̄*)
-    int donor_prediction = -1;        // f(donor), when there is one
+    int edited_prediction = -1;           // f(x̄*)
+    int donor_prediction = -1;            // f(donor), when there is one
     std::vector<double> original_values;  // e_i(x)
     std::vector<double> edited_values;    // e_i*
-    double mean_pixel_change = 0.0;   // mean |x̄* − D(E(x))| in [-1, 1] units
+    double mean_pixel_change = 0.0;       // mean |x̄* − D(E(x))| in [-1, 1] units
     nlohmann::json provenance;
 };
 
@@ -49,7 +49,7 @@ nlohmann::json to_json(const SemanticEdit& edit);
 struct FactorBlendRequest {
     std::size_t index = 0;
     std::size_t donor = 1;
-    std::vector<double> amounts;  // one per factor of e (residual first); missing ones are 0
+    std::vector<double> amounts;     // one per factor of e (residual first); missing ones are 0
     std::optional<RgbaImage> image;  // the user's image in place of test image `index`
 };
 

@@ -2,10 +2,10 @@
 
 #include "core/analysis/analysis_models.h"
 #include "core/data/color_dataset.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
 #include "core/image/tensor_image.h"
 #include "core/image/video_io.h"
+#include "core/runtime/errors.h"
 
 #include <cmath>
 
@@ -23,22 +23,26 @@ RgbaImage enlarged(const RgbaImage& image, int scale) {
 RgbaImage side_by_side(const std::vector<RgbaImage>& panels) {
     RgbaImage out(static_cast<int>(panels.size()) * panels[0].width, panels[0].height, 255);
     for (std::size_t p = 0; p < panels.size(); ++p) {
-        for (int y = 0; y < out.height; ++y) std::copy_n(panels[p].at(0, y), 4 * panels[p].width, out.at(static_cast<int>(p) * panels[0].width, y));
+        for (int y = 0; y < out.height; ++y)
+            std::copy_n(panels[p].at(0, y), 4 * panels[p].width, out.at(static_cast<int>(p) * panels[0].width, y));
     }
     return out;
 }
 
 }  // namespace
 
-VideoInvarianceResult transfer_video_invariances(const Workspace& workspace, const ImageDataset& test, const VideoInvarianceRequest& request,
-                                                 const std::filesystem::path& out, ComputeDevice device, const VideoFrameCallback& on_frame) {
+VideoInvarianceResult transfer_video_invariances(const Workspace& workspace, const ImageDataset& test,
+                                                 const VideoInvarianceRequest& request, const std::filesystem::path& out,
+                                                 ComputeDevice device, const VideoFrameCallback& on_frame) {
     AnalysisModels models(workspace, std::nullopt, device);
     return transfer_video_invariances(models, test, request, out, on_frame);
 }
 
-VideoInvarianceResult transfer_video_invariances(AnalysisModels& models, const ImageDataset& test, const VideoInvarianceRequest& request,
-                                                 const std::filesystem::path& out, const VideoFrameCallback& on_frame) {
-    if (request.scale < 1 || request.scale > 32) throw UserError("the video scale must be between 1 and 32; got " + std::to_string(request.scale) + ".");
+VideoInvarianceResult transfer_video_invariances(AnalysisModels& models, const ImageDataset& test,
+                                                 const VideoInvarianceRequest& request, const std::filesystem::path& out,
+                                                 const VideoFrameCallback& on_frame) {
+    if (request.scale < 1 || request.scale > 32)
+        throw UserError("the video scale must be between 1 and 32; got " + std::to_string(request.scale) + ".");
     torch::NoGradGuard no_grad;
     Classifier& classifier = models.classifier();
     Autoencoder& autoencoder = models.autoencoder();
@@ -67,7 +71,8 @@ VideoInvarianceResult transfer_video_invariances(AnalysisModels& models, const I
         const torch::Tensor x = user_images(test, {fitted}, models.device());
         const torch::Tensor v = t->forward(autoencoder->encode(x).mean, classifier->representation(x, request.layer)).value;
         const RgbaImage decoded = enlarged(rgba_from_batch(autoencoder->decode(t->inverse(v, z_fixed)))[0], request.scale);
-        const RgbaImage shown = request.side_by_side ? side_by_side({enlarged(fitted, request.scale), fixed_image, decoded}) : decoded;
+        const RgbaImage shown =
+            request.side_by_side ? side_by_side({enlarged(fitted, request.scale), fixed_image, decoded}) : decoded;
         writer.write(shown);
         ++result.frames;
         if (on_frame && !on_frame(result.frames, total, shown)) return result;  // the writer removes its partial file
@@ -81,11 +86,12 @@ VideoInvarianceResult transfer_video_invariances(AnalysisModels& models, const I
                               {"frames", result.frames},
                               {"fps", result.fps},
                               {"models", models.model_records()}});
-    result.provenance["reproduce"] = "invariances-cli video --workspace " + models.workspace().folder().string() + " --layer " +
-                                     request.layer + " --video " + request.video.string() +
-                                     (request.image ? " --image " + request.image->name : " --index " + std::to_string(request.index)) +
-                                     " --scale " + std::to_string(request.scale) + (request.side_by_side ? " --side-by-side" : "") +
-                                     (request.max_frames ? " --max-frames " + std::to_string(request.max_frames) : "") + " --out VIDEO.mp4";
+    result.provenance["reproduce"] =
+        "invariances-cli video --workspace " + models.workspace().folder().string() + " --layer " + request.layer + " --video " +
+        request.video.string() +
+        (request.image ? " --image " + request.image->name : " --index " + std::to_string(request.index)) + " --scale " +
+        std::to_string(request.scale) + (request.side_by_side ? " --side-by-side" : "") +
+        (request.max_frames ? " --max-frames " + std::to_string(request.max_frames) : "") + " --out VIDEO.mp4";
     return result;
 }
 
@@ -100,9 +106,11 @@ void write_demo_clip(const ImageDataset& dataset, std::size_t index, std::size_t
     for (std::size_t f = 0; f < frames; ++f) {
         const double phase = 2.0 * M_PI * static_cast<double>(f) / static_cast<double>(std::max<std::size_t>(frames, 2));
         // Colours circle through hue-like cycles out of step with each other; the digit wanders on a Lissajous path.
-        const Rgb foreground{static_cast<float>(0.5 + 0.45 * std::sin(phase)), static_cast<float>(0.5 + 0.45 * std::sin(phase + 2.1)),
+        const Rgb foreground{static_cast<float>(0.5 + 0.45 * std::sin(phase)),
+                             static_cast<float>(0.5 + 0.45 * std::sin(phase + 2.1)),
                              static_cast<float>(0.5 + 0.45 * std::sin(phase + 4.2))};
-        const Rgb background{static_cast<float>(0.5 + 0.4 * std::cos(2 * phase)), static_cast<float>(0.5 + 0.4 * std::cos(2 * phase + 2.1)),
+        const Rgb background{static_cast<float>(0.5 + 0.4 * std::cos(2 * phase)),
+                             static_cast<float>(0.5 + 0.4 * std::cos(2 * phase + 2.1)),
                              static_cast<float>(0.5 + 0.4 * std::cos(2 * phase + 4.2))};
         const ImageSample sample = coloured->compose(index, foreground, background);
         const RgbaImage still = rgba_from_batch(tensor_from_samples({sample}, dataset.shape()))[0];

@@ -17,17 +17,12 @@ Rgb random_rgb(std::uint64_t bits_a, std::uint64_t bits_b, std::uint64_t bits_c)
             static_cast<float>(unit_interval(bits_c))};
 }
 
-ColorDataset::ColorDataset(std::string name, std::string class_factor_name,
-                           std::shared_ptr<const GrayImageSet> images,
+ColorDataset::ColorDataset(std::string name, std::string class_factor_name, std::shared_ptr<const GrayImageSet> images,
                            std::vector<std::size_t> indices, std::uint64_t colour_seed)
-    : m_name(std::move(name)),
-      m_images(std::move(images)),
-      m_indices(std::move(indices)),
-      m_colour_seed(colour_seed) {
+    : m_name(std::move(name)), m_images(std::move(images)), m_indices(std::move(indices)), m_colour_seed(colour_seed) {
     if (m_images->width > kSide || m_images->height > kSide) {
-        throw UserError("images of " + std::to_string(m_images->width) + "x" +
-                        std::to_string(m_images->height) + " pixels do not fit the 32x32 " + m_name +
-                        " canvas.");
+        throw UserError("images of " + std::to_string(m_images->width) + "x" + std::to_string(m_images->height) +
+                        " pixels do not fit the 32x32 " + m_name + " canvas.");
     }
     m_factors = {{std::move(class_factor_name), FactorKind::Categorical, m_images->class_names},
                  {"foreground", FactorKind::Color, {}},
@@ -43,8 +38,12 @@ Rgb ColorDataset::colour(std::size_t index, std::uint64_t stream) const {
     return random_rgb(mix64(key, 0), mix64(key, 1), mix64(key, 2));
 }
 
-Rgb ColorDataset::foreground(std::size_t index) const { return colour(index, kForegroundStream); }
-Rgb ColorDataset::background(std::size_t index) const { return colour(index, kBackgroundStream); }
+Rgb ColorDataset::foreground(std::size_t index) const {
+    return colour(index, kForegroundStream);
+}
+Rgb ColorDataset::background(std::size_t index) const {
+    return colour(index, kBackgroundStream);
+}
 
 const std::vector<std::size_t>& ColorDataset::indices_of_class(int label) const {
     return m_by_class.at(static_cast<std::size_t>(label));
@@ -83,9 +82,7 @@ ImageSample ColorDataset::compose(std::size_t index, const Rgb& fg, const Rgb& b
             }
         }
     }
-    sample.factor_values = {{static_cast<float>(sample.label)},
-                            {fg.begin(), fg.end()},
-                            {bg.begin(), bg.end()}};
+    sample.factor_values = {{static_cast<float>(sample.label)}, {fg.begin(), fg.end()}, {bg.begin(), bg.end()}};
     return sample;
 }
 
@@ -94,7 +91,8 @@ std::size_t contrasting_sample(const ImageDataset& dataset, std::size_t index) {
     const auto* coloured = dynamic_cast<const ColorDataset*>(&dataset);
     const auto far_apart = [&](const Rgb& a, const Rgb& b) {
         float largest = 0.0f;
-        for (std::size_t channel = 0; channel < a.size(); ++channel) largest = std::max(largest, std::abs(a[channel] - b[channel]));
+        for (std::size_t channel = 0; channel < a.size(); ++channel)
+            largest = std::max(largest, std::abs(a[channel] - b[channel]));
         return largest >= kDistinctColour;
     };
     const std::size_t count = dataset.size();

@@ -22,9 +22,8 @@ public:
     static constexpr std::size_t kForegroundFactor = 1;
     static constexpr std::size_t kBackgroundFactor = 2;
 
-    ColorDataset(std::string name, std::string class_factor_name,
-                 std::shared_ptr<const GrayImageSet> images, std::vector<std::size_t> indices,
-                 std::uint64_t colour_seed);
+    ColorDataset(std::string name, std::string class_factor_name, std::shared_ptr<const GrayImageSet> images,
+                 std::vector<std::size_t> indices, std::uint64_t colour_seed);
 
     std::string name() const override { return m_name; }
     std::size_t size() const override { return m_indices.size(); }

@@ -41,7 +41,6 @@ struct SourceImages {
 SourceImages load_source_images(DatasetKind kind, const std::filesystem::path& data_root);
 
 // `colour_seed` applies to the training split only (see kTestColourSeed).
-std::shared_ptr<const ColorDataset> make_color_dataset(const SourceImages& source, Split split,
-                                                       std::uint64_t colour_seed);
+std::shared_ptr<const ColorDataset> make_color_dataset(const SourceImages& source, Split split, std::uint64_t colour_seed);
 
 }  // namespace inv

@@ -2,9 +2,9 @@
 
 #include "core/runtime/errors.h"
 
+#include <zlib.h>
 #include <array>
 #include <memory>
-#include <zlib.h>
 
 namespace inv {
 namespace {
@@ -28,30 +28,26 @@ GzFile open_gz(const std::filesystem::path& path) {
     return file;
 }
 
-void read_exactly(gzFile_s* file, void* buffer, std::size_t size, const std::filesystem::path& path,
-                  const char* what) {
+void read_exactly(gzFile_s* file, void* buffer, std::size_t size, const std::filesystem::path& path, const char* what) {
     const int n = gzread(file, buffer, static_cast<unsigned>(size));
     if (n < 0 || static_cast<std::size_t>(n) != size) {
-        throw UserError(path.string() + " is truncated or corrupt: could not read the " + what +
-                        " (wanted " + std::to_string(size) + " bytes, got " +
-                        std::to_string(n < 0 ? 0 : n) + "). Delete it and run scripts/setup.sh.");
+        throw UserError(path.string() + " is truncated or corrupt: could not read the " + what + " (wanted " +
+                        std::to_string(size) + " bytes, got " + std::to_string(n < 0 ? 0 : n) +
+                        "). Delete it and run scripts/setup.sh.");
     }
 }
 
 std::uint32_t read_big_endian(gzFile_s* file, const std::filesystem::path& path, const char* what) {
     std::array<unsigned char, 4> b{};
     read_exactly(file, b.data(), b.size(), path, what);
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
-           std::uint32_t{b[3]};
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
 }
 
 void expect_magic(std::uint32_t found, std::uint32_t expected, const std::filesystem::path& path) {
     if (found != expected) {
         char text[96];
-        std::snprintf(text, sizeof text, " (expected magic number 0x%08x, found 0x%08x)", expected,
-                      found);
-        throw UserError(path.string() + " is not an IDX " +
-                        (expected == kImageMagic ? "image" : "label") + " file" + text + ".");
+        std::snprintf(text, sizeof text, " (expected magic number 0x%08x, found 0x%08x)", expected, found);
+        throw UserError(path.string() + " is not an IDX " + (expected == kImageMagic ? "image" : "label") + " file" + text + ".");
     }
 }
 
@@ -72,8 +68,8 @@ IdxImages read_idx_images(const std::filesystem::path& path) {
     images.rows = static_cast<int>(read_big_endian(file.get(), path, "row count"));
     images.cols = static_cast<int>(read_big_endian(file.get(), path, "column count"));
     if (images.rows <= 0 || images.cols <= 0 || images.rows > 4096 || images.cols > 4096) {
-        throw UserError(path.string() + " declares images of " + std::to_string(images.rows) + "x" +
-                        std::to_string(images.cols) + " pixels; the file is corrupt.");
+        throw UserError(path.string() + " declares images of " + std::to_string(images.rows) + "x" + std::to_string(images.cols) +
+                        " pixels; the file is corrupt.");
     }
     images.pixels.resize(static_cast<std::size_t>(images.count) * images.rows * images.cols);
     read_exactly(file.get(), images.pixels.data(), images.pixels.size(), path, "pixels");

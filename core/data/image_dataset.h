@@ -25,8 +25,8 @@ struct FactorSpec {
 };
 
 struct ImageSample {
-    std::vector<float> pixels;                     // CHW, values in [-1, 1]
-    int label = -1;                                // class index, -1 when unlabelled
+    std::vector<float> pixels;                      // CHW, values in [-1, 1]
+    int label = -1;                                 // class index, -1 when unlabelled
     std::vector<std::vector<float>> factor_values;  // one entry per FactorSpec, same order
 };
 

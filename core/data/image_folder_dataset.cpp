@@ -1,9 +1,9 @@
 #include "core/data/image_folder_dataset.h"
 
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/image/image_fit.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/utf8.h"
+#include "core/workspace/atomic_file.h"
 
 #include <algorithm>
 #include <cctype>
@@ -23,7 +23,8 @@ bool is_image_file(const std::filesystem::path& path) {
 std::vector<std::filesystem::path> sorted_entries(const std::filesystem::path& folder, bool folders) {
     std::vector<std::filesystem::path> entries;
     for (const auto& entry : std::filesystem::directory_iterator(folder)) {
-        if (folders ? entry.is_directory() : (entry.is_regular_file() && is_image_file(entry.path()))) entries.push_back(entry.path());
+        if (folders ? entry.is_directory() : (entry.is_regular_file() && is_image_file(entry.path())))
+            entries.push_back(entry.path());
     }
     std::sort(entries.begin(), entries.end());
     return entries;
@@ -43,9 +44,12 @@ std::vector<std::string> csv_fields(const std::string& line) {
     for (std::size_t i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') fields.back() += '"', ++i;
-            else if (c == '"') quoted = false;
-            else fields.back() += c;
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+                fields.back() += '"', ++i;
+            else if (c == '"')
+                quoted = false;
+            else
+                fields.back() += c;
         } else if (c == '"') {
             quoted = true;
         } else if (c == ',') {
@@ -88,8 +92,9 @@ Attributes read_attributes(const std::filesystem::path& csv, const std::filesyst
     }
     const auto file_column = std::find(header.begin(), header.end(), "file");
     if (file_column == header.end()) {
-        throw UserError(csv.string() + ": row " + std::to_string(row) + " (the header) has no \"file\" column; it has: " +
-                        (header.empty() ? "nothing" : joined(header)) + ". The first line names the columns: file, then one per attribute.");
+        throw UserError(csv.string() + ": row " + std::to_string(row) +
+                        " (the header) has no \"file\" column; it has: " + (header.empty() ? "nothing" : joined(header)) +
+                        ". The first line names the columns: file, then one per attribute.");
     }
     if (header.size() < 2) throw UserError(csv.string() + ": the header names no attribute besides \"file\".");
     Attributes attributes;
@@ -103,8 +108,8 @@ Attributes read_attributes(const std::filesystem::path& csv, const std::filesyst
         const std::vector<std::string> fields = csv_fields(line);
         const std::string where = csv.string() + ": row " + std::to_string(row);
         if (fields.size() != header.size()) {
-            throw UserError(where + " has " + std::to_string(fields.size()) + " values, the header " + std::to_string(header.size()) +
-                            " columns (" + joined(header) + "): a column is missing or extra.");
+            throw UserError(where + " has " + std::to_string(fields.size()) + " values, the header " +
+                            std::to_string(header.size()) + " columns (" + joined(header) + "): a column is missing or extra.");
         }
         const std::string& file = fields[file_index];
         if (skipped.count(file)) continue;  // unreadable, already reported
@@ -133,13 +138,16 @@ Attributes read_attributes(const std::filesystem::path& csv, const std::filesyst
 
 std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFolderOptions& options, ImageFolderReport* report) {
     const std::filesystem::path& folder = options.folder;
-    if (!std::filesystem::is_directory(folder)) throw UserError("image folder " + folder.string() + " does not exist or is not a folder.");
+    if (!std::filesystem::is_directory(folder))
+        throw UserError("image folder " + folder.string() + " does not exist or is not a folder.");
     // The folder, class names and file names go into the workspace's JSON, which holds UTF-8 only.
     if (!is_utf8(folder.string())) {
-        throw UserError("the image folder's path " + printable(folder.string()) + " is not UTF-8 text; rename it (or move the "
+        throw UserError("the image folder's path " + printable(folder.string()) +
+                        " is not UTF-8 text; rename it (or move the "
                         "images to a folder whose path is) and try again.");
     }
-    if (options.size < 8 || options.size > 512) throw UserError("image size must be between 8 and 512; got " + std::to_string(options.size) + ".");
+    if (options.size < 8 || options.size > 512)
+        throw UserError("image size must be between 8 and 512; got " + std::to_string(options.size) + ".");
     std::shared_ptr<ImageFolderDataset> dataset(new ImageFolderDataset());
     dataset->m_name = folder.filename().empty() ? folder.parent_path().filename().string() : folder.filename().string();
     dataset->m_size = options.size;
@@ -150,7 +158,8 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
         const std::vector<std::filesystem::path> files = sorted_entries(class_folder, false);
         if (files.empty()) continue;
         if (!is_utf8(class_folder.filename().string())) {
-            throw UserError("the class folder " + printable(class_folder.string()) + " has a name that is not UTF-8 text; class "
+            throw UserError("the class folder " + printable(class_folder.string()) +
+                            " has a name that is not UTF-8 text; class "
                             "names become captions and workspace entries, so rename it and try again.");
         }
         dataset->m_classes.push_back(class_folder.filename().string());
@@ -170,7 +179,8 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
             const RgbaImage image = read_model_input(path, options.size);
             std::vector<std::uint8_t> rgb;
             rgb.reserve(static_cast<std::size_t>(options.size) * options.size * 3);
-            for (std::size_t p = 0; p < image.pixels.size(); p += 4) rgb.insert(rgb.end(), image.pixels.begin() + p, image.pixels.begin() + p + 3);
+            for (std::size_t p = 0; p < image.pixels.size(); p += 4)
+                rgb.insert(rgb.end(), image.pixels.begin() + p, image.pixels.begin() + p + 3);
             dataset->m_files.push_back(relative);
             dataset->m_pixels.push_back(std::move(rgb));
             dataset->m_labels.push_back(label);
@@ -180,8 +190,9 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
         }
     }
     if (dataset->m_files.empty()) {
-        throw UserError(folder.string() + " holds no readable images (PNG, JPEG or BMP, at the top or in one sub-folder per class)" +
-                        (skipped.empty() ? std::string(".") : "; " + std::to_string(skipped.size()) + " file(s) could not be read."));
+        throw UserError(
+            folder.string() + " holds no readable images (PNG, JPEG or BMP, at the top or in one sub-folder per class)" +
+            (skipped.empty() ? std::string(".") : "; " + std::to_string(skipped.size()) + " file(s) could not be read."));
     }
     const bool labelled = !dataset->m_classes.empty();
     if (labelled) dataset->m_factors.push_back({"class", FactorKind::Categorical, dataset->m_classes});

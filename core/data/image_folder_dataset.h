@@ -11,9 +11,10 @@
 namespace inv {
 
 struct ImageFolderOptions {
-    std::filesystem::path folder;          // PNG/JPEG/BMP files, at the top or one sub-folder per class
-    std::filesystem::path attributes_csv;  // optional: a "file" column (paths relative to the folder), then one column per attribute
-    int size = 32;                         // images are centre-cropped and resized to size x size
+    std::filesystem::path folder;  // PNG/JPEG/BMP files, at the top or one sub-folder per class
+    std::filesystem::path
+        attributes_csv;  // optional: a "file" column (paths relative to the folder), then one column per attribute
+    int size = 32;       // images are centre-cropped and resized to size x size
 };
 
 // What loading found that a person should know: files that could not be read, skipped.

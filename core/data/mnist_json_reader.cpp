@@ -1,7 +1,7 @@
 #include "core/data/mnist_json_reader.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 
 #include <nlohmann/json.hpp>
 

@@ -20,13 +20,15 @@ PairSampler::PairSampler(std::shared_ptr<const ImageDataset> dataset, std::uint6
     if (m_coloured) return;
     const std::vector<FactorSpec>& factors = m_dataset->factors();
     if (factors.empty()) {
-        throw UserError(m_dataset->name() + " names no factors to pair images by; give its images class sub-folders or an "
+        throw UserError(m_dataset->name() +
+                        " names no factors to pair images by; give its images class sub-folders or an "
                         "attributes CSV (--attributes).");
     }
     m_members.resize(factors.size());
     for (std::size_t f = 0; f < factors.size(); ++f) {
         if (factors[f].kind != FactorKind::Categorical) {
-            throw UserError("factor \"" + factors[f].name + "\" of " + m_dataset->name() + " is not categorical; pairs are drawn from categories.");
+            throw UserError("factor \"" + factors[f].name + "\" of " + m_dataset->name() +
+                            " is not categorical; pairs are drawn from categories.");
         }
         m_members[f].resize(factors[f].categories.size());
     }
@@ -71,7 +73,9 @@ std::size_t PairSampler::other_index_of_same_class(const ColorDataset& dataset, 
     }
 }
 
-FactorPair PairSampler::next() { return m_coloured ? next_coloured(*m_coloured) : next_categorical(); }
+FactorPair PairSampler::next() {
+    return m_coloured ? next_coloured(*m_coloured) : next_categorical();
+}
 
 FactorPair PairSampler::next_coloured(const ColorDataset& dataset) {
     FactorPair pair;

@@ -48,7 +48,8 @@ WorkspaceData open_image_folder(const DatasetEntry& entry, const std::string& ow
     if (train.empty() || test.empty()) {
         train.clear();
         test.clear();
-        for (std::size_t i = 0; i < whole->size(); ++i) (i % kTestShareInverse == kTestShareInverse - 1 ? test : train).push_back(i);
+        for (std::size_t i = 0; i < whole->size(); ++i)
+            (i % kTestShareInverse == kTestShareInverse - 1 ? test : train).push_back(i);
     }
     WorkspaceData data;
     data.origin = options.folder.string();
@@ -79,7 +80,8 @@ WorkspaceData load_dataset(const DatasetEntry& entry, const std::filesystem::pat
     if (entry.kind == kImageFolderDatasetKind) return open_image_folder(entry, owner, report);
     const std::optional<DatasetKind> kind = parse_dataset_kind(entry.kind);
     if (!kind) {
-        throw UserError(owner + " names data set \"" + entry.kind + "\"; this build knows colormnist, colorfashion and image-folder.");
+        throw UserError(owner + " names data set \"" + entry.kind +
+                        "\"; this build knows colormnist, colorfashion and image-folder.");
     }
     const SourceImages source = load_source_images(*kind, data_root);
     WorkspaceData data;

@@ -9,12 +9,12 @@ struct Describer {
         return "building the demo workspace (" + c.budget + " budget) in " + c.workspace.string();
     }
     std::string operator()(const ShowInvariances& c) const {
-        return "invariances of " + c.layer + ": " + std::to_string(c.inputs) + " inputs x " +
-               std::to_string(c.samples) + " samples (seed " + std::to_string(c.seed) + ")";
+        return "invariances of " + c.layer + ": " + std::to_string(c.inputs) + " inputs x " + std::to_string(c.samples) +
+               " samples (seed " + std::to_string(c.seed) + ")";
     }
     std::string operator()(const ShowSampleGrid& c) const {
-        return "sample grid " + std::to_string(c.rows) + "x" + std::to_string(c.columns) + " of " +
-               to_string(c.dataset) + "/" + to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";
+        return "sample grid " + std::to_string(c.rows) + "x" + std::to_string(c.columns) + " of " + to_string(c.dataset) + "/" +
+               to_string(c.split) + " (seed " + std::to_string(c.sample_seed) + ")";
     }
     std::string operator()(const EditFactors& c) const {
         return "semantic edit of image " + std::to_string(c.index) + " towards " +
@@ -48,15 +48,22 @@ bool supersedes(const Command& newer, const Command& older) {
            std::holds_alternative<CompareModels>(newer);
 }
 
-std::string describe(const Command& command) { return std::visit(Describer{}, command); }
+std::string describe(const Command& command) {
+    return std::visit(Describer{}, command);
+}
 
 const char* to_string(JobState state) {
     switch (state) {
-        case JobState::Idle: return "idle";
-        case JobState::Running: return "running";
-        case JobState::Finished: return "finished";
-        case JobState::Cancelled: return "cancelled";
-        case JobState::Failed: return "failed";
+        case JobState::Idle:
+            return "idle";
+        case JobState::Running:
+            return "running";
+        case JobState::Finished:
+            return "finished";
+        case JobState::Cancelled:
+            return "cancelled";
+        case JobState::Failed:
+            return "failed";
     }
     return "unknown";
 }

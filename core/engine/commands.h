@@ -32,7 +32,7 @@ struct ShowInvariances {
     int samples = 8;
     std::uint64_t seed = 0;
     float temperature = 1.0f;
-    std::int64_t classifier_step = -1;  // a classifier checkpoint with its own t; -1: the last
+    std::int64_t classifier_step = -1;     // a classifier checkpoint with its own t; -1: the last
     std::vector<NamedImage> extra_inputs;  // the user's images (opened files, picked samples) as further rows
     std::string inputs_from;  // test images from another domain ("colormnist", "colorfashion"); empty: the workspace's
 };
@@ -51,8 +51,8 @@ struct EditFactors {
     // None: a test image unlike image `index` in class and both colours (contrasting_sample), so that
     // every slider visibly changes something; the snapshot names the one taken.
     std::optional<std::size_t> donor;
-    std::vector<double> amounts;  // one per factor of e, residual first
-    std::optional<RgbaImage> image;  // the user's image in place of test image `index`
+    std::vector<double> amounts;        // one per factor of e, residual first
+    std::optional<RgbaImage> image;     // the user's image in place of test image `index`
     std::int64_t classifier_step = -1;  // the classifier checkpoint that classifies the images; -1: the last
 };
 
@@ -62,8 +62,8 @@ struct AttackImage {
     std::string method = "fgsm";  // fgsm | pgd
     double epsilon = 0.02;        // [-1, 1] units
     std::size_t index = 0;
-    std::optional<NamedImage> image;  // the user's image in place of test image `index`
-    std::vector<std::string> layers;  // decoded layers; empty: every layer with a trained t (for the checkpoint)
+    std::optional<NamedImage> image;    // the user's image in place of test image `index`
+    std::vector<std::string> layers;    // decoded layers; empty: every layer with a trained t (for the checkpoint)
     std::int64_t classifier_step = -1;  // a classifier checkpoint with t's of its own; -1: the last
 };
 
@@ -139,9 +139,9 @@ struct SetDevice {
     std::string device;
 };
 
-using Command = std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages,
-                             ShowExplainedVariance, DescribeWorkspace, TrainLayer, TrainFactors, CreateWorkspace, CompareModels, PlayVideo,
-                             MakeDemoClip, SetDevice>;
+using Command =
+    std::variant<ShowSampleGrid, ShowInvariances, PrepareDemo, EditFactors, AttackImage, MixImages, ShowExplainedVariance,
+                 DescribeWorkspace, TrainLayer, TrainFactors, CreateWorkspace, CompareModels, PlayVideo, MakeDemoClip, SetDevice>;
 
 // Commands that only show the latest state of a control (a slider, a seed): when several of one
 // kind are waiting, the worker runs only the newest and drops the others as superseded.

@@ -1,25 +1,25 @@
 #include "core/engine/engine.h"
 
-#include "core/engine/training_preview.h"
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/video_invariances.h"
+#include "core/data/workspace_data.h"
+#include "core/engine/training_preview.h"
 #include "core/runtime/errors.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/factor_trainer.h"
-#include "core/workspace/workspace_models.h"
 #include "core/workspace/demo_pipeline.h"
-#include "core/workspace/workspace_creation.h"
 #include "core/workspace/workspace.h"
-#include "core/data/workspace_data.h"
+#include "core/workspace/workspace_creation.h"
 #include "core/workspace/workspace_lock.h"
+#include "core/workspace/workspace_models.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -135,8 +135,7 @@ private:
         emit({queued.id, EventKind::Started, 0.0f, m_draft.job});
         const auto started = std::chrono::steady_clock::now();
         try {
-            const bool completed =
-                std::visit([this](const auto& command) { return handle(command); }, queued.command);
+            const bool completed = std::visit([this](const auto& command) { return handle(command); }, queued.command);
             if (completed) {
                 const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 char took[32];
@@ -151,9 +150,7 @@ private:
         m_current = nullptr;
     }
 
-    bool cancelled() const {
-        return m_current && m_current->generation != m_cancel_generation.load();
-    }
+    bool cancelled() const { return m_current && m_current->generation != m_cancel_generation.load(); }
 
     // The cancellation point of every unit of work: reports progress; false means stop now.
     bool unit_done(float progress) {
@@ -172,10 +169,9 @@ private:
         request.rows = command.rows;
         request.columns = command.columns;
         request.seed = command.sample_seed;
-        std::optional<SampleGrid> grid =
-            render_sample_grid(*dataset, request, [this](int done, int total) {
-                return unit_done(static_cast<float>(done) / static_cast<float>(total));
-            });
+        std::optional<SampleGrid> grid = render_sample_grid(*dataset, request, [this](int done, int total) {
+            return unit_done(static_cast<float>(done) / static_cast<float>(total));
+        });
         if (!grid) return false;
         m_draft.grid = std::make_shared<const SampleGrid>(std::move(*grid));
         ++m_draft.grid_version;
@@ -206,7 +202,8 @@ private:
     bool handle(const EditFactors& command) {
         OpenWorkspace& open = open_workspace(command.workspace);
         const std::size_t donor = command.donor ? *command.donor : contrasting_sample(*open.test, command.index);
-        auto blend = std::make_shared<const FactorBlend>(blend_factors(models_at(open, command.classifier_step), *open.test, {command.index, donor, command.amounts, command.image}));
+        auto blend = std::make_shared<const FactorBlend>(blend_factors(models_at(open, command.classifier_step), *open.test,
+                                                                       {command.index, donor, command.amounts, command.image}));
         if (!unit_done(1.0f)) return false;
         m_draft.edit = std::move(blend);
         m_draft.edit_donor = donor;
@@ -244,7 +241,8 @@ private:
                     explained_by_v(models, *open.test, layer, request.explained_inputs, request.repeats, request.seed);
             }
         }
-        for (const std::string& layer : attack.layers) attack.explained_by_v.push_back(open.explained_by_v.at({command.classifier_step, layer}));
+        for (const std::string& layer : attack.layers)
+            attack.explained_by_v.push_back(open.explained_by_v.at({command.classifier_step, layer}));
         if (!unit_done(1.0f)) return false;
         m_draft.attack = std::make_shared<const LayerAttack>(std::move(attack));
         ++m_draft.attack_version;
@@ -253,7 +251,8 @@ private:
 
     bool handle(const MixImages& command) {
         OpenWorkspace& open = open_workspace(command.workspace);
-        auto mix = std::make_shared<const ImageMix>(mix_images(*open.models, *open.test, {command.layer, command.index, command.with, 3}));
+        auto mix = std::make_shared<const ImageMix>(
+            mix_images(*open.models, *open.test, {command.layer, command.index, command.with, 3}));
         if (!unit_done(1.0f)) return false;
         m_draft.mix = std::move(mix);
         ++m_draft.mix_version;
@@ -266,7 +265,8 @@ private:
         request.all_checkpoints = true;
         request.inputs = command.inputs;
         request.repeats = command.repeats;
-        auto report = std::make_shared<const ExplainedVarianceReport>(explained_variance(*open.workspace, *open.test, request, m_device));
+        auto report =
+            std::make_shared<const ExplainedVarianceReport>(explained_variance(*open.workspace, *open.test, request, m_device));
         if (!unit_done(1.0f)) return false;
         m_draft.explained = std::move(report);
         ++m_draft.explained_version;
@@ -316,7 +316,8 @@ private:
 
     bool handle(const TrainLayer& command) {
         // Locked before the manifest is read, so that no other process's entries are lost.
-        const WorkspaceLock lock = lock_existing_workspace(command.workspace, "invariances (GUI): training t for " + command.layer);
+        const WorkspaceLock lock =
+            lock_existing_workspace(command.workspace, "invariances (GUI): training t for " + command.layer);
         OpenWorkspace& open = open_workspace(command.workspace);
         const DemoPlan plan = budget_plan(*open.workspace);
         const std::string job = "training t for " + command.layer;
@@ -328,13 +329,15 @@ private:
             AutoencoderTrainingOptions autoencoder = plan.autoencoder;
             autoencoder.model.image_size = open.test->shape().height;
             stage = "training the autoencoder (needed once, before t for " + command.layer + ")";
-            const AutoencoderTrainingResult trained = train_autoencoder(*open.workspace, *open.train, *open.test, autoencoder, control);
+            const AutoencoderTrainingResult trained =
+                train_autoencoder(*open.workspace, *open.train, *open.test, autoencoder, control);
             if (!trained.completed) return false;
             stage = job;
         }
         open.models->require_layer(command.layer);
         // The manifest changes on disk; the next command sees the new time stamp and reloads.
-        const CinnTrainingResult result = train_cinn(*open.workspace, *open.train, *open.test, cinn_options(plan, command.layer), control);
+        const CinnTrainingResult result =
+            train_cinn(*open.workspace, *open.train, *open.test, cinn_options(plan, command.layer), control);
         if (!result.completed) return false;
         ++m_draft.trained_version;
         return true;
@@ -377,7 +380,8 @@ private:
         request.samples.scale = 1;
         request.explained_inputs = command.explained_inputs;
         request.repeats = 1;
-        auto comparison = std::make_shared<const ModelComparison>(compare_models(*open.models, *m_other->models, *open.test, request));
+        auto comparison =
+            std::make_shared<const ModelComparison>(compare_models(*open.models, *m_other->models, *open.test, request));
         if (!unit_done(1.0f)) return false;
         m_draft.comparison = std::move(comparison);
         ++m_draft.comparison_version;
@@ -401,7 +405,8 @@ private:
                 frames->push_back(std::make_shared<const RgbaImage>(frame));
                 m_draft.video_frames = std::move(frames);
                 m_draft.video_total = total;
-                m_draft.job = "video at " + command.layer + ": frame " + std::to_string(done) + (total ? "/" + std::to_string(total) : "");
+                m_draft.job =
+                    "video at " + command.layer + ": frame " + std::to_string(done) + (total ? "/" + std::to_string(total) : "");
                 return unit_done(total ? static_cast<float>(done) / static_cast<float>(total) : 0.5f);
             });
         if (!result.completed) return false;
@@ -424,10 +429,11 @@ private:
         const std::optional<DatasetKind> kind = parse_dataset_kind(name);
         if (!kind) throw UserError("unknown domain \"" + name + "\"; expected colormnist or colorfashion.");
         auto found = m_foreign.find(*kind);
-        if (found == m_foreign.end()) found = m_foreign.emplace(*kind, make_color_dataset(source_images(*kind), Split::Test, 0)).first;
+        if (found == m_foreign.end())
+            found = m_foreign.emplace(*kind, make_color_dataset(source_images(*kind), Split::Test, 0)).first;
         if (found->second->shape().height != native.shape().height) {
-            throw UserError(name + " images are " + std::to_string(found->second->shape().height) + " pixels; this workspace's networks take " +
-                            std::to_string(native.shape().height) + ".");
+            throw UserError(name + " images are " + std::to_string(found->second->shape().height) +
+                            " pixels; this workspace's networks take " + std::to_string(native.shape().height) + ".");
         }
         return *found->second;
     }
@@ -441,10 +447,12 @@ private:
         m_draft.job = "creating workspace " + command.recipe.folder.string();
         const CreatedWorkspace created = create_workspace(command.recipe, m_config.data_root);
         if (!created.report.skipped.empty()) {
-            log("skipped " + std::to_string(created.report.skipped.size()) + " unreadable image(s), e.g. " + created.report.skipped.front(), true);
+            log("skipped " + std::to_string(created.report.skipped.size()) + " unreadable image(s), e.g. " +
+                    created.report.skipped.front(),
+                true);
         }
-        log("created workspace " + command.recipe.folder.string() + ": " + std::to_string(created.train_images) + " training and " +
-            std::to_string(created.test_images) + " test images");
+        log("created workspace " + command.recipe.folder.string() + ": " + std::to_string(created.train_images) +
+            " training and " + std::to_string(created.test_images) + " test images");
         m_draft.prepared_workspace = command.recipe.folder;
         ++m_draft.prepared_version;
         return unit_done(1.0f);
@@ -505,7 +513,8 @@ private:
         } else {
             ImageFolderReport report;
             WorkspaceData data = load_workspace_data(*open->workspace, m_config.data_root, &report);
-            if (!report.skipped.empty()) log("skipped " + std::to_string(report.skipped.size()) + " unreadable image(s) of " + data.origin, true);
+            if (!report.skipped.empty())
+                log("skipped " + std::to_string(report.skipped.size()) + " unreadable image(s) of " + data.origin, true);
             open->train = std::move(data.train);
             open->test = std::move(data.test);
         }
@@ -663,11 +672,23 @@ private:
 
 Engine::Engine(EngineConfig config) : m_worker(std::make_unique<Worker>(std::move(config))) {}
 Engine::~Engine() = default;
-std::uint64_t Engine::post(Command command) { return m_worker->post(std::move(command)); }
-void Engine::cancel() { m_worker->cancel(); }
-std::shared_ptr<const EngineSnapshot> Engine::snapshot() const { return m_worker->snapshot(); }
-bool Engine::idle() const { return m_worker->idle(); }
-void Engine::wait_until_idle() { m_worker->wait_until_idle(); }
-void Engine::shutdown() { m_worker->shutdown(); }
+std::uint64_t Engine::post(Command command) {
+    return m_worker->post(std::move(command));
+}
+void Engine::cancel() {
+    m_worker->cancel();
+}
+std::shared_ptr<const EngineSnapshot> Engine::snapshot() const {
+    return m_worker->snapshot();
+}
+bool Engine::idle() const {
+    return m_worker->idle();
+}
+void Engine::wait_until_idle() {
+    m_worker->wait_until_idle();
+}
+void Engine::shutdown() {
+    m_worker->shutdown();
+}
 
 }  // namespace inv

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/runtime/compute_device.h"
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "core/runtime/compute_device.h"
 
 #include <filesystem>
 #include <functional>

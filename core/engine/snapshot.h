@@ -6,8 +6,8 @@
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/semantic_edit.h"
-#include "core/models/classifier_config.h"
 #include "core/image/sample_grid.h"
+#include "core/models/classifier_config.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -59,28 +59,28 @@ struct EngineSnapshot {
     std::size_t video_total = 0;
     double video_fps = 25.0;
     std::filesystem::path video_file;
-    std::uint64_t video_version = 0;         // a new video (not a new frame)
-    std::filesystem::path demo_clip;         // the last demo clip written
+    std::uint64_t video_version = 0;  // a new video (not a new frame)
+    std::filesystem::path demo_clip;  // the last demo clip written
     std::uint64_t demo_clip_version = 0;
-    std::string training_model;           // the model being trained now (or last), for the loss curve
-    std::vector<float> training_loss;     // its loss per step (thinned to at most 1000 points)
+    std::string training_model;             // the model being trained now (or last), for the loss curve
+    std::vector<float> training_loss;       // its loss per step (thinned to at most 1000 points)
     std::int64_t training_loss_stride = 1;  // steps per point of training_loss
     // What the latest checkpoint of that model produces (samples of t, reconstructions), if anything.
     std::shared_ptr<const RgbaImage> training_preview;
     std::string training_preview_caption;
     std::uint64_t training_preview_version = 0;
-    std::size_t test_size = 0;              // images in the open workspace's test split (0: none open)
-    std::size_t edit_donor = 0;             // the test image `edit` took its donor factors from
-    std::vector<LayerInfo> layers;          // every layer of the described workspace's classifier
+    std::size_t test_size = 0;      // images in the open workspace's test split (0: none open)
+    std::size_t edit_donor = 0;     // the test image `edit` took its donor factors from
+    std::vector<LayerInfo> layers;  // every layer of the described workspace's classifier
     std::filesystem::path layers_workspace;
     std::uint64_t layers_version = 0;
-    std::uint64_t trained_version = 0;      // increases when TrainLayer finishes a t
-    std::uint64_t superseded = 0;  // commands dropped because a newer one of their kind was waiting
+    std::uint64_t trained_version = 0;         // increases when TrainLayer finishes a t
+    std::uint64_t superseded = 0;              // commands dropped because a newer one of their kind was waiting
     std::filesystem::path prepared_workspace;  // the last workspace PrepareDemo finished
     std::uint64_t prepared_version = 0;
 
-    std::string device = "cpu";        // where the networks run now
-    bool cuda_available = false;       // whether SetDevice{"cuda"} can work here
+    std::string device = "cpu";   // where the networks run now
+    bool cuda_available = false;  // whether SetDevice{"cuda"} can work here
 
     std::uint64_t error_count = 0;  // increases with every failure; the UI shows each one once
     std::string last_error;

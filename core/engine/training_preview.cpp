@@ -3,9 +3,9 @@
 #include "core/analysis/analysis_models.h"
 #include "core/analysis/invariance_samples.h"
 #include "core/image/image_grid.h"
-#include "core/workspace/model_names.h"
 #include "core/image/sample_grid.h"
 #include "core/image/tensor_image.h"
+#include "core/workspace/model_names.h"
 
 namespace inv {
 namespace {

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/data/image_dataset.h"
-#include "core/runtime/compute_device.h"
 #include "core/image/rgba_image.h"
+#include "core/runtime/compute_device.h"
 
 #include <filesystem>
 #include <optional>

@@ -1,7 +1,7 @@
 #include "core/flow/condition_embedder.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
+#include "core/runtime/errors.h"
 
 #include <algorithm>
 
@@ -32,8 +32,7 @@ torch::nn::Sequential flat_embedder(std::int64_t features, std::int64_t embeddin
     return layers;
 }
 
-torch::nn::Sequential spatial_embedder(std::int64_t channels, std::int64_t height, std::int64_t width,
-                                       std::int64_t embedding) {
+torch::nn::Sequential spatial_embedder(std::int64_t channels, std::int64_t height, std::int64_t width, std::int64_t embedding) {
     torch::nn::Sequential layers;
     std::int64_t in = channels;
     std::int64_t out = std::clamp<std::int64_t>(channels, 32, kMaxConvChannels);
@@ -66,15 +65,14 @@ ConditionEmbedderImpl::ConditionEmbedderImpl(std::vector<std::int64_t> condition
     } else if (m_shape.size() == 3) {
         m_layers = register_module("layers", spatial_embedder(m_shape[0], m_shape[1], m_shape[2], embedding_dim));
     } else {
-        throw UserError("a condition must be flat [features] or spatial [channels, height, width]; got " +
-                        shape_text(m_shape) + ".");
+        throw UserError("a condition must be flat [features] or spatial [channels, height, width]; got " + shape_text(m_shape) +
+                        ".");
     }
 }
 
 torch::Tensor ConditionEmbedderImpl::forward(const torch::Tensor& z) {
     const auto sizes = z.sizes();
-    const bool matches = sizes.size() == m_shape.size() + 1 &&
-                         std::equal(m_shape.begin(), m_shape.end(), sizes.begin() + 1);
+    const bool matches = sizes.size() == m_shape.size() + 1 && std::equal(m_shape.begin(), m_shape.end(), sizes.begin() + 1);
     if (!matches) {
         throw UserError("the condition z has shape " + shape_text(sizes) + "; this network expects [N, " +
                         shape_text(m_shape).substr(1) + ". Was t trained for another layer?");

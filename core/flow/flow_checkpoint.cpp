@@ -2,8 +2,8 @@
 
 #include "core/workspace/json_file.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 
 #include <cstdio>
 #include <map>
@@ -56,8 +56,8 @@ Flow load_described(const std::filesystem::path& path, const torch::Device& devi
                     Config (*config_from_json)(const nlohmann::json&), const char* type) {
     const nlohmann::json config = read_saved_config(path);
     if (config.value("type", std::string()) != type) {
-        throw UserError(path.string() + " holds a \"" + config.value("type", std::string("?")) + "\" network, not a \"" +
-                        type + "\".");
+        throw UserError(path.string() + " holds a \"" + config.value("type", std::string("?")) + "\" network, not a \"" + type +
+                        "\".");
     }
     Flow flow(config_from_json(config));
     load_module(*flow, config, path, device);
@@ -66,7 +66,9 @@ Flow load_described(const std::filesystem::path& path, const torch::Device& devi
 
 }  // namespace
 
-std::filesystem::path side_car_path(const std::filesystem::path& path) { return path.string() + ".json"; }
+std::filesystem::path side_car_path(const std::filesystem::path& path) {
+    return path.string() + ".json";
+}
 
 void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path) {
     torch::serialize::OutputArchive archive;
@@ -74,8 +76,7 @@ void save_module(const torch::nn::Module& module, const nlohmann::json& config, 
     save_archive(archive, config, path);
 }
 
-void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config,
-                  const std::filesystem::path& path) {
+void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config, const std::filesystem::path& path) {
     std::ostringstream bytes;
     archive.save_to(bytes);
     const std::string weights = bytes.str();
@@ -86,7 +87,9 @@ void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json
     write_file_atomically(side_car_path(path), side_car.dump(2) + "\n");
 }
 
-nlohmann::json read_saved_config(const std::filesystem::path& path) { return read_side_car(path).at("config"); }
+nlohmann::json read_saved_config(const std::filesystem::path& path) {
+    return read_side_car(path).at("config");
+}
 
 namespace {
 
@@ -104,8 +107,10 @@ void collect_unused_entries(torch::nn::Module& module, torch::serialize::InputAr
         torch::serialize::InputArchive child;
         if (archive.try_read(key, child)) {
             const auto found = children.find(key);
-            if (found == children.end()) unused.push_back(prefix + key);
-            else collect_unused_entries(*found->second, child, prefix + key + ".", unused);
+            if (found == children.end())
+                unused.push_back(prefix + key);
+            else
+                collect_unused_entries(*found->second, child, prefix + key + ".", unused);
             continue;
         }
         c10::IValue value;
@@ -159,7 +164,8 @@ void load_weights(torch::nn::Module& module, torch::serialize::InputArchive& arc
         if (unused.size() > 5) listed += " and " + std::to_string(unused.size() - 5) + " more";
         throw UserError(path.string() + " holds weights this network has no place for (" + listed +
                         "): it was written by a different network than its configuration describes. Retrain the model, "
-                        "or restore the file that belongs with " + side_car_path(path).filename().string() + ".");
+                        "or restore the file that belongs with " +
+                        side_car_path(path).filename().string() + ".");
     }
     try {
         take_stored_types(module, archive);
@@ -192,8 +198,10 @@ torch::serialize::InputArchive load_archive(const nlohmann::json& expected_confi
     }
     const std::string weights = read_file(path);
     if (fnv1a_hex(weights) != side_car.at("weights_fnv1a64").get<std::string>()) {
-        throw UserError(path.string() + " does not match its side-car checksum: the file is corrupt or was replaced "
-                        "without its " + side_car_path(path).filename().string() + ".");
+        throw UserError(path.string() +
+                        " does not match its side-car checksum: the file is corrupt or was replaced "
+                        "without its " +
+                        side_car_path(path).filename().string() + ".");
     }
     torch::serialize::InputArchive archive;
     try {

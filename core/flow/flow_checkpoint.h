@@ -13,8 +13,7 @@ namespace inv {
 void save_module(const torch::nn::Module& module, const nlohmann::json& config, const std::filesystem::path& path);
 
 // The same two-file scheme for any archive (a training state holds a model and its optimiser).
-void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config,
-                  const std::filesystem::path& path);
+void save_archive(torch::serialize::OutputArchive& archive, const nlohmann::json& config, const std::filesystem::path& path);
 // Checks the side-car's configuration against `expected_config` and the checksum, then reads.
 // `mismatch_advice` ends the message of a configuration mismatch (what the user can do about it).
 torch::serialize::InputArchive load_archive(const nlohmann::json& expected_config, const std::filesystem::path& path,

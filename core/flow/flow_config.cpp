@@ -81,12 +81,13 @@ void validate(const FactorFlowConfig& c) {
     }
     int total = 0;
     for (const NamedFactor& f : c.factors) {
-        if (f.size < 1) throw UserError("factor \"" + f.name + "\" has size " + std::to_string(f.size) + "; sizes must be at least 1.");
+        if (f.size < 1)
+            throw UserError("factor \"" + f.name + "\" has size " + std::to_string(f.size) + "; sizes must be at least 1.");
         total += f.size;
     }
     if (total != c.flow.dim) {
-        throw UserError("factor sizes add up to " + std::to_string(total) + " but the flow has " +
-                        std::to_string(c.flow.dim) + " dimensions.");
+        throw UserError("factor sizes add up to " + std::to_string(total) + " but the flow has " + std::to_string(c.flow.dim) +
+                        " dimensions.");
     }
 }
 

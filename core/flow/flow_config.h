@@ -12,10 +12,10 @@ namespace inv {
 // The stack of flow blocks (ActNorm -> double affine coupling -> fixed permutation) shared by t
 // and e. Paper sizes: t 20 blocks x width 1024 x depth 2 on 128 dims; e 12 x 512 x 2.
 struct FlowConfig {
-    int dim = 64;             // size of z̄ (the autoencoder's code)
+    int dim = 64;  // size of z̄ (the autoencoder's code)
     int blocks = 12;
-    int hidden_width = 512;   // width of the coupling MLPs
-    int hidden_depth = 2;     // hidden layers of the coupling MLPs
+    int hidden_width = 512;  // width of the coupling MLPs
+    int hidden_depth = 2;    // hidden layers of the coupling MLPs
     std::uint64_t permutation_seed = 0;
 };
 

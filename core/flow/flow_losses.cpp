@@ -47,8 +47,8 @@ std::vector<int> largest_remainder(const std::vector<double>& weights, int total
 
 }  // namespace
 
-FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Tensor& zb,
-                                       const torch::Tensor& shared_factor, int factor_count, int total_dims) {
+FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Tensor& zb, const torch::Tensor& shared_factor,
+                                       int factor_count, int total_dims) {
     torch::NoGradGuard no_grad;
     const torch::Tensor a = za.to(torch::kDouble).flatten(1);
     const torch::Tensor b = zb.to(torch::kDouble).flatten(1);
@@ -62,8 +62,8 @@ FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Ten
     for (int f = 1; f <= factor_count; ++f) {
         const torch::Tensor rows = (factors == f).nonzero().squeeze(1);
         if (rows.numel() < 2) {
-            throw UserError("cannot estimate factor sizes: only " + std::to_string(rows.numel()) +
-                            " pair(s) share factor " + std::to_string(f) + "; need at least 2.");
+            throw UserError("cannot estimate factor sizes: only " + std::to_string(rows.numel()) + " pair(s) share factor " +
+                            std::to_string(f) + "; need at least 2.");
         }
         const torch::Tensor pa = a.index_select(0, rows);
         const torch::Tensor pb = b.index_select(0, rows);

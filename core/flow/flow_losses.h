@@ -26,7 +26,7 @@ struct FactorDimEstimate {
 // docs/method.md §4: score_f = Σ_d Cov(zᵃ_d, zᵇ_d) / Σ_d Var(z_d) over the pairs sharing f, the
 // residual scores 1, and dims = softmax(scores)·total (largest remainder, each at least 1).
 // za, zb: [P, D]; shared_factor: [P] with values in 1..factor_count.
-FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Tensor& zb,
-                                       const torch::Tensor& shared_factor, int factor_count, int total_dims);
+FactorDimEstimate estimate_factor_dims(const torch::Tensor& za, const torch::Tensor& zb, const torch::Tensor& shared_factor,
+                                       int factor_count, int total_dims);
 
 }  // namespace inv

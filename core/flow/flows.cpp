@@ -10,10 +10,9 @@ namespace inv {
 FlowStackImpl::FlowStackImpl(const FlowConfig& config, std::int64_t condition_dim) : m_dim(config.dim) {
     validate(config);
     for (int b = 0; b < config.blocks; ++b) {
-        m_blocks.push_back(register_module(
-            "block" + std::to_string(b),
-            FlowBlock(config.dim, condition_dim, config.hidden_width, config.hidden_depth,
-                      mix64(config.permutation_seed, static_cast<std::uint64_t>(b)))));
+        m_blocks.push_back(register_module("block" + std::to_string(b),
+                                           FlowBlock(config.dim, condition_dim, config.hidden_width, config.hidden_depth,
+                                                     mix64(config.permutation_seed, static_cast<std::uint64_t>(b)))));
     }
 }
 
@@ -67,9 +66,13 @@ FactorFlowImpl::FactorFlowImpl(FactorFlowConfig config) : m_config(std::move(con
     m_flow = register_module("flow", FlowStack(m_config.flow, 0));
 }
 
-FlowOutput FactorFlowImpl::forward(const torch::Tensor& code) { return m_flow->forward(code); }
+FlowOutput FactorFlowImpl::forward(const torch::Tensor& code) {
+    return m_flow->forward(code);
+}
 
-torch::Tensor FactorFlowImpl::inverse(const torch::Tensor& factors) { return m_flow->inverse(factors); }
+torch::Tensor FactorFlowImpl::inverse(const torch::Tensor& factors) {
+    return m_flow->inverse(factors);
+}
 
 std::vector<torch::Tensor> FactorFlowImpl::split(const torch::Tensor& factors) const {
     std::vector<torch::Tensor> parts;
@@ -88,8 +91,8 @@ torch::Tensor FactorFlowImpl::join(const std::vector<torch::Tensor>& parts) cons
     }
     for (std::size_t i = 0; i < parts.size(); ++i) {
         if (parts[i].dim() != 2 || parts[i].size(1) != m_config.factors[i].size) {
-            throw UserError("factor \"" + m_config.factors[i].name + "\" must have " +
-                            std::to_string(m_config.factors[i].size) + " dimensions per sample.");
+            throw UserError("factor \"" + m_config.factors[i].name + "\" must have " + std::to_string(m_config.factors[i].size) +
+                            " dimensions per sample.");
         }
     }
     return torch::cat(parts, 1);

@@ -27,8 +27,8 @@ void fused_cpu_update(float* __restrict p, const float* __restrict g, float* __r
 }
 
 bool fusable(const torch::Tensor& p, const torch::Tensor& g) {
-    return p.device().is_cpu() && p.scalar_type() == torch::kFloat && g.scalar_type() == torch::kFloat &&
-           p.is_contiguous() && g.is_contiguous();
+    return p.device().is_cpu() && p.scalar_type() == torch::kFloat && g.scalar_type() == torch::kFloat && p.is_contiguous() &&
+           g.is_contiguous();
 }
 
 // Parameters the fused CPU pass cannot take (CUDA above all), updated together with torch's

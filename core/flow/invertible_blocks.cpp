@@ -45,7 +45,9 @@ ActNormImpl::ActNormImpl(std::int64_t channels) {
     m_initialized = register_buffer("initialized", torch::zeros({1}, torch::kUInt8));
 }
 
-bool ActNormImpl::initialized() const { return m_initialized.item<std::uint8_t>() != 0; }
+bool ActNormImpl::initialized() const {
+    return m_initialized.item<std::uint8_t>() != 0;
+}
 
 void ActNormImpl::to(torch::Dtype dtype, bool non_blocking) {
     for (torch::Tensor& parameter : parameters(/*recurse=*/false)) {
@@ -77,8 +79,8 @@ FlowOutput ActNormImpl::forward_with_logdet(const torch::Tensor& x) {
         throw UserError("ActNorm expects [N, C] or [N, C, H, W], got " + shape_text(x) + ".");
     }
     if (x.size(1) != m_loc.size(0)) {
-        throw UserError("ActNorm has " + std::to_string(m_loc.size(0)) + " channels, the input " +
-                        shape_text(x) + " has " + std::to_string(x.size(1)) + ".");
+        throw UserError("ActNorm has " + std::to_string(m_loc.size(0)) + " channels, the input " + shape_text(x) + " has " +
+                        std::to_string(x.size(1)) + ".");
     }
     if (is_training() && !initialized()) initialize_from(x);
     const torch::Tensor y = broadcastable(m_scale, x.dim()) * (x + broadcastable(m_loc, x.dim()));
@@ -87,7 +89,9 @@ FlowOutput ActNormImpl::forward_with_logdet(const torch::Tensor& x) {
     return {y, logdet};
 }
 
-torch::Tensor ActNormImpl::forward(const torch::Tensor& x) { return forward_with_logdet(x).value; }
+torch::Tensor ActNormImpl::forward(const torch::Tensor& x) {
+    return forward_with_logdet(x).value;
+}
 
 torch::Tensor ActNormImpl::inverse(const torch::Tensor& y) const {
     return y / broadcastable(m_scale, y.dim()) - broadcastable(m_loc, y.dim());
@@ -95,8 +99,7 @@ torch::Tensor ActNormImpl::inverse(const torch::Tensor& y) const {
 
 // ------------------------------------------------------------------------------- DoubleCoupling
 
-DoubleCouplingImpl::DoubleCouplingImpl(std::int64_t dim, std::int64_t condition_dim, int hidden_width,
-                                       int hidden_depth)
+DoubleCouplingImpl::DoubleCouplingImpl(std::int64_t dim, std::int64_t condition_dim, int hidden_width, int hidden_depth)
     : m_first(dim / 2), m_second(dim - dim / 2), m_condition_dim(condition_dim) {
     m_scale0 = register_module("scale0", make_mlp(m_first + condition_dim, m_second, hidden_width, hidden_depth));
     m_shift0 = register_module("shift0", make_mlp(m_first + condition_dim, m_second, hidden_width, hidden_depth));
@@ -149,8 +152,12 @@ ShuffleImpl::ShuffleImpl(std::int64_t dim, std::uint64_t seed) {
     m_backward = register_buffer("backward_order", torch::argsort(forward_order));
 }
 
-torch::Tensor ShuffleImpl::forward(const torch::Tensor& x) const { return x.index_select(1, m_forward); }
-torch::Tensor ShuffleImpl::inverse(const torch::Tensor& y) const { return y.index_select(1, m_backward); }
+torch::Tensor ShuffleImpl::forward(const torch::Tensor& x) const {
+    return x.index_select(1, m_forward);
+}
+torch::Tensor ShuffleImpl::inverse(const torch::Tensor& y) const {
+    return y.index_select(1, m_backward);
+}
 
 // ------------------------------------------------------------------------------------ FlowBlock
 

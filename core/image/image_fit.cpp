@@ -1,7 +1,7 @@
 #include "core/image/image_fit.h"
 
-#include "core/runtime/errors.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -24,6 +24,8 @@ RgbaImage fit_to_square(const RgbaImage& image, int size) {
     return fitted;
 }
 
-RgbaImage read_model_input(const std::filesystem::path& path, int size) { return fit_to_square(read_image_rgba(path), size); }
+RgbaImage read_model_input(const std::filesystem::path& path, int size) {
+    return fit_to_square(read_image_rgba(path), size);
+}
 
 }  // namespace inv

@@ -12,10 +12,11 @@ namespace {
 constexpr int kFont = cv::FONT_HERSHEY_SIMPLEX;
 
 // Text height that stays legible next to cells of the given size.
-double font_scale_for(int cell_height) { return std::clamp(cell_height / 80.0, 0.3, 0.8); }
+double font_scale_for(int cell_height) {
+    return std::clamp(cell_height / 80.0, 0.3, 0.8);
+}
 
-void put_text(cv::Mat& canvas, const std::string& text, int left, int baseline_y, int max_width,
-              double scale) {
+void put_text(cv::Mat& canvas, const std::string& text, int left, int baseline_y, int max_width, double scale) {
     int base = 0;
     cv::Size size = cv::getTextSize(text, kFont, scale, 1, &base);
     while (size.width > max_width && scale > 0.25) {
@@ -23,8 +24,7 @@ void put_text(cv::Mat& canvas, const std::string& text, int left, int baseline_y
         size = cv::getTextSize(text, kFont, scale, 1, &base);
     }
     const int x = left + std::max(0, (max_width - size.width) / 2);
-    cv::putText(canvas, text, {x, baseline_y}, kFont, scale, cv::Scalar(20, 20, 20, 255), 1,
-                cv::LINE_AA);
+    cv::putText(canvas, text, {x, baseline_y}, kFont, scale, cv::Scalar(20, 20, 20, 255), 1, cv::LINE_AA);
 }
 
 void blit_scaled(const RgbaImage& cell, RgbaImage& target, int left, int top, int scale) {
@@ -40,17 +40,17 @@ void blit_scaled(const RgbaImage& cell, RgbaImage& target, int left, int top, in
 ComposedGrid compose_grid(const std::vector<RgbaImage>& cells, const GridLayout& layout) {
     if (cells.empty()) throw UserError("a grid needs at least one image.");
     if (layout.columns < 1 || layout.scale < 1 || layout.spacing < 0) {
-        throw UserError("invalid grid layout: columns " + std::to_string(layout.columns) +
-                        ", scale " + std::to_string(layout.scale) + ", spacing " +
-                        std::to_string(layout.spacing) + " (columns and scale must be at least 1).");
+        throw UserError("invalid grid layout: columns " + std::to_string(layout.columns) + ", scale " +
+                        std::to_string(layout.scale) + ", spacing " + std::to_string(layout.spacing) +
+                        " (columns and scale must be at least 1).");
     }
     const int cell_w = cells.front().width;
     const int cell_h = cells.front().height;
     for (const RgbaImage& cell : cells) {
         if (cell.width != cell_w || cell.height != cell_h) {
-            throw UserError("grid cells must share one size: found " + std::to_string(cell.width) +
-                            "x" + std::to_string(cell.height) + " beside " + std::to_string(cell_w) +
-                            "x" + std::to_string(cell_h) + ".");
+            throw UserError("grid cells must share one size: found " + std::to_string(cell.width) + "x" +
+                            std::to_string(cell.height) + " beside " + std::to_string(cell_w) + "x" + std::to_string(cell_h) +
+                            ".");
         }
     }
     const int columns = std::min<int>(layout.columns, static_cast<int>(cells.size()));
@@ -69,8 +69,7 @@ ComposedGrid compose_grid(const std::vector<RgbaImage>& cells, const GridLayout&
     const int pitch_x = shown_w + layout.spacing;
     const int pitch_y = shown_h + caption_h + layout.spacing;
     ComposedGrid grid;
-    grid.image = RgbaImage(row_label_w + layout.spacing + columns * pitch_x,
-                           layout.spacing + rows * pitch_y);
+    grid.image = RgbaImage(row_label_w + layout.spacing + columns * pitch_x, layout.spacing + rows * pitch_y);
     for (std::size_t i = 0; i < grid.image.pixels.size(); i += 4) {
         std::copy(layout.background.begin(), layout.background.end(), grid.image.pixels.begin() + i);
     }
@@ -89,8 +88,7 @@ ComposedGrid compose_grid(const std::vector<RgbaImage>& cells, const GridLayout&
     }
     for (int row = 0; row < rows && row < static_cast<int>(layout.row_labels.size()); ++row) {
         const int centre_y = layout.spacing + row * pitch_y + shown_h / 2 + text_h / 3;
-        put_text(canvas, layout.row_labels[static_cast<std::size_t>(row)], 0, centre_y, row_label_w,
-                 text_scale);
+        put_text(canvas, layout.row_labels[static_cast<std::size_t>(row)], 0, centre_y, row_label_w, text_scale);
     }
     return grid;
 }

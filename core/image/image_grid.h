@@ -10,8 +10,8 @@ namespace inv {
 
 struct GridLayout {
     int columns = 1;
-    int spacing = 2;           // pixels between cells and around the border
-    int scale = 1;             // integer nearest-neighbour magnification of every cell
+    int spacing = 2;  // pixels between cells and around the border
+    int scale = 1;    // integer nearest-neighbour magnification of every cell
     std::array<std::uint8_t, 4> background{255, 255, 255, 255};
     std::vector<std::string> cell_labels;  // optional caption under each cell (empty: none)
     std::vector<std::string> row_labels;   // optional text left of each row

@@ -17,7 +17,7 @@ const cv::Scalar kGrid(225, 225, 225, 255);
 
 // A palette that stays distinguishable in print (RGBA order, as the canvas is RGBA).
 cv::Scalar colour(std::size_t i) {
-    static const int palette[][3] = {{31, 119, 180}, {214, 39, 40},  {44, 160, 44},   {255, 127, 14},
+    static const int palette[][3] = {{31, 119, 180},  {214, 39, 40},  {44, 160, 44},   {255, 127, 14},
                                      {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
                                      {188, 189, 34},  {23, 190, 207}, {40, 40, 40},    {255, 187, 120}};
     const int* c = palette[i % 12];
@@ -44,9 +44,12 @@ struct Range {
 std::string number(double v) {
     char text[32];
     const double a = std::abs(v);
-    if (a != 0 && (a >= 1e5 || a < 1e-3)) std::snprintf(text, sizeof text, "%.0e", v);
-    else if (a >= 100 || std::abs(v - std::round(v)) < 1e-9) std::snprintf(text, sizeof text, "%.0f", v);
-    else std::snprintf(text, sizeof text, "%.2g", v);
+    if (a != 0 && (a >= 1e5 || a < 1e-3))
+        std::snprintf(text, sizeof text, "%.0e", v);
+    else if (a >= 100 || std::abs(v - std::round(v)) < 1e-9)
+        std::snprintf(text, sizeof text, "%.0f", v);
+    else
+        std::snprintf(text, sizeof text, "%.2g", v);
     return text;
 }
 
@@ -60,7 +63,8 @@ std::vector<double> nice_ticks(double low, double high) {
         if (step >= raw) break;
     }
     std::vector<double> ticks;
-    for (double v = std::ceil(low / step) * step; v <= high + 1e-9 * step; v += step) ticks.push_back(std::abs(v) < 1e-12 ? 0 : v);
+    for (double v = std::ceil(low / step) * step; v <= high + 1e-9 * step; v += step)
+        ticks.push_back(std::abs(v) < 1e-12 ? 0 : v);
     return ticks;
 }
 
@@ -99,8 +103,9 @@ RgbaImage render_line_plot(const LinePlot& plot) {
     const int left = 70, top = 58, right = plot.width - (has_secondary ? 70 : 20), bottom = plot.height - 95;
     auto to_px = [&](double x, double y, const Range& y_range) {
         const double xv = plot.log_x ? std::log10(x) : x;
-        return cv::Point(static_cast<int>(std::lround(left + (xv - x_range.low) / (x_range.high - x_range.low) * (right - left))),
-                         static_cast<int>(std::lround(bottom - (y - y_range.low) / (y_range.high - y_range.low) * (bottom - top))));
+        return cv::Point(
+            static_cast<int>(std::lround(left + (xv - x_range.low) / (x_range.high - x_range.low) * (right - left))),
+            static_cast<int>(std::lround(bottom - (y - y_range.low) / (y_range.high - y_range.low) * (bottom - top))));
     };
 
     // Grid and ticks.
@@ -119,7 +124,8 @@ RgbaImage render_line_plot(const LinePlot& plot) {
     if (!plot.x_ticks.empty()) {
         for (std::size_t i = 0; i < plot.x_ticks.size(); ++i) x_ticks.emplace_back(static_cast<double>(i), plot.x_ticks[i]);
     } else if (plot.log_x) {
-        for (double e = std::ceil(x_range.low); e <= x_range.high; e += 1) x_ticks.emplace_back(std::pow(10.0, e), number(std::pow(10.0, e)));
+        for (double e = std::ceil(x_range.low); e <= x_range.high; e += 1)
+            x_ticks.emplace_back(std::pow(10.0, e), number(std::pow(10.0, e)));
     } else {
         for (double v : nice_ticks(x_range.low, x_range.high)) x_ticks.emplace_back(v, number(v));
     }
@@ -148,8 +154,10 @@ RgbaImage render_line_plot(const LinePlot& plot) {
         for (std::size_t k = 0; k < s.x.size(); ++k) {
             const cv::Point p = to_px(s.x[k], s.y[k], y_range);
             if (k > 0) cv::line(canvas, to_px(s.x[k - 1], s.y[k - 1], y_range), p, colour(i), 2, cv::LINE_AA);
-            if (s.secondary_axis) cv::rectangle(canvas, p - cv::Point(3, 3), p + cv::Point(3, 3), colour(i), cv::FILLED);
-            else cv::circle(canvas, p, 3, colour(i), cv::FILLED, cv::LINE_AA);
+            if (s.secondary_axis)
+                cv::rectangle(canvas, p - cv::Point(3, 3), p + cv::Point(3, 3), colour(i), cv::FILLED);
+            else
+                cv::circle(canvas, p, 3, colour(i), cv::FILLED, cv::LINE_AA);
         }
     }
 

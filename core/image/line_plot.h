@@ -21,10 +21,10 @@ struct LinePlot {
     std::string title;
     std::string x_label;
     std::string y_label;
-    std::string secondary_y_label;       // right-hand axis, when a series uses it
+    std::string secondary_y_label;  // right-hand axis, when a series uses it
     std::vector<PlotSeries> series;
-    bool log_x = false;                  // x values must then be > 0
-    std::vector<std::string> x_ticks;    // categorical axis: x = 0, 1, … get these names
+    bool log_x = false;                // x values must then be > 0
+    std::vector<std::string> x_ticks;  // categorical axis: x = 0, 1, … get these names
     int width = 720;
     int height = 440;
 };

@@ -1,7 +1,7 @@
 #include "core/image/png_io.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>

@@ -14,14 +14,11 @@ struct RgbaImage {
     std::vector<std::uint8_t> pixels;  // width * height * 4
 
     RgbaImage() = default;
-    RgbaImage(int w, int h, std::uint8_t fill = 0)
-        : width(w), height(h), pixels(static_cast<std::size_t>(w) * h * 4, fill) {}
+    RgbaImage(int w, int h, std::uint8_t fill = 0) : width(w), height(h), pixels(static_cast<std::size_t>(w) * h * 4, fill) {}
 
     bool empty() const { return width == 0 || height == 0; }
     std::uint8_t* at(int x, int y) { return pixels.data() + (static_cast<std::size_t>(y) * width + x) * 4; }
-    const std::uint8_t* at(int x, int y) const {
-        return pixels.data() + (static_cast<std::size_t>(y) * width + x) * 4;
-    }
+    const std::uint8_t* at(int x, int y) const { return pixels.data() + (static_cast<std::size_t>(y) * width + x) * 4; }
 };
 
 struct PixelRect {

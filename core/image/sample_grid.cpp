@@ -1,9 +1,9 @@
 #include "core/image/sample_grid.h"
 
-#include "core/runtime/errors.h"
 #include "core/image/image_grid.h"
-#include "core/runtime/random.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
 
 #include <cstdio>
 #include <numeric>
@@ -31,10 +31,9 @@ std::vector<std::size_t> pick_sample_indices(std::size_t size, std::size_t count
 
 std::optional<SampleGrid> render_sample_grid(const ImageDataset& dataset, const SampleGridRequest& request,
                                              const RowCallback& after_row) {
-    if (request.rows < 1 || request.columns < 1 || request.rows > kMaxGridSide ||
-        request.columns > kMaxGridSide) {
-        throw UserError("a sample grid needs 1 to 64 rows and columns; asked for " +
-                        std::to_string(request.rows) + " x " + std::to_string(request.columns) + ".");
+    if (request.rows < 1 || request.columns < 1 || request.rows > kMaxGridSide || request.columns > kMaxGridSide) {
+        throw UserError("a sample grid needs 1 to 64 rows and columns; asked for " + std::to_string(request.rows) + " x " +
+                        std::to_string(request.columns) + ".");
     }
     if (dataset.size() == 0) throw UserError("data set " + dataset.name() + " is empty.");
 

@@ -17,7 +17,7 @@ struct SampleGridRequest {
     std::uint64_t seed = 0;  // which samples are shown
     int scale = 1;           // nearest-neighbour magnification
     int spacing = 2;
-    bool captions = false;   // class name under each cell
+    bool captions = false;  // class name under each cell
 };
 
 struct SampleGridCell {

@@ -17,16 +17,13 @@ std::string shape_text(const at::Tensor& t) {
 }  // namespace
 
 at::Tensor tensor_from_samples(const std::vector<ImageSample>& samples, const ImageShape& shape) {
-    at::Tensor batch = at::empty({static_cast<int64_t>(samples.size()), shape.channels, shape.height,
-                                  shape.width},
-                                 at::kFloat);
+    at::Tensor batch = at::empty({static_cast<int64_t>(samples.size()), shape.channels, shape.height, shape.width}, at::kFloat);
     float* out = batch.data_ptr<float>();
     for (const ImageSample& sample : samples) {
         if (sample.pixels.size() != shape.numel()) {
-            throw UserError("a sample has " + std::to_string(sample.pixels.size()) +
-                            " values; expected " + std::to_string(shape.numel()) + " for " +
-                            std::to_string(shape.channels) + "x" + std::to_string(shape.height) + "x" +
-                            std::to_string(shape.width) + ".");
+            throw UserError("a sample has " + std::to_string(sample.pixels.size()) + " values; expected " +
+                            std::to_string(shape.numel()) + " for " + std::to_string(shape.channels) + "x" +
+                            std::to_string(shape.height) + "x" + std::to_string(shape.width) + ".");
         }
         out = std::copy(sample.pixels.begin(), sample.pixels.end(), out);
     }
@@ -63,8 +60,8 @@ std::vector<RgbaImage> rgba_from_batch(const at::Tensor& batch) {
 }
 
 at::Tensor tensor_from_rgba(const RgbaImage& image) {
-    const at::Tensor rgba = at::from_blob(const_cast<std::uint8_t*>(image.pixels.data()),
-                                          {image.height, image.width, 4}, at::kByte);
+    const at::Tensor rgba =
+        at::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {image.height, image.width, 4}, at::kByte);
     return rgba.slice(2, 0, 3).permute({2, 0, 1}).to(at::kFloat).div(127.5).sub(1.0).contiguous();
 }
 

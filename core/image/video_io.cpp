@@ -1,7 +1,7 @@
 #include "core/image/video_io.h"
 
-#include "core/runtime/errors.h"
 #include "core/image/png_io.h"
+#include "core/runtime/errors.h"
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -18,9 +18,12 @@ namespace {
 
 RgbaImage rgba_from_bgr(const cv::Mat& frame) {
     cv::Mat rgba;
-    if (frame.channels() == 1) cv::cvtColor(frame, rgba, cv::COLOR_GRAY2RGBA);
-    else if (frame.channels() == 4) cv::cvtColor(frame, rgba, cv::COLOR_BGRA2RGBA);
-    else cv::cvtColor(frame, rgba, cv::COLOR_BGR2RGBA);
+    if (frame.channels() == 1)
+        cv::cvtColor(frame, rgba, cv::COLOR_GRAY2RGBA);
+    else if (frame.channels() == 4)
+        cv::cvtColor(frame, rgba, cv::COLOR_BGRA2RGBA);
+    else
+        cv::cvtColor(frame, rgba, cv::COLOR_BGR2RGBA);
     RgbaImage image(rgba.cols, rgba.rows, 255);
     for (int y = 0; y < rgba.rows; ++y) std::copy_n(rgba.ptr<std::uint8_t>(y), 4 * rgba.cols, image.at(0, y));
     return image;
@@ -57,7 +60,8 @@ VideoReader::VideoReader(const std::filesystem::path& source) : m_source(source)
         m_capture = std::make_unique<Capture>();
         // Image sequences go through OpenCV's image reader; files through whatever backend opens them.
         if (!m_capture->capture.open(source.string(), pattern ? cv::CAP_IMAGES : cv::CAP_ANY)) {
-            throw UserError("cannot read " + source.string() + " as a video: OpenCV found no decoder for it (MP4, AVI and "
+            throw UserError("cannot read " + source.string() +
+                            " as a video: OpenCV found no decoder for it (MP4, AVI and "
                             "image sequences such as frames/%04d.png work; a folder of images too).");
         }
         const double fps = m_capture->capture.get(cv::CAP_PROP_FPS);
@@ -94,7 +98,8 @@ std::optional<RgbaImage> VideoReader::next() {
 VideoWriter::VideoWriter(const std::filesystem::path& path, double fps, int width, int height)
     : m_path(path), m_encoder(std::make_unique<Encoder>()), m_width(width), m_height(height) {
     if (path.extension() != ".mp4") throw UserError("the video to write must be an .mp4 file; got " + path.string() + ".");
-    if (width < 1 || height < 1) throw UserError("cannot write a video of " + std::to_string(width) + "x" + std::to_string(height) + " frames.");
+    if (width < 1 || height < 1)
+        throw UserError("cannot write a video of " + std::to_string(width) + "x" + std::to_string(height) + " frames.");
     m_partial = path;
     m_partial += ".partial.mp4";  // the container is chosen by the extension, so it stays .mp4
     if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path());

@@ -31,10 +31,10 @@ public:
 private:
     struct Capture;
     std::filesystem::path m_source;
-    std::unique_ptr<Capture> m_capture;      // a video file or pattern
+    std::unique_ptr<Capture> m_capture;          // a video file or pattern
     std::vector<std::filesystem::path> m_files;  // an image folder
     std::size_t m_next_file = 0;
-    std::optional<RgbaImage> m_first;        // read at opening to check the source, handed out first
+    std::optional<RgbaImage> m_first;  // read at opening to check the source, handed out first
     double m_fps = 25.0;
     std::size_t m_frame_count = 0;
 };

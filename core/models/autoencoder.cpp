@@ -2,8 +2,8 @@
 
 #include "core/workspace/config_values.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
+#include "core/runtime/errors.h"
 
 #include <cmath>
 
@@ -17,19 +17,26 @@ std::int64_t channels(double width, int stage) {
     return std::max<std::int64_t>(8, std::lround(width * (64 << stage)));
 }
 
-torch::nn::LeakyReLU activation() { return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(kSlope)); }
+torch::nn::LeakyReLU activation() {
+    return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(kSlope));
+}
 
 }  // namespace
 
-torch::Tensor Posterior::sample() const { return mean + torch::exp(0.5 * log_var) * torch::randn_like(mean); }
+torch::Tensor Posterior::sample() const {
+    return mean + torch::exp(0.5 * log_var) * torch::randn_like(mean);
+}
 
 torch::Tensor Posterior::kl() const {
     return 0.5 * (mean.pow(2) + torch::exp(log_var) - 1.0 - log_var).sum(1);
 }
 
 nlohmann::json to_json(const AutoencoderConfig& c) {
-    nlohmann::json j{{"type", "autoencoder"}, {"code_dim", c.code_dim}, {"image_channels", c.image_channels},
-                     {"image_size", c.image_size}, {"width", c.width}};
+    nlohmann::json j{{"type", "autoencoder"},
+                     {"code_dim", c.code_dim},
+                     {"image_channels", c.image_channels},
+                     {"image_size", c.image_size},
+                     {"width", c.width}};
     // Absent means "transposed": the files written before the option stay valid and resumable.
     if (c.upsampling != "transposed") j["upsampling"] = c.upsampling;
     return j;
@@ -103,7 +110,9 @@ Posterior AutoencoderImpl::encode(const torch::Tensor& images) {
     return {halves[0], halves[1].clamp(-30.0, 10.0)};
 }
 
-torch::Tensor AutoencoderImpl::decode(const torch::Tensor& codes) { return m_decoder->forward(codes); }
+torch::Tensor AutoencoderImpl::decode(const torch::Tensor& codes) {
+    return m_decoder->forward(codes);
+}
 
 torch::Tensor AutoencoderImpl::output_layer_weight() const {
     // Parameters come in the order the layers were added; the last 4-d one is the last convolution's.

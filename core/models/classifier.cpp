@@ -1,7 +1,7 @@
 #include "core/models/classifier.h"
 
-#include "core/runtime/errors.h"
 #include "core/models/scripted_classifier.h"
+#include "core/runtime/errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -56,7 +56,8 @@ public:
           m_conv2(register_module("conv2", conv(out, out, 3))),
           m_norm2(register_module("bn2", torch::nn::BatchNorm2d(out))) {
         if (stride != 1 || in != out) {
-            m_shortcut = register_module("shortcut", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
+            m_shortcut =
+                register_module("shortcut", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
         }
     }
 
@@ -75,7 +76,9 @@ private:
 };
 TORCH_MODULE(BasicBlock);
 
-torch::nn::MaxPool2d pool() { return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)); }
+torch::nn::MaxPool2d pool() {
+    return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2));
+}
 
 // He initialisation for the ReLU convolutions (LibTorch's default, tuned for linear layers, lets
 // the signal of a deep network without batch norm fade, and SqueezeNet then does not learn), and a
@@ -123,8 +126,8 @@ ClassifierImpl::ClassifierImpl(ClassifierConfig config) : m_config(std::move(con
         const std::int64_t c1 = scaled(w, 64);
         const std::int64_t c2 = scaled(w, 128);
         const std::int64_t c3 = scaled(w, 256);
-        add_stage("stem", torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::BatchNorm2d(c1),
-                                                torch::nn::ReLU()));
+        add_stage("stem",
+                  torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::BatchNorm2d(c1), torch::nn::ReLU()));
         add_stage("layer1", torch::nn::Sequential(BasicBlock(c1, c1, 1), BasicBlock(c1, c1, 1)));
         add_stage("layer2", torch::nn::Sequential(BasicBlock(c1, c2, 2), BasicBlock(c2, c2, 1)));
         add_stage("layer3", torch::nn::Sequential(BasicBlock(c2, c3, 2), BasicBlock(c3, c3, 1)));
@@ -179,7 +182,8 @@ const LayerInfo& ClassifierImpl::layer(const std::string& name) const {
     for (const LayerInfo& info : m_layers) {
         if (info.name == name) return info;
     }
-    throw UserError("unknown layer \"" + name + "\"; this " + (m_scripted ? std::string("model") : to_string(m_config.architecture)) +
+    throw UserError("unknown layer \"" + name + "\"; this " +
+                    (m_scripted ? std::string("model") : to_string(m_config.architecture)) +
                     " has: " + joined(m_layers, [](const LayerInfo& info) { return info.name; }) + ".");
 }
 
@@ -200,12 +204,16 @@ torch::Tensor ClassifierImpl::representation(const torch::Tensor& x, const std::
 
 namespace inv {
 
-std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config) { return Classifier(config)->layers(); }
+std::vector<LayerInfo> classifier_layers(const ClassifierConfig& config) {
+    return Classifier(config)->layers();
+}
 
 std::vector<LayerInfo> workspace_classifier_layers(const nlohmann::json& config) {
-    if (config.value("type", std::string()) != kScriptedClassifierType) return classifier_layers(classifier_config_from_json(config));
+    if (config.value("type", std::string()) != kScriptedClassifierType)
+        return classifier_layers(classifier_config_from_json(config));
     std::vector<LayerInfo> layers;
-    for (const auto& layer : config.at("layers")) layers.push_back({layer.at("name"), layer.at("shape").get<std::vector<long>>()});
+    for (const auto& layer : config.at("layers"))
+        layers.push_back({layer.at("name"), layer.at("shape").get<std::vector<long>>()});
     return layers;
 }
 

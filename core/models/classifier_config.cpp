@@ -17,10 +17,10 @@ ClassifierArchitecture parse_architecture(const std::string& text) {
 }
 
 nlohmann::json to_json(const ClassifierConfig& c) {
-    nlohmann::json j{{"type", "classifier"},         {"architecture", to_string(c.architecture)},
-                     {"classes", c.classes},         {"input_channels", c.input_channels},
-                     {"input_size", c.input_size},   {"width", c.width},
-                     {"dropout", c.dropout},         {"colour_blind", c.colour_blind}};
+    nlohmann::json j{{"type", "classifier"},       {"architecture", to_string(c.architecture)},
+                     {"classes", c.classes},       {"input_channels", c.input_channels},
+                     {"input_size", c.input_size}, {"width", c.width},
+                     {"dropout", c.dropout},       {"colour_blind", c.colour_blind}};
     // Absent means none, so the files of older workspaces stay valid and resumable.
     if (c.architecture == ClassifierArchitecture::SqueezeNet && c.batch_norm) j["batch_norm"] = true;
     return j;

@@ -17,6 +17,8 @@ InversionDecoderImpl::InversionDecoderImpl(InversionDecoderConfig config) : m_co
     m_decoder = register_module("decoder", build_decoder(m_config.decoder));
 }
 
-torch::Tensor InversionDecoderImpl::forward(const torch::Tensor& z) { return m_decoder->forward(m_embedder->forward(z)); }
+torch::Tensor InversionDecoderImpl::forward(const torch::Tensor& z) {
+    return m_decoder->forward(m_embedder->forward(z));
+}
 
 }  // namespace inv

@@ -4,8 +4,8 @@
 #include "core/flow/condition_embedder.h"
 #include "core/models/autoencoder_config.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <vector>
@@ -18,7 +18,7 @@ namespace inv {
 // so the comparison with D(t⁻¹(v | z)) differs only in how the invariances are handled.
 struct InversionDecoderConfig {
     std::vector<std::int64_t> condition_shape;  // one sample's z
-    AutoencoderConfig decoder;                   // code_dim, image size and width of the decoder
+    AutoencoderConfig decoder;                  // code_dim, image size and width of the decoder
 };
 
 nlohmann::json to_json(const InversionDecoderConfig& config);

@@ -14,14 +14,14 @@ namespace inv {
 // How the model wants its input; the app converts its own images (RGB in [-1, 1]) to this, so a
 // user never normalises by hand, and an attack's epsilon is given in these pixel units.
 struct ModelCard {
-    std::int64_t channels = 3;                 // 3, or 1 (the images are converted to grey)
+    std::int64_t channels = 3;  // 3, or 1 (the images are converted to grey)
     std::int64_t height = 32;
     std::int64_t width = 32;
-    std::string channel_order = "RGB";         // or "BGR"
+    std::string channel_order = "RGB";            // or "BGR"
     std::array<double, 2> value_range{0.0, 1.0};  // pixel values before normalisation
-    std::vector<double> mean;                  // per channel, subtracted after scaling; empty: none
-    std::vector<double> std;                   // per channel, divided by; empty: none
-    std::vector<std::string> class_names;      // empty: "0", "1", ...
+    std::vector<double> mean;                     // per channel, subtracted after scaling; empty: none
+    std::vector<double> std;                      // per channel, divided by; empty: none
+    std::vector<std::string> class_names;         // empty: "0", "1", ...
 };
 
 // FILE.card.json for a model FILE.

@@ -1,14 +1,16 @@
 #include "core/models/patch_discriminator.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/invertible_blocks.h"
+#include "core/runtime/errors.h"
 
 namespace inv {
 namespace {
 
 constexpr double kSlope = 0.2;
 
-torch::nn::LeakyReLU activation() { return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(kSlope)); }
+torch::nn::LeakyReLU activation() {
+    return torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(kSlope));
+}
 
 torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t stride) {
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 4).stride(stride).padding(1));
@@ -19,7 +21,8 @@ torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t stride) {
 PatchDiscriminatorImpl::PatchDiscriminatorImpl(int image_channels, int base_channels, int halvings) {
     if (image_channels < 1 || base_channels < 1 || halvings < 1) {
         throw UserError("a patch discriminator needs positive image and base channels and at least one halving; got " +
-                        std::to_string(image_channels) + ", " + std::to_string(base_channels) + ", " + std::to_string(halvings) + ".");
+                        std::to_string(image_channels) + ", " + std::to_string(base_channels) + ", " + std::to_string(halvings) +
+                        ".");
     }
     torch::nn::Sequential layers;
     std::int64_t channels = base_channels;
@@ -39,12 +42,16 @@ PatchDiscriminatorImpl::PatchDiscriminatorImpl(int image_channels, int base_chan
     m_layers = register_module("layers", layers);
 }
 
-torch::Tensor PatchDiscriminatorImpl::forward(const torch::Tensor& images) { return m_layers->forward(images); }
+torch::Tensor PatchDiscriminatorImpl::forward(const torch::Tensor& images) {
+    return m_layers->forward(images);
+}
 
 torch::Tensor discriminator_hinge_loss(const torch::Tensor& real_logits, const torch::Tensor& fake_logits) {
     return 0.5 * (torch::relu(1.0 - real_logits).mean() + torch::relu(1.0 + fake_logits).mean());
 }
 
-torch::Tensor generator_hinge_loss(const torch::Tensor& fake_logits) { return -fake_logits.mean(); }
+torch::Tensor generator_hinge_loss(const torch::Tensor& fake_logits) {
+    return -fake_logits.mean();
+}
 
 }  // namespace inv

@@ -58,7 +58,9 @@ bool is_container(torch::jit::GraphFunction& function) {
     return false;
 }
 
-bool is_tensor(const Value* value) { return value->type()->isSubtypeOf(*c10::TensorType::get()); }
+bool is_tensor(const Value* value) {
+    return value->type()->isSubtypeOf(*c10::TensorType::get());
+}
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
     std::string text;
@@ -124,17 +126,21 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
     try {
         model.m_module = torch::jit::load(file.string(), device);
     } catch (const c10::Error& error) {
-        throw UserError(file.string() + " is not a TorchScript model this program can load (export it with torch.jit.trace "
-                        "or torch.jit.script, e.g. tools/export_classifier.py): " + error.what_without_backtrace());
+        throw UserError(file.string() +
+                        " is not a TorchScript model this program can load (export it with torch.jit.trace "
+                        "or torch.jit.script, e.g. tools/export_classifier.py): " +
+                        error.what_without_backtrace());
     }
     model.m_module.eval();
     if (!model.m_module.find_method("forward")) {
-        throw UserError(file.string() + " has no forward method: a classifier for this program is a module whose forward "
+        throw UserError(file.string() +
+                        " has no forward method: a classifier for this program is a module whose forward "
                         "takes an image batch and returns logits (export it with tools/export_classifier.py).");
     }
     const auto per_channel = [&](const std::vector<double>& values) {
-        return values.empty() ? torch::Tensor()
-                              : torch::tensor(values, torch::kDouble).to(device, torch::kFloat).view({1, model.m_card.channels, 1, 1});
+        return values.empty()
+                   ? torch::Tensor()
+                   : torch::tensor(values, torch::kDouble).to(device, torch::kFloat).view({1, model.m_card.channels, 1, 1});
     };
     model.m_mean = per_channel(model.m_card.mean);
     model.m_std = per_channel(model.m_card.std);
@@ -190,9 +196,11 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
                         shape_text({2, card.channels, card.height, card.width}) + " (from its card, " +
                         model_card_path(file).filename().string() + "): check \"input_shape\". The model said: " +
                         (dynamic_cast<const c10::Error*>(&error) ? static_cast<const c10::Error&>(error).what_without_backtrace()
-                                                                  : error.what()));
+                                                                 : error.what()));
     }
-    const auto shape_of = [](const torch::Tensor& t) { return std::vector<std::int64_t>(t.sizes().begin() + 1, t.sizes().end()); };
+    const auto shape_of = [](const torch::Tensor& t) {
+        return std::vector<std::int64_t>(t.sizes().begin() + 1, t.sizes().end());
+    };
     if (probe[0].dim() != 2) {
         throw UserError(file.string() + " returns a tensor of shape " + shape_text(probe[0].sizes().vec()) +
                         "; a classifier returns logits of shape [batch, classes].");
@@ -207,8 +215,10 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
     model.m_layers.insert(model.m_layers.end(), problems.begin(), problems.end());
     for (const auto& named : model.m_module.named_modules()) {
         if (named.name.empty() || listed.count(named.name)) continue;
-        model.m_layers.push_back({named.name, {}, "not called directly by forward (inside a branch or a loop, or through "
-                                                  "another method): its output cannot be taken"});
+        model.m_layers.push_back({named.name,
+                                  {},
+                                  "not called directly by forward (inside a branch or a loop, or through "
+                                  "another method): its output cannot be taken"});
     }
     model.m_output_of["logits"] = 0;
     model.m_layers.push_back({"logits", shape_of(probe[0]), {}});
@@ -226,8 +236,10 @@ torch::Tensor ScriptedClassifier::to_model_input(const torch::Tensor& images) co
                         ", which takes [N, 3, " + std::to_string(m_card.height) + ", " + std::to_string(m_card.width) + "].");
     }
     torch::Tensor x = (images.to(m_device) + 1.0) * 0.5;
-    if (m_card.channels == 1) x = x.mean(1, true);
-    else if (m_card.channel_order == "BGR") x = x.flip(1);
+    if (m_card.channels == 1)
+        x = x.mean(1, true);
+    else if (m_card.channel_order == "BGR")
+        x = x.flip(1);
     x = m_card.value_range[0] + x * (m_card.value_range[1] - m_card.value_range[0]);
     if (m_mean.defined()) x = x - m_mean;
     if (m_std.defined()) x = x / m_std;
@@ -242,7 +254,9 @@ std::vector<torch::Tensor> ScriptedClassifier::run(const torch::Tensor& model_in
     return outputs;
 }
 
-torch::Tensor ScriptedClassifier::forward(const torch::Tensor& images) { return run(to_model_input(images))[0]; }
+torch::Tensor ScriptedClassifier::forward(const torch::Tensor& images) {
+    return run(to_model_input(images))[0];
+}
 
 torch::Tensor ScriptedClassifier::representation(const torch::Tensor& images, const std::string& layer) {
     if (layer == "input") return to_model_input(images);
@@ -252,8 +266,8 @@ torch::Tensor ScriptedClassifier::representation(const torch::Tensor& images, co
         for (const ScriptedLayer& known : m_layers) {
             if (known.name == layer) throw UserError("z cannot be taken at layer '" + layer + "': " + known.problem + ".");
         }
-        throw UserError("unknown layer '" + layer + "'; " + m_file.filename().string() + " has: " +
-                        joined(m_layers, [](const ScriptedLayer& l) { return l.name; }) + ".");
+        throw UserError("unknown layer '" + layer + "'; " + m_file.filename().string() +
+                        " has: " + joined(m_layers, [](const ScriptedLayer& l) { return l.name; }) + ".");
     }
     return run(to_model_input(images))[found->second];
 }

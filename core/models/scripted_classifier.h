@@ -48,7 +48,7 @@ private:
     torch::Device m_device = torch::kCPU;
     torch::jit::Module m_module;
     std::shared_ptr<torch::jit::GraphFunction> m_function;  // forward, returning logits and every layer's z
-    std::map<std::string, std::size_t> m_output_of;        // layer -> index in the function's outputs
+    std::map<std::string, std::size_t> m_output_of;         // layer -> index in the function's outputs
     std::vector<ScriptedLayer> m_layers;
     torch::Tensor m_mean;  // the card's normalisation as [1, C, 1, 1] on the device; undefined: none
     torch::Tensor m_std;

@@ -14,10 +14,14 @@ inline std::uint64_t mix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-inline std::uint64_t mix64(std::uint64_t a, std::uint64_t b) { return mix64(a ^ mix64(b)); }
+inline std::uint64_t mix64(std::uint64_t a, std::uint64_t b) {
+    return mix64(a ^ mix64(b));
+}
 
 // Uniform double in [0, 1) from the top 53 bits.
-inline double unit_interval(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+inline double unit_interval(std::uint64_t bits) {
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
 
 // A small sequential generator over the same mixing function: portable and reproducible.
 class Rng {

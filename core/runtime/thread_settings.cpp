@@ -58,19 +58,25 @@ ThreadCounts thread_counts_for(ThreadProfile profile, const MachineThreads& mach
     const int interactive = std::max(1, all - 1);
     if (machine.blas != BlasLibrary::OpenBlas) {
         // One pool for everything: torch's count is the BLAS's count too.
-        const int torch_threads = (profile == ThreadProfile::Interactive || profile == ThreadProfile::Figures) ? interactive : all;
+        const int torch_threads =
+            (profile == ThreadProfile::Interactive || profile == ThreadProfile::Figures) ? interactive : all;
         return {torch_threads, 0};
     }
     switch (profile) {
-        case ThreadProfile::ConvTraining: return {all, 1};
-        case ThreadProfile::SmallMlp: return {1, all};
+        case ThreadProfile::ConvTraining:
+            return {all, 1};
+        case ThreadProfile::SmallMlp:
+            return {1, all};
         case ThreadProfile::Interactive:
-        case ThreadProfile::Figures: return {interactive, 1};
+        case ThreadProfile::Figures:
+            return {interactive, 1};
     }
     return {1, 1};
 }
 
-ThreadCounts thread_counts_for(ThreadProfile profile) { return thread_counts_for(profile, detect_machine_threads()); }
+ThreadCounts thread_counts_for(ThreadProfile profile) {
+    return thread_counts_for(profile, detect_machine_threads());
+}
 
 ThreadCounts apply_thread_profile(ThreadProfile profile) {
     const ThreadCounts wanted = thread_counts_for(profile);
@@ -89,9 +95,12 @@ ThreadCounts current_thread_counts() {
 
 std::string to_string(BlasLibrary blas) {
     switch (blas) {
-        case BlasLibrary::OpenBlas: return "OpenBLAS";
-        case BlasLibrary::Mkl: return "MKL";
-        case BlasLibrary::Other: return "other BLAS";
+        case BlasLibrary::OpenBlas:
+            return "OpenBLAS";
+        case BlasLibrary::Mkl:
+            return "MKL";
+        case BlasLibrary::Other:
+            return "other BLAS";
     }
     return "other BLAS";
 }

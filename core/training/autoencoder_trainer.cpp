@@ -1,11 +1,11 @@
 #include "core/training/autoencoder_trainer.h"
 
-#include "core/runtime/errors.h"
 #include "core/models/patch_discriminator.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
-#include "core/workspace/workspace_models.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
+#include "core/workspace/workspace_models.h"
 
 #include <cmath>
 #include <cstdio>
@@ -63,8 +63,10 @@ AutoencoderQuality evaluate(Autoencoder& model, const ImageDataset& test, std::o
             for (std::int64_t i = 0; i < batch.labels.size(0); ++i) {
                 const std::size_t index = part[static_cast<std::size_t>(i)];
                 const std::vector<float> coverage = coloured->coverage(index);
-                foreground_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->foreground(index), ColourRegion::Foreground);
-                background_error += colour_error(reconstruction_on_cpu[i], coverage, coloured->background(index), ColourRegion::Background);
+                foreground_error +=
+                    colour_error(reconstruction_on_cpu[i], coverage, coloured->foreground(index), ColourRegion::Foreground);
+                background_error +=
+                    colour_error(reconstruction_on_cpu[i], coverage, coloured->background(index), ColourRegion::Background);
             }
         }
         if (classifier) {
@@ -109,7 +111,8 @@ std::string summary(const AutoencoderQuality& q) {
     std::snprintf(text, sizeof text, "L1 %.4f", q.reconstruction_l1);
     std::string line = text;
     if (q.foreground_colour_error && q.background_colour_error) {
-        std::snprintf(text, sizeof text, ", colour error fg %.3f bg %.3f", *q.foreground_colour_error, *q.background_colour_error);
+        std::snprintf(text, sizeof text, ", colour error fg %.3f bg %.3f", *q.foreground_colour_error,
+                      *q.background_colour_error);
         line += text;
     }
     if (q.classifier_accuracy) {
@@ -124,8 +127,8 @@ std::string summary(const AutoencoderQuality& q) {
 AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                             const AutoencoderTrainingOptions& options, const TrainingControl& control) {
     if (options.model.image_size != test.shape().height || options.model.image_channels != test.shape().channels) {
-        throw UserError("the autoencoder's configuration (" + std::to_string(options.model.image_size) + " pixels) does not fit " +
-                        test.name() + " (" + std::to_string(test.shape().height) + " pixels).");
+        throw UserError("the autoencoder's configuration (" + std::to_string(options.model.image_size) +
+                        " pixels) does not fit " + test.name() + " (" + std::to_string(test.shape().height) + " pixels).");
     }
     torch::manual_seed(options.schedule.seed);
     Autoencoder model(options.model);
@@ -142,23 +145,27 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     // Absent means L1, the loss of the autoencoders made before the option.
     if (squared) config["training"]["reconstruction_loss"] = "l2";
     if (!std::isfinite(options.stroke_weight) || options.stroke_weight < 0.0 || options.max_shift < 0) {
-        throw UserError("the stroke weight and the largest shift must be 0 or more; got " + std::to_string(options.stroke_weight) +
-                        " and " + std::to_string(options.max_shift) + ".");
+        throw UserError("the stroke weight and the largest shift must be 0 or more; got " +
+                        std::to_string(options.stroke_weight) + " and " + std::to_string(options.max_shift) + ".");
     }
     // Absent means 0, as in every autoencoder made before the options.
     if (options.stroke_weight > 0.0) config["training"]["stroke_weight"] = options.stroke_weight;
     if (options.max_shift > 0) config["training"]["max_shift"] = options.max_shift;
     if (options.second_domain) {
-        if (options.second_domain->shape().height != train.shape().height || options.second_domain->shape().channels != train.shape().channels) {
-            throw UserError(options.second_domain->name() + " images are not the size of " + train.name() + "'s; both domains must match.");
+        if (options.second_domain->shape().height != train.shape().height ||
+            options.second_domain->shape().channels != train.shape().channels) {
+            throw UserError(options.second_domain->name() + " images are not the size of " + train.name() +
+                            "'s; both domains must match.");
         }
         config["training"]["second_domain"] = options.second_domain->name();
     }
     const bool adversarial = options.adversarial_weight > 0.0;
     if (options.adversarial_weight < 0.0 || options.adversarial_start < 0 || options.discriminator_channels < 1) {
-        throw UserError("the adversarial term needs a weight of 0 or more, a start step of 0 or more and at least one "
-                        "discriminator channel; got " + std::to_string(options.adversarial_weight) + ", " +
-                        std::to_string(options.adversarial_start) + ", " + std::to_string(options.discriminator_channels) + ".");
+        throw UserError(
+            "the adversarial term needs a weight of 0 or more, a start step of 0 or more and at least one "
+            "discriminator channel; got " +
+            std::to_string(options.adversarial_weight) + ", " + std::to_string(options.adversarial_start) + ", " +
+            std::to_string(options.discriminator_channels) + ".");
     }
     // Absent means no adversarial term, as in every autoencoder made before the option.
     if (adversarial) {
@@ -187,11 +194,12 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
             const int batch_size = options.schedule.batch_size;
-            ImageBatch batch = training_batch(train, options.schedule.seed, step,
-                                              options.second_domain ? batch_size - batch_size / 2 : batch_size, true, options.max_shift);
+            ImageBatch batch =
+                training_batch(train, options.schedule.seed, step,
+                               options.second_domain ? batch_size - batch_size / 2 : batch_size, true, options.max_shift);
             if (options.second_domain) {
-                const ImageBatch other =
-                    training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step, batch_size / 2, true, options.max_shift);
+                const ImageBatch other = training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step,
+                                                        batch_size / 2, true, options.max_shift);
                 batch = {torch::cat({batch.images, other.images}), torch::cat({batch.labels, other.labels})};
             }
             batch = batch.to(device);
@@ -215,7 +223,8 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             const torch::Tensor last = model->output_layer_weight();
             const torch::Tensor reconstruction_gradient = torch::autograd::grad({reconstruction_loss}, {last}, {}, true)[0];
             const torch::Tensor fool_gradient = torch::autograd::grad({fool}, {last}, {}, true)[0];
-            const torch::Tensor balance = (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
+            const torch::Tensor balance =
+                (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
             return loss + options.adversarial_weight * balance * fool;
         },
         [&] {

@@ -44,7 +44,7 @@ struct AutoencoderTrainingOptions {
 };
 
 struct AutoencoderQuality {
-    double reconstruction_l1 = 0.0;      // mean |x - D(E(x))| per pixel, in [-1, 1] units
+    double reconstruction_l1 = 0.0;  // mean |x - D(E(x))| per pixel, in [-1, 1] units
     // Mean absolute error in [0, 1] over RGB, where the true colours are known (ColorMNIST/ColorFashion).
     std::optional<double> foreground_colour_error;
     std::optional<double> background_colour_error;

@@ -1,9 +1,9 @@
 #include "core/training/batches.h"
 
 #include "core/data/color_dataset.h"
-#include "core/runtime/random.h"
 #include "core/image/sample_grid.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/random.h"
 
 #include <algorithm>
 
@@ -39,8 +39,8 @@ ImageBatch shifted(ImageBatch batch, std::uint64_t key, int max_shift) {
 
 }  // namespace
 
-ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size,
-                          bool fresh_colours, int max_shift) {
+ImageBatch training_batch(const ImageDataset& dataset, std::uint64_t seed, std::int64_t step, int batch_size, bool fresh_colours,
+                          int max_shift) {
     std::vector<std::size_t> indices(static_cast<std::size_t>(batch_size));
     const std::uint64_t key = mix64(seed, static_cast<std::uint64_t>(step));
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = mix64(key, i) % dataset.size();

@@ -1,8 +1,8 @@
 #include "core/training/cinn_trainer.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/flow/flow_losses.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
@@ -22,8 +22,7 @@ struct FrozenModels {
     std::int64_t classifier_step = 0;
 };
 
-FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step,
-                         const torch::Device& device) {
+FrozenModels load_frozen(const Workspace& workspace, std::optional<std::int64_t> classifier_step, const torch::Device& device) {
     LoadedClassifier classifier = load_classifier(workspace, classifier_step, device);
     return {classifier.model, load_autoencoder(workspace, device), classifier.step};
 }
@@ -81,7 +80,8 @@ std::string summary(const CinnQuality& q) {
         used += std::snprintf(text + used, sizeof text - used, ", samples keep the prediction %.1f %%",
                               100.0 * *q.prediction_agreement);
     }
-    if (q.input_sample_error) std::snprintf(text + used, sizeof text - used, ", samples differ from x by %.3f", *q.input_sample_error);
+    if (q.input_sample_error)
+        std::snprintf(text + used, sizeof text - used, ", samples differ from x by %.3f", *q.input_sample_error);
     return text;
 }
 
@@ -113,8 +113,7 @@ CinnTrainingResult train_cinn(Workspace& workspace, const ImageDataset& train, c
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, name,
         [&](std::int64_t step) {
-            const ImageBatch batch =
-                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
             torch::Tensor z;
             torch::Tensor code;
             {

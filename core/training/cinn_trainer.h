@@ -2,8 +2,8 @@
 
 #include "core/data/image_dataset.h"
 #include "core/flow/flow_config.h"
-#include "core/workspace/model_names.h"
 #include "core/training/training_control.h"
+#include "core/workspace/model_names.h"
 #include "core/workspace/workspace.h"
 
 #include <cstdint>
@@ -13,8 +13,8 @@
 namespace inv {
 
 struct CinnTrainingOptions {
-    std::string layer;                              // where z = Φ(x) is taken
-    std::optional<std::int64_t> classifier_step;    // which classifier checkpoint; default the last
+    std::string layer;                            // where z = Φ(x) is taken
+    std::optional<std::int64_t> classifier_step;  // which classifier checkpoint; default the last
     // dim comes from the autoencoder's code. 16 narrow blocks rather than 8 of width 256: the same
     // time per step, and samples at logits keep the prediction about a point more often.
     FlowConfig flow{0, 16, 128, 2, 0};
@@ -23,7 +23,7 @@ struct CinnTrainingOptions {
 };
 
 struct CinnQuality {
-    double half_squared_norm_per_dim = 0.0;     // held-out ½‖v‖²/dim; 0.5 when v ~ N(0, I)
+    double half_squared_norm_per_dim = 0.0;      // held-out ½‖v‖²/dim; 0.5 when v ~ N(0, I)
     std::optional<double> prediction_agreement;  // logits/softmax: f(x̄) == f(x) for samples x̄
     std::optional<double> input_sample_error;    // input: mean |x̄ − x| of samples
 };

@@ -1,7 +1,7 @@
 #include "core/training/classifier_trainer.h"
 
-#include "core/runtime/errors.h"
 #include "core/models/classifier.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
@@ -20,7 +20,8 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDatas
         options.model.input_size != train.shape().height || options.model.input_channels != train.shape().channels) {
         throw UserError("the classifier's configuration (" + std::to_string(options.model.classes) + " classes, " +
                         std::to_string(options.model.input_size) + " pixels) does not fit " + train.name() + " (" +
-                        std::to_string(train.class_names().size()) + " classes, " + std::to_string(train.shape().height) + " pixels).");
+                        std::to_string(train.class_names().size()) + " classes, " + std::to_string(train.shape().height) +
+                        " pixels).");
     }
     torch::manual_seed(options.schedule.seed);
     Classifier model(options.model);
@@ -37,9 +38,9 @@ ClassifierTrainingResult train_classifier(Workspace& workspace, const ImageDatas
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, options.model_name,
         [&](std::int64_t step) {
-            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size, true,
-                                                    options.max_shift)
-                                         .to(device);
+            const ImageBatch batch =
+                training_batch(train, options.schedule.seed, step, options.schedule.batch_size, true, options.max_shift)
+                    .to(device);
             // Images outside every class folder (label -1) teach nothing here.
             return torch::nn::functional::cross_entropy(model->forward(batch.images), batch.labels,
                                                         torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));

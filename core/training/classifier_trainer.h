@@ -25,7 +25,7 @@ struct ClassifierTrainingOptions {
 };
 
 struct ClassifierTrainingResult {
-    bool completed = false;    // false: stopped on request; resume by running again
+    bool completed = false;  // false: stopped on request; resume by running again
     std::int64_t steps_done = 0;
     double test_accuracy = 0.0;  // of the last checkpoint
     int rollbacks = 0;

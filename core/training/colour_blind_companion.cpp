@@ -1,10 +1,10 @@
 #include "core/training/colour_blind_companion.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
+#include "core/workspace/atomic_file.h"
 #include "core/workspace/workspace_models.h"
 
 namespace inv {
@@ -33,7 +33,9 @@ void share_model(const Workspace& from, Workspace& to, const std::string& name) 
 
 }  // namespace
 
-std::filesystem::path colour_blind_folder(const std::filesystem::path& demo) { return demo / "colour-blind"; }
+std::filesystem::path colour_blind_folder(const std::filesystem::path& demo) {
+    return demo / "colour-blind";
+}
 
 std::vector<std::string> colour_blind_layers(DemoBudget budget) {
     if (budget == DemoBudget::Tiny) return {"fire7", "logits"};
@@ -43,19 +45,20 @@ std::vector<std::string> colour_blind_layers(DemoBudget budget) {
 DemoResult prepare_colour_blind(const std::filesystem::path& demo, const std::filesystem::path& data_root, const DemoPlan& plan,
                                 const TrainingControl& control, const std::function<void(const DemoStage&)>& on_stage) {
     if (!std::filesystem::exists(demo / kManifestFileName)) {
-        throw UserError(demo.string() + " is not a demo workspace; run `invariances-cli demo prepare --workspace " + demo.string() +
-                        " --budget " + to_string(plan.budget) + "` first.");
+        throw UserError(demo.string() + " is not a demo workspace; run `invariances-cli demo prepare --workspace " +
+                        demo.string() + " --budget " + to_string(plan.budget) + "` first.");
     }
     const Workspace standard = Workspace::open(demo);
     for (const char* needed : {"classifier", "autoencoder", "factors"}) {
         if (!has_trained(standard, needed)) {
-            throw UserError(demo.string() + " has no " + needed + " yet; run `invariances-cli demo prepare --workspace " + demo.string() +
-                            " --budget " + to_string(plan.budget) + "` first.");
+            throw UserError(demo.string() + " has no " + needed + " yet; run `invariances-cli demo prepare --workspace " +
+                            demo.string() + " --budget " + to_string(plan.budget) + "` first.");
         }
     }
     const std::filesystem::path folder = colour_blind_folder(demo);
-    Workspace companion = std::filesystem::exists(folder / kManifestFileName) ? Workspace::open(folder)
-                                                                               : Workspace::create(folder, standard.manifest().dataset);
+    Workspace companion = std::filesystem::exists(folder / kManifestFileName)
+                              ? Workspace::open(folder)
+                              : Workspace::create(folder, standard.manifest().dataset);
     share_model(standard, companion, "autoencoder");
     share_model(standard, companion, "factors");
 

@@ -1,12 +1,12 @@
 #include "core/training/factor_trainer.h"
 
 #include "core/data/color_dataset.h"
-#include "core/runtime/errors.h"
+#include "core/data/pair_sampler.h"
 #include "core/flow/flow_losses.h"
 #include "core/flow/flows.h"
-#include "core/data/pair_sampler.h"
-#include "core/runtime/random.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/errors.h"
+#include "core/runtime/random.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/training_run.h"
 #include "core/workspace/workspace_models.h"
@@ -43,8 +43,8 @@ PairBatch pair_batch(PairSampler& sampler, const ImageShape& shape, std::uint64_
     return {tensor_from_samples(a, shape), tensor_from_samples(b, shape), torch::tensor(shared, torch::kLong)};
 }
 
-std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, const ImageDataset& train,
-                                       Autoencoder& autoencoder, PairSampler& sampler) {
+std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, const ImageDataset& train, Autoencoder& autoencoder,
+                                       PairSampler& sampler) {
     std::vector<std::string> names{"residual"};
     for (const FactorSpec& spec : train.factors()) names.push_back(spec.name);
     const int dim = autoencoder->config().code_dim;
@@ -71,8 +71,8 @@ std::vector<NamedFactor> factor_layout(const FactorTrainingOptions& options, con
 }
 
 // e(E(x)) of a batch, with one factor taken from `donor`, decoded.
-torch::Tensor swap_and_decode(FactorFlow& e, Autoencoder& autoencoder, const torch::Tensor& receiver,
-                              const torch::Tensor& donor, std::size_t factor) {
+torch::Tensor swap_and_decode(FactorFlow& e, Autoencoder& autoencoder, const torch::Tensor& receiver, const torch::Tensor& donor,
+                              std::size_t factor) {
     std::vector<torch::Tensor> parts = e->split(e->forward(autoencoder->encode(receiver).mean).value);
     parts[factor] = e->split(e->forward(autoencoder->encode(donor).mean).value)[factor];
     return autoencoder->decode(e->inverse(e->join(parts)));
@@ -118,13 +118,20 @@ FactorQuality evaluate(FactorFlow& e, Autoencoder& autoencoder, Classifier& clas
     const torch::Tensor b = tensor_from_samples(donor_samples, test.shape()).to(device);
     const double n = static_cast<double>(receivers.size());
     const torch::Tensor class_swapped = swap_and_decode(e, autoencoder, a, b, 1);
-    quality.class_swap_accuracy =
-        (classifier->forward(class_swapped).argmax(1) == torch::tensor(donor_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
+    quality.class_swap_accuracy = (classifier->forward(class_swapped).argmax(1) == torch::tensor(donor_labels).to(device))
+                                      .to(torch::kDouble)
+                                      .sum()
+                                      .item<double>() /
+                                  n;
 
     if (const auto* coloured = dynamic_cast<const ColorDataset*>(&test)) {
         const torch::Tensor background_swapped = swap_and_decode(e, autoencoder, a, b, ColorDataset::kBackgroundFactor + 1);
         quality.background_swap_class_kept =
-            (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels).to(device)).to(torch::kDouble).sum().item<double>() / n;
+            (classifier->forward(background_swapped).argmax(1) == torch::tensor(receiver_labels).to(device))
+                .to(torch::kDouble)
+                .sum()
+                .item<double>() /
+            n;
         const torch::Tensor background_swapped_on_cpu = background_swapped.to(torch::kCPU);
         double error = 0.0;
         for (std::size_t k = 0; k < receivers.size(); ++k) {
@@ -167,7 +174,8 @@ FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& tra
     LoadedClassifier classifier = load_classifier(workspace, std::nullopt, device);
     // PairSampler shares ownership of its data set; this one outlives the training. It indexes the
     // data set's categories once; every batch reseeds it, so a batch stays a function of its step.
-    PairSampler sampler(std::shared_ptr<const ImageDataset>(std::shared_ptr<const ImageDataset>{}, &train), options.schedule.seed);
+    PairSampler sampler(std::shared_ptr<const ImageDataset>(std::shared_ptr<const ImageDataset>{}, &train),
+                        options.schedule.seed);
 
     FactorFlowConfig config;
     config.flow = options.flow;
@@ -191,7 +199,8 @@ FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& tra
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
             const PairBatch pairs =
-                pair_batch(sampler, train.shape(), mix64(options.schedule.seed, static_cast<std::uint64_t>(step)), options.schedule.batch_size)
+                pair_batch(sampler, train.shape(), mix64(options.schedule.seed, static_cast<std::uint64_t>(step)),
+                           options.schedule.batch_size)
                     .to(device);
             // Both sides of every pair go through E and e as one batch: the flow's layers are small,
             // so a step costs about as much per call as per row, and one call of 2N rows takes

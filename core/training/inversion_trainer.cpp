@@ -1,7 +1,7 @@
 #include "core/training/inversion_trainer.h"
 
-#include "core/runtime/errors.h"
 #include "core/models/inversion_decoder.h"
+#include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
 #include "core/training/training_run.h"
@@ -20,14 +20,17 @@ double test_mse(InversionDecoder& decoder, Classifier& classifier, const std::st
     const bool was_training = decoder->is_training();
     decoder->eval();
     const ImageBatch batch = dataset_samples(test, evaluation_indices(test, kEvaluationImages)).to(device);
-    const double mse = (decoder->forward(classifier->representation(batch.images, layer)) - batch.images).pow(2).mean().item<double>();
+    const double mse =
+        (decoder->forward(classifier->representation(batch.images, layer)) - batch.images).pow(2).mean().item<double>();
     decoder->train(was_training);
     return mse;
 }
 
 }  // namespace
 
-std::string inversion_model_name(const std::string& layer) { return "inversion-" + layer; }
+std::string inversion_model_name(const std::string& layer) {
+    return "inversion-" + layer;
+}
 
 InversionTrainingResult train_inversion(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
                                         const InversionTrainingOptions& options, const TrainingControl& control) {
@@ -52,8 +55,7 @@ InversionTrainingResult train_inversion(Workspace& workspace, const ImageDataset
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, name,
         [&](std::int64_t step) {
-            const ImageBatch batch =
-                training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
+            const ImageBatch batch = training_batch(train, options.schedule.seed, step, options.schedule.batch_size).to(device);
             torch::Tensor z;
             {
                 torch::NoGradGuard frozen;

@@ -11,12 +11,12 @@
 namespace inv {
 
 struct TrainingProgress {
-    std::string model;        // "classifier", "autoencoder", …
-    std::int64_t step = 0;    // steps done
+    std::string model;      // "classifier", "autoencoder", …
+    std::int64_t step = 0;  // steps done
     std::int64_t total = 0;
-    double loss = 0.0;        // of the last step
+    double loss = 0.0;  // of the last step
     double learning_rate = 0.0;
-    std::string message;      // an event worth a line of its own (checkpoint, roll-back), else empty
+    std::string message;  // an event worth a line of its own (checkpoint, roll-back), else empty
 };
 
 // How a front end steers a trainer: progress out, a stop request in (both called on the training
@@ -39,9 +39,9 @@ struct TrainingSchedule {
 
     std::int64_t steps;
     int batch_size;
-    double learning_rate;         // at step 0; cosine decay to 0 at the last step
-    std::uint64_t seed = 0;       // initialisation, batches and dropout
-    int max_rollbacks = 3;        // non-finite losses survived before giving up
+    double learning_rate;                       // at step 0; cosine decay to 0 at the last step
+    std::uint64_t seed = 0;                     // initialisation, batches and dropout
+    int max_rollbacks = 3;                      // non-finite losses survived before giving up
     std::optional<std::int64_t> inject_nan_at;  // for tests of the roll-back: this step's loss becomes NaN once
 };
 

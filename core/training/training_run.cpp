@@ -1,7 +1,7 @@
 #include "core/training/training_run.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/errors.h"
 
 #include "core/runtime/random.h"
 #include "core/runtime/torch_device.h"
@@ -23,8 +23,12 @@ TrainingRun::TrainingRun(Workspace& workspace, std::string model_name, std::stri
       m_control(control),
       m_device(to_torch_device(control.device)) {}
 
-std::filesystem::path TrainingRun::folder() const { return m_workspace.resolve(m_name); }
-std::filesystem::path TrainingRun::state_path() const { return folder() / kStateFileName; }
+std::filesystem::path TrainingRun::folder() const {
+    return m_workspace.resolve(m_name);
+}
+std::filesystem::path TrainingRun::state_path() const {
+    return folder() / kStateFileName;
+}
 
 std::filesystem::path TrainingRun::checkpoint_path(std::int64_t step) const {
     char name[32];
@@ -32,7 +36,9 @@ std::filesystem::path TrainingRun::checkpoint_path(std::int64_t step) const {
     return folder() / name;
 }
 
-nlohmann::json TrainingRun::state_config() const { return {{"model", m_config}, {"kind", m_kind}}; }
+nlohmann::json TrainingRun::state_config() const {
+    return {{"model", m_config}, {"kind", m_kind}};
+}
 
 bool has_training_state(const Workspace& workspace, const std::string& model_name) {
     return std::filesystem::exists(workspace.resolve(model_name) / kStateFileName);
@@ -61,10 +67,10 @@ std::int64_t TrainingRun::resume() {
     }
     // Most often a mismatch means the defaults changed between versions, or an option differs from
     // the first run; a corrupt file keeps load_archive's own message.
-    torch::serialize::InputArchive archive =
-        load_archive(state_config(), state_path(), m_device,
-                     "To continue that run, give the settings it was made with (\"" + m_name + "\" in " +
-                         m_workspace.manifest_path().string() + " lists them); to train with these settings, use a new workspace.");
+    torch::serialize::InputArchive archive = load_archive(state_config(), state_path(), m_device,
+                                                          "To continue that run, give the settings it was made with (\"" +
+                                                              m_name + "\" in " + m_workspace.manifest_path().string() +
+                                                              " lists them); to train with these settings, use a new workspace.");
     torch::serialize::InputArchive model;
     torch::serialize::InputArchive optimizer;
     try {
@@ -73,8 +79,10 @@ std::int64_t TrainingRun::resume() {
     } catch (const c10::Error&) {
         // A file whole by its checksum, of the right configuration, but not a training state (a
         // checkpoint copied over it, say).
-        throw UserError(state_path().string() + " is not a training state (it holds no model and optimiser state). "
-                        "Restore it, or remove " + folder().string() + " to train " + m_name + " afresh.");
+        throw UserError(state_path().string() +
+                        " is not a training state (it holds no model and optimiser state). "
+                        "Restore it, or remove " +
+                        folder().string() + " to train " + m_name + " afresh.");
     }
     load_weights(m_module, model, state_path());
     m_optimizer.load(optimizer);
@@ -136,9 +144,9 @@ void TrainingRun::record_checkpoint(std::int64_t step, const nlohmann::json& met
     entry.kind = m_kind;
     entry.config = m_config;
     auto& checkpoints = entry.checkpoints;
-    checkpoints.erase(std::remove_if(checkpoints.begin(), checkpoints.end(),
-                                     [step](const CheckpointEntry& c) { return c.step == step; }),
-                      checkpoints.end());
+    checkpoints.erase(
+        std::remove_if(checkpoints.begin(), checkpoints.end(), [step](const CheckpointEntry& c) { return c.step == step; }),
+        checkpoints.end());
     const std::string file = std::filesystem::relative(checkpoint_path(step), m_workspace.folder()).string();
     checkpoints.push_back({step, file, metrics});
     std::sort(checkpoints.begin(), checkpoints.end(),
@@ -160,8 +168,7 @@ std::int64_t TrainingRun::roll_back(std::int64_t failed_step, int max_rollbacks)
     progress.step = step;
     progress.learning_rate = m_optimizer.lr() * 0.5;
     progress.message = "non-finite loss at step " + std::to_string(failed_step) + ": rolled back to step " +
-                       std::to_string(step) + ", learning rate lowered to " + std::to_string(lowered) +
-                       " of its schedule";
+                       std::to_string(step) + ", learning rate lowered to " + std::to_string(lowered) + " of its schedule";
     m_control.report(progress);
     return step;
 }
@@ -235,6 +242,8 @@ LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const Train
     return result;
 }
 
-bool all_finite(const torch::Tensor& t) { return torch::isfinite(t).all().item<bool>(); }
+bool all_finite(const torch::Tensor& t) {
+    return torch::isfinite(t).all().item<bool>();
+}
 
 }  // namespace inv

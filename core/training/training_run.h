@@ -24,8 +24,8 @@ bool has_training_state(const Workspace& workspace, const std::string& model_nam
 // manifest, and the roll-back after a non-finite loss.
 class TrainingRun {
 public:
-    TrainingRun(Workspace& workspace, std::string model_name, std::string kind, nlohmann::json config,
-                torch::nn::Module& module, FusedAdam& optimizer, const TrainingControl& control);
+    TrainingRun(Workspace& workspace, std::string model_name, std::string kind, nlohmann::json config, torch::nn::Module& module,
+                FusedAdam& optimizer, const TrainingControl& control);
 
     // Loads the saved training state if there is one for this configuration; returns the step to
     // continue from (0 for a fresh run). A state for another configuration is an error that names

@@ -2,14 +2,14 @@
 
 #include "core/runtime/errors.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
-#include <unistd.h>
 
 namespace inv {
 namespace {
@@ -21,7 +21,9 @@ std::filesystem::path temporary_sibling(const std::filesystem::path& path) {
     return path.parent_path() / (path.filename().string() + suffix);
 }
 
-std::string system_error_text() { return std::strerror(errno); }
+std::string system_error_text() {
+    return std::strerror(errno);
+}
 
 }  // namespace
 
@@ -52,8 +54,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
     if (!synced || ::rename(temporary.c_str(), path.c_str()) != 0) {
         const std::string reason = system_error_text();
         std::filesystem::remove(temporary);
-        throw UserError("cannot replace " + path.string() + ": " + reason +
-                        ". The previous file, if any, is unchanged.");
+        throw UserError("cannot replace " + path.string() + ": " + reason + ". The previous file, if any, is unchanged.");
     }
 }
 

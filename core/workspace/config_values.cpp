@@ -12,7 +12,8 @@ namespace {
 [[noreturn]] void refuse(const std::string& network, const char* key, const std::string& found, double low, double high) {
     std::ostringstream expected;
     expected << low << " to " << high;
-    throw UserError("the " + network + " configuration has \"" + key + "\": " + found + ", where a number from " + expected.str() +
+    throw UserError("the " + network + " configuration has \"" + key + "\": " + found + ", where a number from " +
+                    expected.str() +
                     " belongs. The workspace's manifest or the model's side-car is damaged: restore it from a backup, or "
                     "train the model again in a new workspace.");
 }
@@ -29,7 +30,8 @@ const nlohmann::json& entry(const nlohmann::json& config, const char* key, const
 
 std::optional<std::int64_t> whole_in_range(const nlohmann::json& value, std::int64_t low, std::int64_t high) {
     if (!value.is_number_integer()) return std::nullopt;
-    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    if (value.is_number_unsigned() &&
+        value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         return std::nullopt;
     }
     const std::int64_t number = value.get<std::int64_t>();

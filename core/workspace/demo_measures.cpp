@@ -1,10 +1,10 @@
 #include "core/workspace/demo_measures.h"
 
+#include "core/data/workspace_data.h"
 #include "core/training/autoencoder_trainer.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/classifier_trainer.h"
 #include "core/training/factor_trainer.h"
-#include "core/data/workspace_data.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -53,7 +53,9 @@ bool QualityReport::all_met() const {
 QualityReport measure_quality_bars(const Workspace& workspace, const std::filesystem::path& data_root,
                                    const QualityMeasureOptions& options,
                                    const std::function<void(const std::string&)>& on_model) {
-    const auto tell = [&](const std::string& model) { if (on_model) on_model(model); };
+    const auto tell = [&](const std::string& model) {
+        if (on_model) on_model(model);
+    };
     const WorkspaceData data = load_workspace_data(workspace, data_root);
     const ImageDataset& test = *data.test;
     const std::size_t images = std::min(options.images, test.size());
@@ -69,8 +71,8 @@ QualityReport measure_quality_bars(const Workspace& workspace, const std::filesy
     if (!trained("classifier")) return report;
 
     tell("classifier");
-    report.bars.push_back({"classifier", "test accuracy", measure_classifier(workspace, test, options.device), kClassifierAccuracy,
-                           std::nullopt, test.size(), true});
+    report.bars.push_back({"classifier", "test accuracy", measure_classifier(workspace, test, options.device),
+                           kClassifierAccuracy, std::nullopt, test.size(), true});
     if (!trained("autoencoder")) return report;
 
     tell("autoencoder");
@@ -80,10 +82,10 @@ QualityReport measure_quality_bars(const Workspace& workspace, const std::filesy
                                kReconstructionAccuracy, std::nullopt, images, true});
     }
     if (autoencoder.foreground_colour_error && autoencoder.background_colour_error) {
-        report.bars.push_back({"autoencoder", "foreground colour error", *autoencoder.foreground_colour_error, std::nullopt, kColourError,
-                               images});
-        report.bars.push_back({"autoencoder", "background colour error", *autoencoder.background_colour_error, std::nullopt, kColourError,
-                               images});
+        report.bars.push_back(
+            {"autoencoder", "foreground colour error", *autoencoder.foreground_colour_error, std::nullopt, kColourError, images});
+        report.bars.push_back(
+            {"autoencoder", "background colour error", *autoencoder.background_colour_error, std::nullopt, kColourError, images});
     }
 
     for (const std::string& layer : classifier_layer_names(workspace)) {
@@ -94,7 +96,8 @@ QualityReport measure_quality_bars(const Workspace& workspace, const std::filesy
         report.bars.push_back({name, "held-out 1/2 |v|^2 per dimension", t.half_squared_norm_per_dim, kHalfSquaredNormLow,
                                kHalfSquaredNormHigh, images});
         if (t.prediction_agreement) {
-            report.bars.push_back({name, "samples keep the prediction", *t.prediction_agreement, kPredictionKept, std::nullopt, images, true});
+            report.bars.push_back(
+                {name, "samples keep the prediction", *t.prediction_agreement, kPredictionKept, std::nullopt, images, true});
         }
         if (t.input_sample_error) {
             report.bars.push_back({name, "mean |sample - x|", *t.input_sample_error, std::nullopt, kInputSampleError, images});
@@ -106,14 +109,14 @@ QualityReport measure_quality_bars(const Workspace& workspace, const std::filesy
     const FactorQuality e = measure_factors(workspace, test, options.pairs, options.device);
     const auto pairs = static_cast<std::size_t>(options.pairs);
     if (e.class_swap_accuracy) {
-        report.bars.push_back({"factors", "taking B's class factor gives B's class", *e.class_swap_accuracy, kSwapAccuracy, std::nullopt,
-                               pairs, true});
+        report.bars.push_back({"factors", "taking B's class factor gives B's class", *e.class_swap_accuracy, kSwapAccuracy,
+                               std::nullopt, pairs, true});
     }
     if (e.background_swap_error && e.background_swap_class_kept) {
         report.bars.push_back({"factors", "taking B's background factor: background colour error", *e.background_swap_error,
                                std::nullopt, kBackgroundSwapError, pairs});
-        report.bars.push_back({"factors", "... while the class stays A's", *e.background_swap_class_kept, kSwapAccuracy, std::nullopt,
-                               pairs, true});
+        report.bars.push_back({"factors", "... while the class stays A's", *e.background_swap_class_kept, kSwapAccuracy,
+                               std::nullopt, pairs, true});
     }
     return report;
 }
@@ -121,7 +124,10 @@ QualityReport measure_quality_bars(const Workspace& workspace, const std::filesy
 nlohmann::json to_json(const QualityReport& report) {
     nlohmann::json bars = nlohmann::json::array();
     for (const QualityBar& bar : report.bars) {
-        nlohmann::json entry{{"model", bar.model}, {"measure", bar.measure}, {"value", bar.value}, {"met", bar.met()},
+        nlohmann::json entry{{"model", bar.model},
+                             {"measure", bar.measure},
+                             {"value", bar.value},
+                             {"met", bar.met()},
                              {"samples", bar.sample_count}};
         if (bar.at_least) entry["at_least"] = *bar.at_least;
         if (bar.at_most) entry["at_most"] = *bar.at_most;

@@ -39,8 +39,7 @@ Workspace open_or_create(const std::filesystem::path& folder, DemoBudget budget)
     const std::string prepared = workspace.manifest().dataset.settings.value("demo_budget", std::string());
     if (prepared != to_string(budget)) {
         throw UserError(folder.string() + " was " +
-                        (prepared.empty() ? std::string("not made by demo prepare")
-                                          : "prepared with --budget " + prepared) +
+                        (prepared.empty() ? std::string("not made by demo prepare") : "prepared with --budget " + prepared) +
                         "; use another folder for --budget " + to_string(budget) + ".");
     }
     return workspace;
@@ -67,7 +66,9 @@ DemoPlan full_plan(DemoPlan plan) {
 
 }  // namespace
 
-std::string to_string(DemoBudget budget) { return budget_facts(budget).name; }
+std::string to_string(DemoBudget budget) {
+    return budget_facts(budget).name;
+}
 
 std::vector<std::string> demo_budget_names() {
     std::vector<std::string> names;
@@ -75,7 +76,9 @@ std::vector<std::string> demo_budget_names() {
     return names;
 }
 
-std::string demo_budget_duration(DemoBudget budget) { return budget_facts(budget).duration; }
+std::string demo_budget_duration(DemoBudget budget) {
+    return budget_facts(budget).duration;
+}
 
 DemoBudget parse_demo_budget(const std::string& text) {
     for (const BudgetFacts& facts : kBudgets) {
@@ -151,8 +154,10 @@ CinnTrainingOptions cinn_options(const DemoPlan& plan, const std::string& layer)
 }
 
 std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
-    std::vector<DemoStage> stages{{"classifier", plan.classifier.schedule.steps}, {"autoencoder", plan.autoencoder.schedule.steps}};
-    for (const std::string& layer : plan.layers) stages.push_back({cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
+    std::vector<DemoStage> stages{{"classifier", plan.classifier.schedule.steps},
+                                  {"autoencoder", plan.autoencoder.schedule.steps}};
+    for (const std::string& layer : plan.layers)
+        stages.push_back({cinn_model_name(layer, std::nullopt), cinn_steps(plan, layer)});
     stages.push_back({"factors", plan.factors.schedule.steps});
     return stages;
 }
@@ -165,7 +170,9 @@ DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesyst
     const auto test = make_color_dataset(source, Split::Test, kDemoColourSeed);
     const std::vector<DemoStage> stages = demo_stages(plan);
     std::size_t stage = 0;
-    const auto begin = [&] { if (on_stage) on_stage(stages.at(stage++)); };
+    const auto begin = [&] {
+        if (on_stage) on_stage(stages.at(stage++));
+    };
 
     DemoResult result;
     begin();

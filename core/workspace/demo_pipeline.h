@@ -48,7 +48,7 @@ std::int64_t cinn_steps(const DemoPlan& plan, const std::string& layer);
 CinnTrainingOptions cinn_options(const DemoPlan& plan, const std::string& layer);
 
 struct DemoStage {
-    std::string name;   // "classifier", "autoencoder", "cinn-fire3", "factors"
+    std::string name;  // "classifier", "autoencoder", "cinn-fire3", "factors"
     std::int64_t steps = 0;
 };
 

@@ -1,7 +1,7 @@
 #include "core/workspace/json_file.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 
 namespace inv {
 

@@ -1,11 +1,11 @@
 #include "core/workspace/scripted_workspace.h"
 
-#include "core/workspace/atomic_file.h"
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/models/classifier.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_classifier.h"
-#include "core/models/classifier.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 #include "core/workspace/workspace_models.h"
 
 namespace inv {
@@ -17,7 +17,8 @@ constexpr const char* kModelFile = "classifier/model.pt";
 
 void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path& model_file, const ImageDataset& test) {
     if (workspace.manifest().models.count("classifier")) {
-        throw UserError(workspace.folder().string() + " already has a classifier; make a new workspace for " + model_file.string() + ".");
+        throw UserError(workspace.folder().string() + " already has a classifier; make a new workspace for " +
+                        model_file.string() + ".");
     }
     auto scripted = std::make_shared<ScriptedClassifier>(ScriptedClassifier::load(model_file));
     const ScriptedClassifier& model = *scripted;
@@ -50,7 +51,8 @@ void adopt_scripted_classifier(Workspace& workspace, const std::filesystem::path
     write_file_atomically(side_car_path(target), nlohmann::json{{"config", config},
                                                                 {"weights_fnv1a64", fnv1a_hex(bytes)},
                                                                 {"written_by", std::string("invariances ") + INVARIANCES_VERSION}}
-                                                     .dump(2) + "\n");
+                                                         .dump(2) +
+                                                     "\n");
     write_file_atomically(target, bytes);
     ModelEntry& entry = workspace.manifest().models["classifier"];
     entry.kind = "classifier";

@@ -24,9 +24,10 @@ void copy_shipped_workspace(const std::filesystem::path& shipped, const std::fil
         fs::remove(staging / kShippedChecksumsFileName);
         fs::permissions(staging, fs::perms::owner_all, fs::perm_options::add);
         for (const fs::directory_entry& entry : fs::recursive_directory_iterator(staging)) {
-            fs::permissions(entry.path(), fs::perms::owner_read | fs::perms::owner_write |
-                                              (entry.is_directory() ? fs::perms::owner_exec : fs::perms::none),
-                            fs::perm_options::add);
+            fs::permissions(
+                entry.path(),
+                fs::perms::owner_read | fs::perms::owner_write | (entry.is_directory() ? fs::perms::owner_exec : fs::perms::none),
+                fs::perm_options::add);
         }
         fs::rename(staging, copy);
     } catch (const fs::filesystem_error& failure) {

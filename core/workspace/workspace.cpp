@@ -3,8 +3,8 @@
 #include "core/workspace/config_values.h"
 #include "core/workspace/json_file.h"
 
-#include "core/workspace/atomic_file.h"
 #include "core/runtime/errors.h"
+#include "core/workspace/atomic_file.h"
 
 namespace inv {
 namespace {
@@ -15,7 +15,9 @@ using nlohmann::json;
 // stops being exact or overflows a counter.
 constexpr std::int64_t kMaxCheckpointStep = 1'000'000'000'000;
 
-std::string written_by() { return std::string("invariances ") + INVARIANCES_VERSION; }
+std::string written_by() {
+    return std::string("invariances ") + INVARIANCES_VERSION;
+}
 
 // Reads a required key with the expected type, or explains what is wrong with the manifest.
 template <typename T>
@@ -26,8 +28,8 @@ T required(const json& object, const char* key, const std::string& where, const 
     try {
         return object.at(key).get<T>();
     } catch (const json::exception&) {
-        throw UserError(origin + ": \"" + key + "\" in " + where + " has the wrong type (found " +
-                        object.at(key).type_name() + "); the manifest is corrupt.");
+        throw UserError(origin + ": \"" + key + "\" in " + where + " has the wrong type (found " + object.at(key).type_name() +
+                        "); the manifest is corrupt.");
     }
 }
 
@@ -50,8 +52,9 @@ std::string required_inner_path(const json& object, const char* key, const std::
     bool climbs = false;
     for (const std::filesystem::path& part : path) climbs = climbs || part == "..";
     if (text.empty() || path.is_absolute() || path.has_root_name() || climbs) {
-        throw UserError(origin + ": \"" + key + "\" in " + where + " is \"" + text +
-                        "\", a path outside the workspace folder; a workspace names only its own files. The manifest is corrupt.");
+        throw UserError(
+            origin + ": \"" + key + "\" in " + where + " is \"" + text +
+            "\", a path outside the workspace folder; a workspace names only its own files. The manifest is corrupt.");
     }
     return text;
 }
@@ -80,8 +83,7 @@ json to_json(const WorkspaceManifest& m) {
     return {{"format", kWorkspaceFormatName},
             {"format_version", m.format_version},
             {"written_by", m.written_by},
-            {"dataset",
-             {{"kind", m.dataset.kind}, {"colour_seed", m.dataset.colour_seed}, {"settings", m.dataset.settings}}},
+            {"dataset", {{"kind", m.dataset.kind}, {"colour_seed", m.dataset.colour_seed}, {"settings", m.dataset.settings}}},
             {"models", models},
             {"metrics", m.metrics}};
 }
@@ -95,9 +97,8 @@ WorkspaceManifest manifest_from_json(const json& document, const std::string& or
     m.format_version = static_cast<int>(required_whole(document, "format_version", "the manifest", origin, 0, 1000000));
     m.written_by = document.value("written_by", std::string("unknown"));
     if (m.format_version > kWorkspaceFormatVersion) {
-        throw UserError(origin + " was written by " + m.written_by + " in workspace format " +
-                        std::to_string(m.format_version) + "; this build (" + written_by() +
-                        ") reads formats up to " + std::to_string(kWorkspaceFormatVersion) +
+        throw UserError(origin + " was written by " + m.written_by + " in workspace format " + std::to_string(m.format_version) +
+                        "; this build (" + written_by() + ") reads formats up to " + std::to_string(kWorkspaceFormatVersion) +
                         ". Update Invariances to open it.");
     }
     if (m.format_version < 1) {
@@ -134,7 +135,8 @@ Workspace::Workspace(std::filesystem::path folder, WorkspaceManifest manifest)
 
 Workspace Workspace::create(const std::filesystem::path& folder, const DatasetEntry& dataset) {
     if (std::filesystem::exists(folder / kManifestFileName)) {
-        throw UserError(folder.string() + " already holds a workspace; open it instead, or choose "
+        throw UserError(folder.string() +
+                        " already holds a workspace; open it instead, or choose "
                         "another folder.");
     }
     std::filesystem::create_directories(folder);

@@ -1,10 +1,10 @@
 #include "core/workspace/workspace_creation.h"
 
 #include "core/data/dataset_catalog.h"
-#include "core/runtime/errors.h"
-#include "core/models/model_card.h"
-#include "core/workspace/scripted_workspace.h"
 #include "core/data/workspace_data.h"
+#include "core/models/model_card.h"
+#include "core/runtime/errors.h"
+#include "core/workspace/scripted_workspace.h"
 
 namespace inv {
 namespace {
@@ -15,7 +15,8 @@ DatasetEntry dataset_entry(const WorkspaceRecipe& recipe, int image_size) {
     if (!recipe.images.empty()) {
         return image_folder_entry({recipe.images, recipe.attributes, image_size});
     }
-    if (!recipe.attributes.empty()) throw UserError("an attributes CSV (" + recipe.attributes.string() + ") goes with an image folder (--images).");
+    if (!recipe.attributes.empty())
+        throw UserError("an attributes CSV (" + recipe.attributes.string() + ") goes with an image folder (--images).");
     if (!parse_dataset_kind(recipe.dataset)) {
         throw UserError("unknown data set \"" + recipe.dataset + "\"; expected colormnist or colorfashion, or an image folder.");
     }
@@ -37,7 +38,8 @@ CreatedWorkspace create_workspace(const WorkspaceRecipe& recipe, const std::file
     }
     if (image_size == 0) image_size = kDefaultImageSize;
     if (!recipe.images.empty() && image_size % 16 != 0) {
-        throw UserError("image size " + std::to_string(image_size) + " cannot be encoded: the autoencoder halves it four times, "
+        throw UserError("image size " + std::to_string(image_size) +
+                        " cannot be encoded: the autoencoder halves it four times, "
                         "so it must be a multiple of 16 (32, 64 and 128 are the usual sizes).");
     }
     DatasetEntry entry = dataset_entry(recipe, image_size);

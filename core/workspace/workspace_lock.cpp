@@ -4,11 +4,11 @@
 #include "core/workspace/shipped_demo.h"
 #include "core/workspace/workspace.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
-#include <unistd.h>
 
 namespace inv {
 namespace {
@@ -43,9 +43,10 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 WorkspaceLock WorkspaceLock::acquire(const std::filesystem::path& folder, const std::string& command) {
     if (is_shipped_workspace(folder)) {
-        throw UserError(folder.string() + " is the demo workspace shipped with Invariances, which is never written. Work on a copy: " +
-                        "the GUI makes one at its first start (in the data folder's workspaces/demo), or run `cp -r " + folder.string() +
-                        " DIR && rm DIR/" + kShippedMarkerFileName + " DIR/" + kShippedChecksumsFileName + "`.");
+        throw UserError(
+            folder.string() + " is the demo workspace shipped with Invariances, which is never written. Work on a copy: " +
+            "the GUI makes one at its first start (in the data folder's workspaces/demo), or run `cp -r " + folder.string() +
+            " DIR && rm DIR/" + kShippedMarkerFileName + " DIR/" + kShippedChecksumsFileName + "`.");
     }
     const std::filesystem::path path = folder / kWriterLockFileName;
     const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -69,12 +70,14 @@ WorkspaceLock WorkspaceLock::acquire(const std::filesystem::path& folder, const 
     // Who holds it, for the message another writer gets; the lock itself is the kernel's.
     // If this write fails the lock still holds, and another writer is told "another process".
     const std::string description = command + "\n";
-    [[maybe_unused]] const bool described = ::ftruncate(descriptor, 0) == 0 &&
-                                            ::pwrite(descriptor, description.data(), description.size(), 0) >= 0;
+    [[maybe_unused]] const bool described =
+        ::ftruncate(descriptor, 0) == 0 && ::pwrite(descriptor, description.data(), description.size(), 0) >= 0;
     return WorkspaceLock(descriptor);
 }
 
-WorkspaceLock::WorkspaceLock(WorkspaceLock&& other) noexcept : m_descriptor(other.m_descriptor) { other.m_descriptor = -1; }
+WorkspaceLock::WorkspaceLock(WorkspaceLock&& other) noexcept : m_descriptor(other.m_descriptor) {
+    other.m_descriptor = -1;
+}
 
 WorkspaceLock& WorkspaceLock::operator=(WorkspaceLock&& other) noexcept {
     if (this != &other) {
@@ -124,10 +127,14 @@ std::string output_conflict(const std::filesystem::path& target) {
     if (workspace.empty()) return "";
     const std::string name = absolute.filename().string();
     std::string what;
-    if (name == kManifestFileName && absolute.parent_path() == workspace) what = "the manifest";
-    else if (name == kWriterLockFileName) what = "the writer lock";
-    else if (ends_with(name, ".pt")) what = "a checkpoint or training state";
-    else if (ends_with(name, ".pt.json")) what = "a checkpoint's side-car";
+    if (name == kManifestFileName && absolute.parent_path() == workspace)
+        what = "the manifest";
+    else if (name == kWriterLockFileName)
+        what = "the writer lock";
+    else if (ends_with(name, ".pt"))
+        what = "a checkpoint or training state";
+    else if (ends_with(name, ".pt.json"))
+        what = "a checkpoint's side-car";
     if (what.empty()) return "";
     return target.string() + " would replace " + what + " of the workspace " + workspace.string() +
            "; write it to another name or folder";

@@ -4,13 +4,13 @@
 
 #include "core/workspace/json_file.h"
 
-#include "core/runtime/errors.h"
 #include "core/flow/flow_checkpoint.h"
 #include "core/models/scripted_classifier.h"
-#include "core/workspace/atomic_file.h"
+#include "core/runtime/errors.h"
 #include "core/training/batches.h"
 #include "core/training/cinn_trainer.h"
 #include "core/training/inversion_trainer.h"
+#include "core/workspace/atomic_file.h"
 
 namespace inv {
 namespace {
@@ -54,7 +54,8 @@ LoadedClassifier load_classifier(const Workspace& workspace, std::optional<std::
         const std::filesystem::path file = workspace.resolve(checkpoint->file);
         const nlohmann::json side_car = read_json_file(side_car_path(file), "");
         if (fnv1a_hex(read_file(file)) != side_car.at("weights_fnv1a64").get<std::string>()) {
-            throw UserError(file.string() + " does not match its side-car checksum: the model was changed or is corrupt. "
+            throw UserError(file.string() +
+                            " does not match its side-car checksum: the model was changed or is corrupt. "
                             "Make a new workspace for a new model (invariances-cli workspace create --model FILE).");
         }
         auto scripted = std::make_shared<ScriptedClassifier>(ScriptedClassifier::load(file, device));
@@ -74,8 +75,8 @@ Autoencoder load_autoencoder(const Workspace& workspace, const torch::Device& de
     return model;
 }
 
-LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer,
-                                std::optional<std::int64_t> classifier_step, const torch::Device& device) {
+LoadedConditionalFlow load_cinn(const Workspace& workspace, const std::string& layer, std::optional<std::int64_t> classifier_step,
+                                const torch::Device& device) {
     const std::string step_argument = classifier_step ? " --classifier-step " + std::to_string(*classifier_step) : "";
     const ModelEntry& entry =
         trained_model(workspace, cinn_model_name(layer, classifier_step), "train cinn", " --layer " + layer + step_argument);

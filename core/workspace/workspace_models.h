@@ -50,8 +50,7 @@ struct LoadedInversion {
     InversionDecoder decoder{nullptr};
     std::string file;
 };
-LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer,
-                               const torch::Device& device = torch::kCPU);
+LoadedInversion load_inversion(const Workspace& workspace, const std::string& layer, const torch::Device& device = torch::kCPU);
 
 // {"file", "fnv1a64"} of a model file (relative to the workspace), from its side-car, for provenance.
 nlohmann::json model_file_record(const Workspace& workspace, const std::string& relative);
