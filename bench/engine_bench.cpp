@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
     inv::apply_thread_profile(inv::ThreadProfile::Interactive);
     const inv::ComputeDevice compute_device = inv::parse_compute_device(device);
     inv::Engine engine(inv::EngineConfig{inv::default_data_root(), {}, compute_device});
-    auto edit_version = [](const inv::EngineSnapshot& s) { return s.edit_version; };
-    auto grid_version = [](const inv::EngineSnapshot& s) { return s.invariances_version; };
+    auto edit_version = [](const inv::EngineSnapshot& s) { return s.edit.version; };
+    auto grid_version = [](const inv::EngineSnapshot& s) { return s.invariances.version; };
 
     inv::EditFactors edit;
     edit.workspace = workspace_folder;

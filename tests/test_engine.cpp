@@ -58,7 +58,7 @@ TEST_CASE("the engine applies commands in the order they were posted") {
     CHECK(snapshot->state == JobState::Finished);
     REQUIRE(snapshot->grid != nullptr);
     CHECK(snapshot->grid->request.seed == 3);
-    CHECK(snapshot->grid_version == 3);
+    CHECK(snapshot->grid.version == 3);
     CHECK(snapshot->grid->cells.size() == 4);
 }
 
@@ -222,7 +222,7 @@ TEST_CASE("the attack command shows three rows with both predictions") {
     CHECK(snapshot->attack->rows[2].probability > 0.0);
     // The figure is shown first (two versions), then the variance explained by v at every layer,
     // the same as the command line's statistic; another ε reuses it (one version).
-    CHECK(snapshot->attack_version == 2);
+    CHECK(snapshot->attack.version == 2);
     REQUIRE(snapshot->attack->explained_by_v.size() == snapshot->attack->layers.size());
     const Workspace workspace = demo.workspace();
     AnalysisModels models(workspace);
@@ -231,7 +231,7 @@ TEST_CASE("the attack command shows three rows with both predictions") {
     attack.epsilon = 0.1;
     engine.post(attack);
     engine.wait_until_idle();
-    CHECK(engine.snapshot()->attack_version == 3);
+    CHECK(engine.snapshot()->attack.version == 3);
     CHECK(engine.snapshot()->attack->explained_by_v.size() == snapshot->attack->layers.size());
 }
 
@@ -259,7 +259,7 @@ TEST_CASE("training a layer from the engine shows the samples of each checkpoint
     const auto snapshot = engine.snapshot();
     REQUIRE_MESSAGE(snapshot->error_count == 0, snapshot->last_error);
     REQUIRE(snapshot->training_preview != nullptr);
-    CHECK(snapshot->training_preview_version >= 2);  // the checkpoints at step 0 and at the end
+    CHECK(snapshot->training_preview.version >= 2);  // the checkpoints at step 0 and at the end
     CHECK(snapshot->training_preview_caption == "cinn-conv1 at step 20");
     CHECK(snapshot->training_preview->width > 6 * 32);
     CHECK(snapshot->training_preview->height > 4 * 32);

@@ -9,11 +9,10 @@ AnalysisPanel::AnalysisPanel(Post post) : m_post(std::move(post)) {}
 void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& snapshot, const std::filesystem::path& workspace) {
     if (!*open) return;
     const ExplainedVarianceReport* report = snapshot.explained.get();
-    if (report && snapshot.explained_version != m_uploaded_version) {
-        m_layers_texture.upload(report->layer_figure);
-        if (!report->training_figure.empty()) m_training_texture.upload(report->training_figure);
-        m_uploaded_version = snapshot.explained_version;
-    }
+    m_figure.follow(snapshot.explained, [&](const ExplainedVarianceReport& shown) {
+        m_layers_texture.upload(shown.layer_figure);
+        if (!shown.training_figure.empty()) m_training_texture.upload(shown.training_figure);
+    });
     ImGui::SetNextWindowSize(ImVec2(760, 560), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title, open)) {
         ImGui::End();
@@ -25,7 +24,9 @@ void AnalysisPanel::draw(const char* title, bool* open, const EngineSnapshot& sn
         return;
     }
     if (m_requested_for != workspace || ImGui::Button("Recompute")) {
-        m_post(ShowExplainedVariance{workspace, 200, 2});
+        ShowExplainedVariance command;  // the default inputs and repeats: a few seconds here
+        command.workspace = workspace;
+        m_post(command);
         m_requested_for = workspace;
     }
     if (!report) {

@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 
 #include <filesystem>
@@ -22,7 +23,7 @@ private:
     std::filesystem::path m_requested_for;
     GlTexture m_layers_texture;
     GlTexture m_training_texture;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
 };
 
 }  // namespace inv

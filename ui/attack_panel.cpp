@@ -4,6 +4,7 @@
 #include "core/analysis/epsilon_units.h"
 #include "core/runtime/errors.h"
 #include "ui/figure_export.h"
+#include "ui/widgets.h"
 
 #include <imgui.h>
 
@@ -74,10 +75,7 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
         request();
     }
     const LayerAttack* attack = snapshot.attack.get();
-    if (attack && snapshot.attack_version != m_uploaded_version) {
-        m_texture.upload(attack->figure);
-        m_uploaded_version = snapshot.attack_version;
-    }
+    m_figure.follow(snapshot.attack, [&](const LayerAttack& shown) { m_texture.upload(shown.figure); });
     if (!m_window.begin(title)) {
         ImGui::End();
         return;
@@ -92,8 +90,6 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
     ImGui::SetNextItemWidth(scaled(130));
     changed |= ImGui::Combo("Method", &m_method, methods, 2);
     ImGui::SameLine();
-    int index = static_cast<int>(m_request.index);
-    ImGui::SetNextItemWidth(scaled(110));
     if (m_request.image) {
         ImGui::Text("Image: yours (%s)", m_request.image->name.c_str());
         ImGui::SameLine();
@@ -101,9 +97,8 @@ void AttackPanel::draw(const char* title, const EngineSnapshot& snapshot, const 
             m_request.image.reset();
             changed = true;
         }
-    } else if (ImGui::InputInt("Image##attack", &index)) {
-        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
-        changed = true;
+    } else {
+        changed |= image_index_input("Image##attack", &m_request.index, m_test_size);
     }
     ImGui::SetNextItemWidth(scaled(260));
     changed |= ImGui::SliderFloat("epsilon (1/255)", &m_epsilon_255, 0.0f, 32.0f, "%.2f");

@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 #include "ui/image_view_program.h"
 #include "ui/panel_window.h"
@@ -46,7 +47,7 @@ private:
     float m_epsilon_255 = 2.55f;  // 0.02 image units
     GlTexture m_texture;
     ImageViewProgram m_view;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
     float m_zoom = 1.5f;
     PanelWindow m_window{ImVec2(640, 465), ImVec2(630, 305)};
     std::string m_export_message;

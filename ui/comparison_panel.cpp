@@ -1,5 +1,6 @@
 #include "ui/comparison_panel.h"
 #include "ui/ui_scale.h"
+#include "ui/widgets.h"
 
 #include "core/training/colour_blind_companion.h"
 
@@ -15,22 +16,28 @@ void ComparisonPanel::compare(const std::filesystem::path& workspace, const std:
     std::snprintf(m_other.data(), m_other.size(), "%s", other.c_str());
     m_workspace = workspace;
     m_layer_name = layer;
-    m_post(CompareModels{workspace, other, layer, 3, 6, m_seed, 100});
+    post_comparison(workspace, other, layer);
 }
 
 void ComparisonPanel::request(const std::filesystem::path& workspace, const std::vector<std::string>& layers) {
     if (layers.empty() || m_other[0] == '\0') return;
-    m_post(CompareModels{workspace, std::filesystem::path(m_other.data()), layers[static_cast<std::size_t>(m_layer)], 3, 6,
-                         m_seed, 100});
+    post_comparison(workspace, std::filesystem::path(m_other.data()), layers[static_cast<std::size_t>(m_layer)]);
+}
+
+void ComparisonPanel::post_comparison(const std::filesystem::path& workspace, const std::filesystem::path& other,
+                                      const std::string& layer) {
+    CompareModels command;  // the defaults' rows, samples and explained-variance inputs
+    command.workspace = workspace;
+    command.with = other;
+    command.layer = layer;
+    command.seed = m_seed;
+    m_post(command);
 }
 
 void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
                            const std::vector<std::string>& layers) {
     if (!*open) return;
-    if (snapshot.comparison && snapshot.comparison_version != m_uploaded_version) {
-        m_texture.upload(snapshot.comparison->figure);
-        m_uploaded_version = snapshot.comparison_version;
-    }
+    m_figure.follow(snapshot.comparison, [&](const ModelComparison& comparison) { m_texture.upload(comparison.figure); });
     ImGui::SetNextWindowPos(ImVec2(30, 50), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(760, 420), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title, open)) {
@@ -55,11 +62,7 @@ void ComparisonPanel::draw(const char* title, bool* open, const EngineSnapshot& 
     const auto named = std::find(layers.begin(), layers.end(), m_layer_name);
     if (named != layers.end()) m_layer = static_cast<int>(named - layers.begin());
     m_layer_name.clear();
-    m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
-    std::vector<const char*> names;
-    for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(scaled(120));
-    changed |= ImGui::Combo("Layer##compare", &m_layer, names.data(), static_cast<int>(names.size()));
+    changed |= layer_combo("Layer##compare", &m_layer, layers);
     ImGui::SameLine();
     if (ImGui::Button("Resample##compare")) {
         ++m_seed;

@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 
 #include <array>
@@ -26,6 +27,7 @@ public:
 
 private:
     void request(const std::filesystem::path& workspace, const std::vector<std::string>& layers);
+    void post_comparison(const std::filesystem::path& workspace, const std::filesystem::path& other, const std::string& layer);
 
     Post m_post;
     std::filesystem::path m_workspace;
@@ -34,7 +36,7 @@ private:
     std::string m_layer_name;  // a layer a script asked for, selected at the next draw
     std::uint64_t m_seed = 0;
     GlTexture m_texture;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
 };
 
 }  // namespace inv

@@ -37,32 +37,48 @@ constexpr int kKeys[] = {GLFW_KEY_F11,   GLFW_KEY_ESCAPE, GLFW_KEY_R,    GLFW_KE
 // How far Left/Right move a slider on stage; with Shift, five times as far.
 constexpr float kSliderStep = 0.1f;
 
+// How every panel posts its commands: by value, to the one engine.
+std::function<void(Command)> poster(Engine& engine) {
+    return [&engine](Command command) { engine.post(std::move(command)); };
+}
+
 }  // namespace
 
 GuiApp::GuiApp(Engine& engine, const GuiOptions& options, const ViewSettings& view)
     : m_engine(engine),
       m_snapshot(engine.snapshot()),
-      m_samples(options.initial_grid, options.zoom, [&engine](Command command) { engine.post(std::move(command)); }),
-      m_invariances(options.workspace, options.data_root, [&engine](Command command) { engine.post(std::move(command)); }),
-      m_semantic([&engine](Command command) { engine.post(std::move(command)); }),
-      m_attack([&engine](Command command) { engine.post(std::move(command)); }),
-      m_mixing([&engine](Command command) { engine.post(std::move(command)); }),
-      m_analysis([&engine](Command command) { engine.post(std::move(command)); }),
-      m_comparison([&engine](Command command) { engine.post(std::move(command)); }),
-      m_video([&engine](Command command) { engine.post(std::move(command)); }),
+      m_samples(options.initial_grid, options.zoom, poster(engine)),
+      m_invariances(options.workspace, options.data_root, poster(engine)),
+      m_semantic(poster(engine)),
+      m_attack(poster(engine)),
+      m_mixing(poster(engine)),
+      m_analysis(poster(engine)),
+      m_comparison(poster(engine)),
+      m_video(poster(engine)),
       m_status([&engine] { engine.cancel(); }),
       m_recent(options.recent_file),
-      m_new_workspace([&engine](Command command) { engine.post(std::move(command)); }),
+      m_new_workspace(poster(engine)),
       m_start_device(options.device),
       m_view(view) {
     if (!options.workspace.empty()) m_recent.remember(options.workspace);
     for (const std::string& panel : options.open_panels) {
-        if (panel == "log") m_show_log = true;
-        if (panel == "mixing") m_show_mixing = true;
-        if (panel == "analysis") m_show_analysis = true;
-        if (panel == "compare") m_show_comparison = true;
-        if (panel == "video") m_show_video = true;
+        if (bool* shown = optional_window(panel)) *shown = true;
     }
+}
+
+std::vector<GuiApp::OptionalWindow> GuiApp::optional_windows() {
+    return {{"log", "Log", &m_show_log},
+            {"mixing", "Mixing", &m_show_mixing},
+            {"analysis", "Analysis (explained variance)", &m_show_analysis},
+            {"compare", "Compare models", &m_show_comparison},
+            {"video", "Video", &m_show_video}};
+}
+
+bool* GuiApp::optional_window(const std::string& name) {
+    for (const OptionalWindow& window : optional_windows()) {
+        if (name == window.name) return window.shown;
+    }
+    return nullptr;
 }
 
 void GuiApp::start() {
@@ -220,19 +236,13 @@ std::string GuiApp::apply(const ScriptStep& step) {
         m_invariances.pin_sample(static_cast<int>(number(0)), static_cast<int>(number(1)));
     else if (verb == "open") {
         const std::string& panel = step.arguments[0];
-        if (panel == "mixing")
-            m_show_mixing = true;
-        else if (panel == "analysis")
-            m_show_analysis = true;
-        else if (panel == "log")
-            m_show_log = true;
-        else if (panel == "compare")
-            m_show_comparison = true;
-        else if (panel == "video")
-            m_show_video = true;
-        else
-            throw UserError("line " + std::to_string(step.line) + ": no window '" + panel +
-                            "'; use mixing, analysis, compare, video or log.");
+        bool* shown = optional_window(panel);
+        if (!shown) {
+            std::string names;
+            for (const OptionalWindow& window : optional_windows()) names += std::string(names.empty() ? "" : ", ") + window.name;
+            throw UserError("line " + std::to_string(step.line) + ": no window '" + panel + "'; use " + names + ".");
+        }
+        *shown = true;
     } else if (verb == "presentation") {
         if (step.arguments[0] != "on" && step.arguments[0] != "off") {
             throw UserError("line " + std::to_string(step.line) + ": presentation takes on or off, not '" + step.arguments[0] +
@@ -408,11 +418,7 @@ void GuiApp::draw_menu() {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-        ImGui::MenuItem("Log", nullptr, &m_show_log);
-        ImGui::MenuItem("Mixing", nullptr, &m_show_mixing);
-        ImGui::MenuItem("Analysis (explained variance)", nullptr, &m_show_analysis);
-        ImGui::MenuItem("Compare models", nullptr, &m_show_comparison);
-        ImGui::MenuItem("Video", nullptr, &m_show_video);
+        for (const OptionalWindow& window : optional_windows()) ImGui::MenuItem(window.menu_label, nullptr, window.shown);
         ImGui::Separator();
         if (ImGui::MenuItem("Presentation mode", "F11", m_view.presentation)) set_presentation(!m_view.presentation);
         if (ImGui::BeginMenu("Presentation monitor", !m_monitors.empty())) {

@@ -65,6 +65,15 @@ private:
     // the grid; throws UserError naming the file when it cannot be read.
     void open_image(const std::filesystem::path& file);
     int model_input_size() const;
+    // The windows the View menu shows and hides, by the names scripts and --open use for them.
+    struct OptionalWindow {
+        const char* name;
+        const char* menu_label;
+        bool* shown;
+    };
+    std::vector<OptionalWindow> optional_windows();
+    // The flag of the window named `name`, or nullptr when there is none.
+    bool* optional_window(const std::string& name);
 
     Engine& m_engine;
     std::shared_ptr<const EngineSnapshot> m_snapshot;

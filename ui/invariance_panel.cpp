@@ -10,6 +10,7 @@
 #include "core/workspace/shipped_demo.h"
 #include "core/workspace/workspace.h"
 #include "ui/figure_export.h"
+#include "ui/widgets.h"
 
 #include <imgui.h>
 
@@ -44,10 +45,7 @@ void InvariancePanel::draw_training(const EngineSnapshot& snapshot) {
                          label.c_str(), FLT_MAX, FLT_MAX, ImVec2(-1, 90));
     }
     if (!snapshot.training_preview) return;
-    if (snapshot.training_preview_version != m_preview_version) {
-        m_preview_texture.upload(*snapshot.training_preview);
-        m_preview_version = snapshot.training_preview_version;
-    }
+    m_preview_figure.follow(snapshot.training_preview, [&](const RgbaImage& picture) { m_preview_texture.upload(picture); });
     ImGui::TextDisabled("%s:", snapshot.training_preview_caption.c_str());
     m_preview_view.image(m_preview_texture.imgui_id(), m_preview_texture.width(), m_preview_texture.height(), 2.0f, false);
 }
@@ -328,10 +326,8 @@ std::string InvariancePanel::export_view(const EngineSnapshot& snapshot) {
 }
 
 void InvariancePanel::draw(const char* title, const EngineSnapshot& snapshot) {
-    if (snapshot.invariances && snapshot.invariances_version != m_uploaded_version) {
-        m_texture.upload(snapshot.invariances->figure);
-        m_uploaded_version = snapshot.invariances_version;
-        m_shown = snapshot.invariances;
+    if (m_figure.follow(snapshot.invariances, [&](const InvarianceSamples& samples) { m_texture.upload(samples.figure); })) {
+        m_shown = snapshot.invariances.value;
     }
     if (!m_window.on_stage() && m_inputs_off_stage >= 0) {
         m_request.inputs = m_inputs_off_stage;
@@ -408,11 +404,7 @@ void InvariancePanel::draw_build_offer(const EngineSnapshot& snapshot) {
     }
     if (ImGui::Button("Build a tiny one instead (about a minute, rough results)")) build_demo("tiny");
     ImGui::EndDisabled();
-    if (busy && snapshot.job.rfind("demo workspace", 0) == 0) {
-        ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
-        ImGui::TextWrapped("%s", snapshot.job.c_str());
-        draw_training(snapshot);
-    }
+    if (draw_job_progress(snapshot, JobKind::DemoWorkspace)) draw_training(snapshot);
 }
 
 void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnapshot& snapshot) {
@@ -426,11 +418,7 @@ void InvariancePanel::draw_untrained(const std::string& layer, const EngineSnaps
     ImGui::BeginDisabled(busy);
     if (ImGui::Button(("Train t for " + layer).c_str())) m_post(TrainLayer{m_workspace, layer});
     ImGui::EndDisabled();
-    if (busy && (snapshot.job.rfind("training t for", 0) == 0 || snapshot.job.rfind("training the autoencoder", 0) == 0)) {
-        ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
-        ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
-        draw_training(snapshot);
-    }
+    if (draw_job_progress(snapshot, JobKind::TrainLayer, kResumableNote)) draw_training(snapshot);
 }
 
 void InvariancePanel::draw_controls() {
@@ -497,11 +485,8 @@ void InvariancePanel::draw_controls() {
 }
 
 void InvariancePanel::draw_stage_controls() {
-    std::vector<const char*> names;
-    for (const std::string& layer : m_layers) names.push_back(layer.c_str());
-    int layer = std::min(m_layer, static_cast<int>(m_layers.size()) - 1);
-    ImGui::SetNextItemWidth(scaled(120));
-    if (ImGui::Combo("Layer", &layer, names.data(), static_cast<int>(names.size())) && layer != m_layer) {
+    int layer = m_layer;
+    if (layer_combo("Layer", &layer, m_layers) && layer != m_layer) {
         m_layer = layer;
         request();
     }

@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 #include "ui/image_view_program.h"
 #include "ui/panel_window.h"
@@ -100,16 +101,16 @@ private:
     ShowInvariances m_request;
     GlTexture m_texture;
     ImageViewProgram m_view;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
     float m_zoom = 2.0f;
     static constexpr int kMostStageRows = 8;
     int m_inputs_off_stage = -1;  // the normal window's number of input rows while the stage chose another
     PanelWindow m_window{ImVec2(640, 30), ImVec2(630, 430)};
     std::string m_export_message;
-    std::shared_ptr<const InvarianceSamples> m_shown;
-    GlTexture m_preview_texture;  // the training preview (samples of the t being trained, reconstructions)
+    std::shared_ptr<const InvarianceSamples> m_shown;  // the grid on screen, for clicks on its samples
+    GlTexture m_preview_texture;                       // the training preview (samples of the t being trained, reconstructions)
     ImageViewProgram m_preview_view;
-    std::uint64_t m_preview_version = 0;  // the grid on screen, for clicks on its samples
+    FigureSlot m_preview_figure;
 };
 
 }  // namespace inv

@@ -1,5 +1,6 @@
 #include "ui/mixing_panel.h"
 #include "ui/ui_scale.h"
+#include "ui/widgets.h"
 
 #include <imgui.h>
 
@@ -12,10 +13,7 @@ MixingPanel::MixingPanel(Post post) : m_post(std::move(post)) {}
 void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snapshot, const std::filesystem::path& workspace,
                        const std::vector<std::string>& layers) {
     if (!*open) return;
-    if (snapshot.mix && snapshot.mix_version != m_uploaded_version) {
-        m_texture.upload(snapshot.mix->figure);
-        m_uploaded_version = snapshot.mix_version;
-    }
+    m_figure.follow(snapshot.mix, [&](const ImageMix& mix) { m_texture.upload(mix.figure); });
     ImGui::SetNextWindowSize(ImVec2(560, 330), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title, open)) {
         ImGui::End();
@@ -27,21 +25,10 @@ void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snap
         return;
     }
     bool changed = !m_requested || m_request.workspace != workspace;
-    m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
-    std::vector<const char*> names;
-    for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(scaled(120));
-    changed |= ImGui::Combo("Layer##mix", &m_layer, names.data(), static_cast<int>(names.size()));
-    const int last = static_cast<int>(std::max<std::size_t>(snapshot.test_size, 2)) - 1;
-    int index = static_cast<int>(m_request.index);
-    int with = static_cast<int>(m_request.with);
-    ImGui::SetNextItemWidth(scaled(110));
-    if (ImGui::InputInt("Image I", &index)) changed = true;
+    changed |= layer_combo("Layer##mix", &m_layer, layers);
+    changed |= image_index_input("Image I", &m_request.index, snapshot.test_size);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(scaled(110));
-    if (ImGui::InputInt("Image J", &with)) changed = true;
-    m_request.index = static_cast<std::size_t>(std::clamp(index, 0, last));
-    m_request.with = static_cast<std::size_t>(std::clamp(with, 0, last));
+    changed |= image_index_input("Image J", &m_request.with, snapshot.test_size);
     if (changed) {
         m_request.workspace = workspace;
         m_request.layer = layers[static_cast<std::size_t>(m_layer)];

@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 
 #include <filesystem>
@@ -25,7 +26,7 @@ private:
     int m_layer = 0;
     bool m_requested = false;
     GlTexture m_texture;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
 };
 
 }  // namespace inv

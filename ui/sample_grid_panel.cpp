@@ -36,10 +36,7 @@ void SampleGridPanel::step_seed(int delta) {
 }
 
 void SampleGridPanel::draw(const char* title, const EngineSnapshot& snapshot) {
-    if (snapshot.grid && snapshot.grid_version != m_uploaded_version) {
-        m_texture.upload(snapshot.grid->image);
-        m_uploaded_version = snapshot.grid_version;
-    }
+    m_figure.follow(snapshot.grid, [&](const SampleGrid& grid) { m_texture.upload(grid.image); });
     ImGui::SetNextWindowPos(ImVec2(10, 30), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(620, 440), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title)) {
@@ -139,7 +136,7 @@ void SampleGridPanel::draw_tooltip(const SampleGrid& grid, const SampleGridCell&
     for (std::size_t f = 0; f < grid.factors.size() && f < cell.factor_values.size(); ++f) {
         const FactorSpec& spec = grid.factors[f];
         const std::vector<float>& value = cell.factor_values[f];
-        if (spec.kind == FactorKind::Color && value.size() == 3) {
+        if (spec.kind == FactorKind::Colour && value.size() == 3) {
             ImGui::ColorButton(("##" + spec.name).c_str(), ImVec4(value[0], value[1], value[2], 1.0f),
                                ImGuiColorEditFlags_NoTooltip, ImVec2(14, 14));
             ImGui::SameLine();

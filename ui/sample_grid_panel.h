@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 #include "ui/image_view_program.h"
 
@@ -38,7 +39,7 @@ private:
     Post m_post;
     GlTexture m_texture;
     ImageViewProgram m_view;
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
     float m_zoom = 3.0f;
     bool m_pixel_grid = true;
 };

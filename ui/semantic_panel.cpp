@@ -1,12 +1,13 @@
 #include "ui/semantic_panel.h"
 #include "ui/ui_scale.h"
+#include "ui/widgets.h"
 
 #include "core/runtime/errors.h"
 
 #include <imgui.h>
 
 #include <algorithm>
-
+#include <array>
 #include <string>
 
 namespace inv {
@@ -84,21 +85,20 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
         m_amounts.clear();
         request();
     }
-    const FactorBlend* blend = snapshot.edit.get();
-    if (blend && snapshot.edit_version != m_uploaded_version) {
-        m_textures[0].upload(blend->image);
-        m_textures[1].upload(blend->reconstruction);
-        m_textures[2].upload(blend->edited);
-        m_textures[3].upload(blend->donor);
-        m_uploaded_version = snapshot.edit_version;
-        if (m_amounts.size() != blend->factors.size()) {
-            m_amounts.assign(blend->factors.size(), 0.0f);
+    m_figure.follow(snapshot.edit, [&](const FactorBlend& blend) {
+        m_textures[0].upload(blend.image);
+        m_textures[1].upload(blend.reconstruction);
+        m_textures[2].upload(blend.edited);
+        m_textures[3].upload(blend.donor);
+        if (m_amounts.size() != blend.factors.size()) {
+            m_amounts.assign(blend.factors.size(), 0.0f);
             // The keys start on the first named factor: the residual alone rarely shows much.
             const auto named =
-                std::find_if(blend->factors.begin(), blend->factors.end(), [](const std::string& f) { return f != "residual"; });
-            m_selected = named == blend->factors.end() ? 0 : static_cast<std::size_t>(named - blend->factors.begin());
+                std::find_if(blend.factors.begin(), blend.factors.end(), [](const std::string& f) { return f != "residual"; });
+            m_selected = named == blend.factors.end() ? 0 : static_cast<std::size_t>(named - blend.factors.begin());
         }
-    }
+    });
+    const FactorBlend* blend = snapshot.edit.get();
     if (!m_window.begin(title)) {
         ImGui::End();
         return;
@@ -113,19 +113,14 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
             ImGui::BeginDisabled(busy);
             if (ImGui::Button("Train e")) m_post(TrainFactors{without_e});
             ImGui::EndDisabled();
-            if (busy && snapshot.job.rfind("training e", 0) == 0) {
-                ImGui::ProgressBar(snapshot.progress, ImVec2(-1, 0));
-                ImGui::TextWrapped("%s (Cancel in the status bar; training resumes where it stopped)", snapshot.job.c_str());
-            }
+            draw_job_progress(snapshot, JobKind::TrainFactors, kResumableNote);
         }
         ImGui::End();
         return;
     }
     bool changed = false;
-    int index = static_cast<int>(m_request.index);
     // Until the user picks one, the engine's contrasting donor (named in the snapshot).
-    int donor = static_cast<int>(m_request.donor.value_or(snapshot.edit_donor));
-    ImGui::SetNextItemWidth(scaled(110));
+    std::size_t donor = m_request.donor.value_or(snapshot.edit_donor);
     if (m_request.image) {
         ImGui::Text("Image: yours (%s)", m_user_image_name.c_str());
         ImGui::SameLine();
@@ -133,15 +128,13 @@ void SemanticPanel::draw(const char* title, const EngineSnapshot& snapshot, cons
             m_request.image.reset();
             changed = true;
         }
-    } else if (ImGui::InputInt("Image", &index)) {
-        m_request.index = static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(m_test_size) - 1));
-        changed = true;
+    } else {
+        changed |= image_index_input("Image", &m_request.index, m_test_size);
     }
     // On stage the larger text leaves no room for both on one line.
     if (!m_window.on_stage()) ImGui::SameLine();
-    ImGui::SetNextItemWidth(scaled(110));
-    if (ImGui::InputInt("Donor image", &donor)) {
-        m_request.donor = static_cast<std::size_t>(std::clamp(donor, 0, static_cast<int>(m_test_size) - 1));
+    if (image_index_input("Donor image", &donor, m_test_size)) {
+        m_request.donor = donor;
         changed = true;
     }
     ImGui::SameLine();
@@ -197,16 +190,25 @@ void SemanticPanel::draw_sliders(const FactorBlend& blend, bool& changed) {
     }
 }
 
+namespace {
+
+// The four images' captions: long ones in the window, short ones (two lines) on stage.
+std::array<std::string, 4> image_captions(const FactorBlend& blend, bool on_stage) {
+    const std::string cls = on_stage ? "" : "class ";
+    const std::string probability = std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %";
+    return {"x: " + cls + std::to_string(blend.image_prediction), "D(E(x))",
+            "edited: " + cls + std::to_string(blend.edited_prediction) + (on_stage ? "\n(" : " (") + probability + ")",
+            "donor: " + cls + std::to_string(blend.donor_prediction)};
+}
+
+}  // namespace
+
 void SemanticPanel::draw_images(const FactorBlend& blend, float zoom) {
-    const std::string edited = "edited: class " + std::to_string(blend.edited_prediction) + " (" +
-                               std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)";
-    show(m_textures[0], zoom, ("x: class " + std::to_string(blend.image_prediction)).c_str());
-    ImGui::SameLine();
-    show(m_textures[1], zoom, "D(E(x))");
-    ImGui::SameLine();
-    show(m_textures[2], zoom, edited.c_str());
-    ImGui::SameLine();
-    show(m_textures[3], zoom, ("donor: class " + std::to_string(blend.donor_prediction)).c_str());
+    const std::array<std::string, 4> captions = image_captions(blend, false);
+    for (std::size_t i = 0; i < captions.size(); ++i) {
+        if (i > 0) ImGui::SameLine();
+        show(m_textures[i], zoom, captions[i].c_str());
+    }
 }
 
 void SemanticPanel::draw_stage_images(const FactorBlend& blend) {
@@ -214,13 +216,10 @@ void SemanticPanel::draw_stage_images(const FactorBlend& blend) {
     // captions, at most half the panel's height.
     if (!ImGui::BeginTable("stage-images", 4, ImGuiTableFlags_SizingStretchSame)) return;
     const float height = ImGui::GetContentRegionAvail().y * 0.5f;
-    const std::string captions[4] = {"x: " + std::to_string(blend.image_prediction), "D(E(x))",
-                                     "edited: " + std::to_string(blend.edited_prediction) + "\n(" +
-                                         std::to_string(static_cast<int>(100 * blend.edited_probability + 0.5)) + " %)",
-                                     "donor: " + std::to_string(blend.donor_prediction)};
-    for (int i = 0; i < 4; ++i) {
+    const std::array<std::string, 4> captions = image_captions(blend, true);
+    for (std::size_t i = 0; i < captions.size(); ++i) {
         ImGui::TableNextColumn();
-        const GlTexture& texture = m_textures[static_cast<std::size_t>(i)];
+        const GlTexture& texture = m_textures[i];
         show(texture, fit_zoom(ImGui::GetContentRegionAvail().x, height, texture.width(), texture.height(), 1.0f),
              captions[i].c_str());
     }

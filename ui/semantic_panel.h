@@ -2,6 +2,7 @@
 
 #include "core/engine/commands.h"
 #include "core/engine/snapshot.h"
+#include "ui/figure_slot.h"
 #include "ui/gl_texture.h"
 #include "ui/panel_window.h"
 
@@ -52,7 +53,7 @@ private:
     std::string m_user_image_name;  // shown while m_request.image holds the user's image
     std::vector<float> m_amounts;
     std::array<GlTexture, 4> m_textures;  // image, reconstruction, edited, donor
-    std::uint64_t m_uploaded_version = 0;
+    FigureSlot m_figure;
     float m_zoom = 4.0f;
     PanelWindow m_window{ImVec2(10, 475), ImVec2(620, 295)};
     std::size_t m_selected = 0;  // the slider the keys move on stage

@@ -1,5 +1,6 @@
 #include "ui/video_panel.h"
 #include "ui/ui_scale.h"
+#include "ui/widgets.h"
 
 #include <imgui.h>
 
@@ -21,11 +22,27 @@ void VideoPanel::play(const std::filesystem::path& workspace, const std::string&
         // The clip is written first; the run follows once the engine reports it (see draw).
         m_pending_layer = layer;
         m_pending_workspace = workspace;
-        m_post(MakeDemoClip{workspace / "exports" / "demo-clip.mp4", 90});
+        post_demo_clip(workspace);
         return;
     }
     std::snprintf(m_video.data(), m_video.size(), "%s", video.c_str());
-    m_post(PlayVideo{workspace, layer, video, static_cast<std::size_t>(m_index), output_for(workspace, layer)});
+    post_play(workspace, layer, video);
+}
+
+void VideoPanel::post_play(const std::filesystem::path& workspace, const std::string& layer, const std::filesystem::path& video) {
+    PlayVideo command;
+    command.workspace = workspace;
+    command.layer = layer;
+    command.video = video;
+    command.index = static_cast<std::size_t>(m_index);
+    command.out = output_for(workspace, layer);
+    m_post(command);
+}
+
+void VideoPanel::post_demo_clip(const std::filesystem::path& workspace) {
+    MakeDemoClip command;  // the default length
+    command.out = workspace / "exports" / "demo-clip.mp4";
+    m_post(command);
 }
 
 void VideoPanel::advance(const EngineSnapshot& snapshot) {
@@ -55,8 +72,7 @@ void VideoPanel::draw(const char* title, bool* open, const EngineSnapshot& snaps
         m_clip_version = snapshot.demo_clip_version;
         std::snprintf(m_video.data(), m_video.size(), "%s", snapshot.demo_clip.c_str());
         if (!m_pending_layer.empty()) {
-            m_post(PlayVideo{m_pending_workspace, m_pending_layer, snapshot.demo_clip, static_cast<std::size_t>(m_index),
-                             output_for(m_pending_workspace, m_pending_layer)});
+            post_play(m_pending_workspace, m_pending_layer, snapshot.demo_clip);
             m_pending_layer.clear();
         }
     }
@@ -83,15 +99,11 @@ void VideoPanel::draw(const char* title, bool* open, const EngineSnapshot& snaps
     ImGui::SameLine();
     const bool busy = snapshot.state == JobState::Running;
     ImGui::BeginDisabled(busy);
-    if (ImGui::Button("Demo clip")) m_post(MakeDemoClip{workspace / "exports" / "demo-clip.mp4", 90});
+    if (ImGui::Button("Demo clip")) post_demo_clip(workspace);
     const auto named = std::find(layers.begin(), layers.end(), m_layer_name);
     if (named != layers.end()) m_layer = static_cast<int>(named - layers.begin());
     m_layer_name.clear();
-    m_layer = std::min(m_layer, static_cast<int>(layers.size()) - 1);
-    std::vector<const char*> names;
-    for (const std::string& layer : layers) names.push_back(layer.c_str());
-    ImGui::SetNextItemWidth(scaled(120));
-    ImGui::Combo("Layer##video", &m_layer, names.data(), static_cast<int>(names.size()));
+    layer_combo("Layer##video", &m_layer, layers);
     ImGui::SameLine();
     ImGui::SetNextItemWidth(scaled(110));
     ImGui::InputInt("Fixed image", &m_index);

@@ -26,6 +26,8 @@ public:
 
 private:
     void advance(const EngineSnapshot& snapshot);
+    void post_play(const std::filesystem::path& workspace, const std::string& layer, const std::filesystem::path& video);
+    void post_demo_clip(const std::filesystem::path& workspace);
 
     Post m_post;
     std::array<char, 1024> m_video{};

@@ -39,7 +39,29 @@ struct Describer {
     }
 };
 
+struct Kinds {
+    JobKind operator()(const ShowSampleGrid&) const { return JobKind::SampleGrid; }
+    JobKind operator()(const ShowInvariances&) const { return JobKind::Invariances; }
+    JobKind operator()(const PrepareDemo&) const { return JobKind::DemoWorkspace; }
+    JobKind operator()(const EditFactors&) const { return JobKind::Edit; }
+    JobKind operator()(const AttackImage&) const { return JobKind::Attack; }
+    JobKind operator()(const MixImages&) const { return JobKind::Mix; }
+    JobKind operator()(const ShowExplainedVariance&) const { return JobKind::ExplainedVariance; }
+    JobKind operator()(const DescribeWorkspace&) const { return JobKind::LayerList; }
+    JobKind operator()(const TrainLayer&) const { return JobKind::TrainLayer; }
+    JobKind operator()(const TrainFactors&) const { return JobKind::TrainFactors; }
+    JobKind operator()(const CreateWorkspace&) const { return JobKind::CreateWorkspace; }
+    JobKind operator()(const CompareModels&) const { return JobKind::Comparison; }
+    JobKind operator()(const PlayVideo&) const { return JobKind::Video; }
+    JobKind operator()(const MakeDemoClip&) const { return JobKind::DemoClip; }
+    JobKind operator()(const SetDevice&) const { return JobKind::Device; }
+};
+
 }  // namespace
+
+JobKind job_kind(const Command& command) {
+    return std::visit(Kinds{}, command);
+}
 
 bool supersedes(const Command& newer, const Command& older) {
     if (newer.index() != older.index()) return false;

@@ -149,4 +149,27 @@ bool supersedes(const Command& newer, const Command& older);
 
 std::string describe(const Command& command);
 
+// What kind of work a command is, for the panels that show their own progress beside the status
+// bar (the snapshot's `job` text is for people and changes with every step).
+enum class JobKind {
+    None,
+    SampleGrid,
+    Invariances,
+    DemoWorkspace,
+    Edit,
+    Attack,
+    Mix,
+    ExplainedVariance,
+    LayerList,
+    TrainLayer,
+    TrainFactors,
+    CreateWorkspace,
+    Comparison,
+    Video,
+    DemoClip,
+    Device
+};
+
+JobKind job_kind(const Command& command);
+
 }  // namespace inv

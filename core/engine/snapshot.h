@@ -6,6 +6,8 @@
 #include "core/analysis/layer_attack.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/semantic_edit.h"
+#include "core/engine/commands.h"
+#include "core/engine/published.h"
 #include "core/image/sample_grid.h"
 #include "core/models/classifier_config.h"
 
@@ -31,28 +33,22 @@ struct LogLine {
 struct EngineSnapshot {
     std::uint64_t version = 0;  // increases with every publication
     JobState state = JobState::Idle;
-    std::uint64_t command_id = 0;  // the command the state refers to
-    std::string job;               // what it is doing, for people
-    float progress = 0.0f;         // 0..1 within the current job
-    std::size_t queued = 0;        // commands waiting behind it
+    std::uint64_t command_id = 0;      // the command the state refers to
+    std::string job;                   // what it is doing, for people
+    JobKind job_kind = JobKind::None;  // and what kind of command that is, for panels
+    float progress = 0.0f;             // 0..1 within the current job
+    std::size_t queued = 0;            // commands waiting behind it
 
-    std::shared_ptr<const SampleGrid> grid;  // the latest finished sample grid
-    std::uint64_t grid_version = 0;          // changes exactly when `grid` does
+    Published<SampleGrid> grid;  // the latest finished sample grid
 
-    std::shared_ptr<const InvarianceSamples> invariances;  // the latest z-by-v grid
+    Published<InvarianceSamples> invariances;  // the latest z-by-v grid
     std::string invariances_layer;
-    std::uint64_t invariances_version = 0;
 
-    std::shared_ptr<const FactorBlend> edit;  // the latest semantic-slider result
-    std::uint64_t edit_version = 0;
-    std::shared_ptr<const LayerAttack> attack;  // the latest attack panel
-    std::uint64_t attack_version = 0;
-    std::shared_ptr<const ImageMix> mix;
-    std::uint64_t mix_version = 0;
-    std::shared_ptr<const ExplainedVarianceReport> explained;
-    std::uint64_t explained_version = 0;
-    std::shared_ptr<const ModelComparison> comparison;  // two models under the same v
-    std::uint64_t comparison_version = 0;
+    Published<FactorBlend> edit;    // the latest semantic-slider result
+    Published<LayerAttack> attack;  // the latest attack panel
+    Published<ImageMix> mix;
+    Published<ExplainedVarianceReport> explained;
+    Published<ModelComparison> comparison;  // two models under the same v
     // The video player: output frames made so far (each publication adds to a new list), the
     // frame count the input announced (0: unknown), its frame rate and the MP4 being written.
     std::shared_ptr<const std::vector<std::shared_ptr<const RgbaImage>>> video_frames;
@@ -66,9 +62,8 @@ struct EngineSnapshot {
     std::vector<float> training_loss;       // its loss per step (thinned to at most 1000 points)
     std::int64_t training_loss_stride = 1;  // steps per point of training_loss
     // What the latest checkpoint of that model produces (samples of t, reconstructions), if anything.
-    std::shared_ptr<const RgbaImage> training_preview;
+    Published<RgbaImage> training_preview;
     std::string training_preview_caption;
-    std::uint64_t training_preview_version = 0;
     std::size_t test_size = 0;      // images in the open workspace's test split (0: none open)
     std::size_t edit_donor = 0;     // the test image `edit` took its donor factors from
     std::vector<LayerInfo> layers;  // every layer of the described workspace's classifier
