@@ -195,18 +195,8 @@ std::shared_ptr<const ImageDataset> workspace_test_set(const Workspace& workspac
 
 std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const Workspace& workspace,
                                                      const GlobalOptions& global) {
-    const std::optional<DatasetKind> kind = parse_dataset_kind(name);
-    if (!kind) throw UserError("--inputs-from takes colormnist or colorfashion; got \"" + name + "\".");
-    if (workspace.manifest().dataset.kind == name) {
-        throw UserError(workspace.folder().string() + " is itself on " + name + "; --inputs-from names another domain.");
-    }
-    const auto foreign = make_color_dataset(load_source_images(*kind, global.data_root), Split::Test, 0);
-    const auto native = workspace_test_set(workspace, global);
-    if (foreign->shape().height != native->shape().height) {
-        throw UserError(name + " images are " + std::to_string(foreign->shape().height) + " pixels; the networks of " +
-                        workspace.folder().string() + " take " + std::to_string(native->shape().height) + ".");
-    }
-    return foreign;
+    return foreign_test_set(name, "--inputs-from", workspace, *workspace_test_set(workspace, global),
+                            [&](DatasetKind kind) { return load_source_images(kind, global.data_root); });
 }
 
 std::vector<NamedImage> read_user_images(const std::vector<std::filesystem::path>& files, const ImageDataset& test) {

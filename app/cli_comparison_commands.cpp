@@ -28,6 +28,7 @@ struct DomainShiftOptions {
 };
 
 void run_compare(CompareOptions options, const GlobalOptions& global) {
+    if (options.with.empty()) throw UserError("compare needs the second classifier's workspace: --against FOLDER.");
     apply_thread_profile(ThreadProfile::Figures);
     const Workspace first = Workspace::open(options.workspace);
     const Workspace second = Workspace::open(options.with);
@@ -82,10 +83,12 @@ void add_comparison_commands(CLI::App& app, const GlobalOptions& global) {
                            "Two classifiers side by side: the same inputs, the same invariance samples v, decoded through each "
                            "one's t at a layer, and the explained variance of e's factors there for both");
     cmd->add_option("--workspace", compare->workspace, "Workspace of the first classifier")->required();
-    cmd->add_option("--with", compare->with,
-                    "Workspace of the second classifier; it must share the first's autoencoder (the demo's colour-blind "
-                    "companion does: invariances-cli demo colour-blind)")
-        ->required();
+    CLI::Option* against = cmd->add_option("--against", compare->with,
+                                           "Workspace of the second classifier; it must share the first's autoencoder (the "
+                                           "demo's colour-blind companion does: invariances-cli demo colour-blind)");
+    // The earlier spelling, kept for scripts; elsewhere --with names a test image, hence the new name.
+    CLI::Option* with = cmd->add_option("--with", compare->with)->group("");
+    against->excludes(with);
     cmd->add_option("--layer", compare->request.samples.layer, "Layer, with a trained t in both")->required();
     cmd->add_option("--inputs", compare->request.samples.inputs, "Rows: test images")
         ->check(CLI::Range(1, 32))

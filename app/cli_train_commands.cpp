@@ -297,12 +297,30 @@ void run_layers(const std::filesystem::path& folder, const GlobalOptions& global
     for (const LayerInfo& layer : layers) std::printf("%s\n", describe(layer).c_str());
 }
 
-}  // namespace
+// What --steps, --batch-size, --learning-rate and --seed say in one trainer's --help.
+struct ScheduleHelp {
+    const char* steps = "Training steps";
+    const char* batch = "Images per step";
+    const char* learning_rate = "Adam learning rate at step 0";
+    const char* seed = "Seed of the initialisation and the batches";
+};
 
-void add_train_commands(CLI::App& app, const GlobalOptions& global) {
-    CLI::App* train = app.add_subcommand("train", "Train the models of a workspace (Ctrl-C saves; re-run resumes)");
-    train->require_subcommand(1);
+// The four options every trainer shares, with the same ranges everywhere.
+void add_schedule_options(CLI::App* command, TrainingSchedule& schedule, const ScheduleHelp& help) {
+    command->add_option("--steps", schedule.steps, help.steps)->check(CLI::Range(1, 10000000))->capture_default_str();
+    command->add_option("--batch-size", schedule.batch_size, help.batch)->check(CLI::Range(1, 4096))->capture_default_str();
+    command->add_option("--learning-rate", schedule.learning_rate, help.learning_rate)->capture_default_str();
+    command->add_option("--seed", schedule.seed, help.seed)->capture_default_str();
+}
 
+ScheduleHelp per_layer_help() {
+    ScheduleHelp help;
+    help.steps = "Training steps per layer";
+    return help;
+}
+
+// `train classifier` and `train evaluator`: the same trainer, two networks.
+void add_classifier_commands(CLI::App* train, const GlobalOptions& global) {
     auto options = std::make_shared<ClassifierOptions>();
     CLI::App* cmd = train->add_subcommand("classifier", "Train the classifier under study, with checkpoints along the way");
     cmd->add_option("--workspace", options->workspace, "Workspace folder")->required();
@@ -312,20 +330,12 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     cmd->add_option("--width", options->training.model.width, "Channel multiplier of the reference widths")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    cmd->add_option("--steps", options->training.schedule.steps, "Training steps")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    cmd->add_option("--batch-size", options->training.schedule.batch_size, "Images per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    cmd->add_option("--learning-rate", options->training.schedule.learning_rate,
-                    "Adam learning rate (use 1e-3 for a SqueezeNet without batch norm)")
-        ->capture_default_str();
+    ScheduleHelp classifier_help;
+    classifier_help.learning_rate = "Adam learning rate (use 1e-3 for a SqueezeNet without batch norm)";
+    add_schedule_options(cmd, options->training.schedule, classifier_help);
     cmd->add_option("--batch-norm", options->training.model.batch_norm,
                     "SqueezeNet with batch norm after every convolution (false: the original network, which needs a "
                     "lower learning rate)")
-        ->capture_default_str();
-    cmd->add_option("--seed", options->training.schedule.seed, "Seed of the initialisation and the batches")
         ->capture_default_str();
     cmd->add_option("--max-shift", options->training.max_shift, "Random translation of training images, in pixels (0: none)")
         ->check(CLI::Range(0, 8))
@@ -347,33 +357,21 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     ev->add_option("--width", evaluator->training.model.width, "Channel multiplier of the reference widths")
         ->check(CLI::Range(0.05, 4.0))
         ->capture_default_str();
-    ev->add_option("--steps", evaluator->training.schedule.steps, "Training steps")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    ev->add_option("--batch-size", evaluator->training.schedule.batch_size, "Images per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    ev->add_option("--seed", evaluator->training.schedule.seed, "Seed of the initialisation and the batches")
-        ->capture_default_str();
+    add_schedule_options(ev, evaluator->training.schedule, classifier_help);
     ev->callback([evaluator, &global] { run_train_classifier(*evaluator, global); });
+}
 
+void add_inversion_command(CLI::App* train, const GlobalOptions& global) {
     auto inversion = std::make_shared<InversionOptions>();
     CLI::App* inv_cmd = train->add_subcommand(
         "inversion", "Train the deterministic inversion baseline for a layer: a decoder from z straight to x, L2 loss");
     inv_cmd->add_option("--workspace", inversion->workspace, "Workspace folder")->required();
     inv_cmd->add_option("--layer,--layers", inversion->layers, "Layer name(s), or 'all'")->required()->delimiter(',');
-    inv_cmd->add_option("--steps", inversion->training.schedule.steps, "Training steps per layer")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    inv_cmd->add_option("--batch-size", inversion->training.schedule.batch_size, "Images per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    inv_cmd->add_option("--learning-rate", inversion->training.schedule.learning_rate, "Adam learning rate at step 0")
-        ->capture_default_str();
-    inv_cmd->add_option("--seed", inversion->training.schedule.seed, "Seed of the initialisation and the batches")
-        ->capture_default_str();
+    add_schedule_options(inv_cmd, inversion->training.schedule, per_layer_help());
     inv_cmd->callback([inversion, &global] { run_train_inversion(*inversion, global); });
+}
 
+void add_autoencoder_command(CLI::App* train, const GlobalOptions& global) {
     auto autoencoder = std::make_shared<AutoencoderOptions>();
     CLI::App* ae = train->add_subcommand("autoencoder", "Train the autoencoder (E, D) that gives every image its code");
     ae->add_option("--workspace", autoencoder->workspace, "Workspace folder")->required();
@@ -386,14 +384,7 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "transposed (the paper's 4x4 stride-2 transposed convolution)")
         ->check(CLI::IsMember({"subpixel", "transposed"}))
         ->capture_default_str();
-    ae->add_option("--steps", autoencoder->training.schedule.steps, "Training steps")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    ae->add_option("--batch-size", autoencoder->training.schedule.batch_size, "Images per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    ae->add_option("--learning-rate", autoencoder->training.schedule.learning_rate, "Adam learning rate at step 0")
-        ->capture_default_str();
+    add_schedule_options(ae, autoencoder->training.schedule, ScheduleHelp());
     ae->add_option("--adversarial-weight", autoencoder->training.adversarial_weight,
                    "Weight of the optional PatchGAN term (relative to the reconstruction loss's gradient at the decoder's "
                    "last layer); 0: off")
@@ -425,10 +416,10 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
                    "Also train on this data set's images (half of every batch), so the autoencoder can draw them for "
                    "`analyze domain-shift`: colormnist or colorfashion")
         ->check(CLI::IsMember(dataset_kind_names()));
-    ae->add_option("--seed", autoencoder->training.schedule.seed, "Seed of the initialisation and the batches")
-        ->capture_default_str();
     ae->callback([autoencoder, &global] { run_train_autoencoder(*autoencoder, global); });
+}
 
+void add_cinn_command(CLI::App* train, const GlobalOptions& global) {
     auto cinn = std::make_shared<CinnOptions>();
     CLI::App* t = train->add_subcommand("cinn", "Train t, the conditional INN that recovers a layer's invariances");
     t->add_option("--workspace", cinn->workspace, "Workspace folder")->required();
@@ -446,17 +437,11 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 8))
         ->capture_default_str();
     t->add_option("--embedding-dim", cinn->training.embedding_dim, "Size of the embedding of z")->capture_default_str();
-    t->add_option("--steps", cinn->training.schedule.steps, "Training steps per layer")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    t->add_option("--batch-size", cinn->training.schedule.batch_size, "Images per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    t->add_option("--learning-rate", cinn->training.schedule.learning_rate, "Adam learning rate at step 0")
-        ->capture_default_str();
-    t->add_option("--seed", cinn->training.schedule.seed, "Seed of the initialisation and the batches")->capture_default_str();
+    add_schedule_options(t, cinn->training.schedule, per_layer_help());
     t->callback([cinn, &global] { run_train_cinn(*cinn, global); });
+}
 
+void add_factors_command(CLI::App* train, const GlobalOptions& global) {
     auto factors = std::make_shared<FactorOptions>();
     CLI::App* e = train->add_subcommand("factors", "Train e, the INN that splits the code into semantic factors");
     e->add_option("--workspace", factors->workspace, "Workspace folder")->required();
@@ -467,17 +452,14 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
     e->add_option("--hidden-width", factors->training.flow.hidden_width, "Width of the coupling MLPs")
         ->check(CLI::Range(1, 8192))
         ->capture_default_str();
-    e->add_option("--steps", factors->training.schedule.steps, "Training steps")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    e->add_option("--batch-size", factors->training.schedule.batch_size, "Pairs per step")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
-    e->add_option("--learning-rate", factors->training.schedule.learning_rate, "Adam learning rate at step 0")
-        ->capture_default_str();
-    e->add_option("--seed", factors->training.schedule.seed, "Seed of the initialisation and the pairs")->capture_default_str();
+    ScheduleHelp pairs_help;
+    pairs_help.batch = "Pairs per step";
+    pairs_help.seed = "Seed of the initialisation and the pairs";
+    add_schedule_options(e, factors->training.schedule, pairs_help);
     e->callback([factors, &global] { run_train_factors(*factors, global); });
+}
 
+void add_layers_command(CLI::App& app, const GlobalOptions& global) {
     auto layers_folder = std::make_shared<std::filesystem::path>();
     auto layers_model = std::make_shared<std::filesystem::path>();
     CLI::App* layers = app.add_subcommand("layers", "List the classifier's layers with the shape of z at each");
@@ -494,6 +476,19 @@ void add_train_commands(CLI::App& app, const GlobalOptions& global) {
         else
             throw UserError("say whose layers: --workspace DIR or --model FILE.");
     });
+}
+
+}  // namespace
+
+void add_train_commands(CLI::App& app, const GlobalOptions& global) {
+    CLI::App* train = app.add_subcommand("train", "Train the models of a workspace (Ctrl-C saves; re-run resumes)");
+    train->require_subcommand(1);
+    add_classifier_commands(train, global);
+    add_inversion_command(train, global);
+    add_autoencoder_command(train, global);
+    add_cinn_command(train, global);
+    add_factors_command(train, global);
+    add_layers_command(app, global);
 }
 
 }  // namespace inv

@@ -65,7 +65,7 @@ TEST_CASE("the colour-blind companion is compared under identical v and keeps le
     const auto blind = colour_blind_folder(demo);
     CHECK(Workspace::open(blind).manifest().models.at("classifier").config.at("colour_blind") == true);
 
-    const nlohmann::json compared = run_json("compare --workspace " + demo.string() + " --with " + blind.string() +
+    const nlohmann::json compared = run_json("compare --workspace " + demo.string() + " --against " + blind.string() +
                                              " --layer fire7 --inputs 2 --samples 4 --explained-inputs 150 --repeats 2 --out " +
                                              (dir / "compare.png").string());
     // The same v went into both models' t^-1, for the same inputs.
@@ -85,7 +85,7 @@ TEST_CASE("the colour-blind companion is compared under identical v and keeps le
     other_plan.autoencoder.schedule.seed = 99;
     REQUIRE(prepare_demo(other, test::data_root(), other_plan, {}, {}).completed);
     const test::CommandResult refused =
-        test::run_command(kCli + " compare --workspace " + demo.string() + " --with " + other.string() +
+        test::run_command(kCli + " compare --workspace " + demo.string() + " --against " + other.string() +
                           " --layer fire7 --explained-inputs 0 --out " + (dir / "x.png").string());
     CHECK(refused.exit_code == 2);
     CHECK(refused.output.find("different autoencoders") != std::string::npos);

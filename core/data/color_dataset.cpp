@@ -25,8 +25,8 @@ ColorDataset::ColorDataset(std::string name, std::string class_factor_name, std:
                         " pixels do not fit the 32x32 " + m_name + " canvas.");
     }
     m_factors = {{std::move(class_factor_name), FactorKind::Categorical, m_images->class_names},
-                 {"foreground", FactorKind::Color, {}},
-                 {"background", FactorKind::Color, {}}};
+                 {"foreground", FactorKind::Colour, {}},
+                 {"background", FactorKind::Colour, {}}};
     m_by_class.resize(m_images->class_names.size());
     for (std::size_t i = 0; i < m_indices.size(); ++i) {
         m_by_class.at(static_cast<std::size_t>(label(i))).push_back(i);

@@ -16,7 +16,7 @@ struct ImageShape {
 // A named factor of variation that every sample carries a value for: a class (one value, the
 // class index) or a colour (three values, RGB in [0, 1]). Later data sets (image folders with an
 // attributes CSV) describe their own factors the same way.
-enum class FactorKind { Categorical, Color };
+enum class FactorKind { Categorical, Colour };
 
 struct FactorSpec {
     std::string name;

@@ -5,6 +5,7 @@
 #include "core/runtime/errors.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace inv {
@@ -89,6 +90,22 @@ WorkspaceData load_dataset(const DatasetEntry& entry, const std::filesystem::pat
     data.train = make_color_dataset(source, Split::Train, entry.colour_seed);
     data.test = make_color_dataset(source, Split::Test, entry.colour_seed);
     return data;
+}
+
+std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const std::string& option,
+                                                     const Workspace& workspace, const ImageDataset& native,
+                                                     const std::function<SourceImages(DatasetKind)>& load) {
+    const std::optional<DatasetKind> kind = parse_dataset_kind(name);
+    if (!kind) throw UserError(option + " takes colormnist or colorfashion; got \"" + name + "\".");
+    if (workspace.manifest().dataset.kind == name) {
+        throw UserError(workspace.folder().string() + " is itself on " + name + "; " + option + " names another domain.");
+    }
+    std::shared_ptr<const ImageDataset> foreign = make_color_dataset(load(*kind), Split::Test, 0);
+    if (foreign->shape().height != native.shape().height) {
+        throw UserError(name + " images are " + std::to_string(foreign->shape().height) + " pixels; the networks of " +
+                        workspace.folder().string() + " take " + std::to_string(native.shape().height) + ".");
+    }
+    return foreign;
 }
 
 }  // namespace inv

@@ -1,11 +1,13 @@
 #pragma once
 
 // Torch-free: the images a workspace is about, whatever their source.
+#include "core/data/dataset_catalog.h"
 #include "core/data/image_dataset.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/workspace/workspace.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,5 +34,13 @@ WorkspaceData load_workspace_data(const Workspace& workspace, const std::filesys
 // The same for a data-set entry alone; `owner` names whose entry it is in messages.
 WorkspaceData load_dataset(const DatasetEntry& entry, const std::filesystem::path& data_root, const std::string& owner,
                            ImageFolderReport* report = nullptr);
+
+// Another domain's test split (colormnist or colorfashion), to show a workspace's networks images
+// they were not trained on. Throws UserError naming `option` for an unknown domain or the
+// workspace's own, and for images of another size than `native`'s. `load` gives the domain's
+// grey source images (the engine keeps them loaded; the command line reads the data root).
+std::shared_ptr<const ImageDataset> foreign_test_set(const std::string& name, const std::string& option,
+                                                     const Workspace& workspace, const ImageDataset& native,
+                                                     const std::function<SourceImages(DatasetKind)>& load);
 
 }  // namespace inv
