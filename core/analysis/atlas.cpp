@@ -15,8 +15,11 @@
 #include "core/workspace/atomic_file.h"
 #include "core/workspace/model_names.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <sstream>
+#include <utility>
 
 namespace inv {
 namespace {
@@ -108,35 +111,17 @@ private:
     std::ostringstream m_toc;
 };
 
-}  // namespace
+// The context every section reads: the workspace, its test split and the request.
+struct AtlasContext {
+    const Workspace& workspace;
+    const std::shared_ptr<const ImageDataset>& test;
+    const AtlasRequest& request;
+};
 
-std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ImageDataset>& test,
-                                  const AtlasRequest& request, const AtlasProgress& progress) {
-    std::filesystem::create_directories(request.out);
-    Page page(request.out);
-    const auto& models = workspace.manifest().models;
-    const std::vector<std::string> names = models.count("classifier")
-                                               ? AnalysisModels(workspace, std::nullopt, request.device).prediction_names(*test)
-                                               : test->class_names();
-    // Layers with a t for the last classifier checkpoint, in the network's order.
-    std::vector<std::string> layers;
-    if (models.count("classifier")) {
-        for (const LayerInfo& layer : workspace_classifier_layers(models.at("classifier").config)) {
-            const auto found = models.find(cinn_model_name(layer.name));
-            if (found != models.end() && !found->second.checkpoints.empty()) layers.push_back(layer.name);
-        }
-    }
-    const int total = 7;
-    int done = 0;
-    auto step = [&](const std::string& section) {
-        if (progress) progress(section, done, total);
-        ++done;
-    };
-
-    step("metrics");
+void add_metrics(Page& page, const AtlasContext& atlas) {
     page.heading("Models and their metrics", "metrics");
-    std::vector<std::vector<std::string>> metric_rows;
-    for (const auto& [name, entry] : models) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [name, entry] : atlas.workspace.manifest().models) {
         if (entry.checkpoints.empty()) continue;
         const CheckpointEntry& last = entry.checkpoints.back();
         std::string metrics;
@@ -144,11 +129,13 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             metrics +=
                 (metrics.empty() ? "" : "; ") + key + " " + (value.is_number() ? fixed(value.get<double>(), 4) : value.dump());
         }
-        metric_rows.push_back({name, entry.kind, std::to_string(last.step), last.file, metrics});
+        rows.push_back({name, entry.kind, std::to_string(last.step), last.file, metrics});
     }
-    page.table({"model", "kind", "step", "file", "metrics (test split)"}, metric_rows);
+    page.table({"model", "kind", "step", "file", "metrics (test split)"}, rows);
+}
 
-    step("representations");
+void add_grids(Page& page, const AtlasContext& atlas, const std::vector<std::string>& layers) {
+    const AtlasRequest& request = atlas.request;
     page.heading("What each layer keeps: z-by-v grids", "grids");
     page.paragraph(
         "One row per test image (its z), one column per invariance sample v, the same v in every column; "
@@ -157,14 +144,23 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     std::vector<std::vector<std::string>> cosine_rows;
     for (const std::string& layer : layers) {
         try {
-            InvarianceSampleRequest sample{layer, 4, 8, request.seed, 1.0f, 2, {}, {}};
-            const InvarianceSamples samples = sample_invariances(workspace, *test, sample, request.device);
+            InvarianceSampleRequest sample;
+            sample.layer = layer;
+            sample.inputs = 4;
+            sample.samples = 8;
+            sample.seed = request.seed;
+            const InvarianceSamples samples = sample_invariances(atlas.workspace, *atlas.test, sample, request.device);
             page.subheading(layer);
             page.figure("sample-" + layer, samples.figure, to_json(samples), "z-by-v grid at " + layer);
             cosine_rows.push_back({layer,
                                    fixed(samples.reencoded_cosine.mean, 3) + " ± " + fixed(samples.reencoded_cosine.std, 3),
                                    fixed(samples.random_pair_cosine.mean, 3) + " ± " + fixed(samples.random_pair_cosine.std, 3)});
-            const ImageMix mix = mix_images(workspace, *test, {layer, request.example, request.partner, 3}, request.device);
+            MixRequest mix_request;
+            mix_request.layer = layer;
+            mix_request.index = request.example;
+            mix_request.with = request.partner;
+            mix_request.scale = 3;
+            const ImageMix mix = mix_images(atlas.workspace, *atlas.test, mix_request, request.device);
             page.figure("mix-" + layer, mix.figure, to_json(mix),
                         "mixing at " + layer + ": the invariances of one image with the representation of the other");
         } catch (const UserError& error) {
@@ -173,8 +169,10 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     }
     page.subheading("Re-encoding: cos(Φ(x̄), z) of samples against random pairs of inputs");
     page.table({"layer", "samples vs their z", "random pairs"}, cosine_rows);
+}
 
-    step("explained variance");
+void add_explained_variance(Page& page, const AtlasContext& atlas) {
+    const AtlasRequest& request = atlas.request;
     page.heading("Semantic analysis: variance of each factor explained by z", "explained");
     try {
         ExplainedVarianceRequest explained;
@@ -182,15 +180,14 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         explained.inputs = request.explained_inputs;
         explained.repeats = request.repeats;
         explained.seed = request.seed;
-        const ExplainedVarianceReport report = explained_variance(workspace, *test, explained, request.device);
+        const ExplainedVarianceReport report = explained_variance(atlas.workspace, *atlas.test, explained, request.device);
         page.figure("explained-variance", report.layer_figure, to_json(report),
-                    "explained variance per layer, mean ± std over repeats");
+                    "explained variance per layer (on normal scores), mean ± std over repeats");
         if (!report.training_figure.empty()) {
             write_png(request.out / "explained-variance-training.png", report.training_figure);
             page.raw(
-                "<figure><img src=\"explained-variance-training.png\" alt=\"over training\"><figcaption>explained variance over "
-                "the "
-                "classifier's training, with its test accuracy</figcaption></figure>\n");
+                "<figure><img src=\"explained-variance-training.png\" alt=\"over training\"><figcaption>explained variance "
+                "over the classifier's training, with its test accuracy</figcaption></figure>\n");
         } else {
             page.paragraph(
                 "Over training: train t against earlier classifier checkpoints first (<code>invariances-cli train cinn "
@@ -201,26 +198,31 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         for (const FactorShare& f : report.layers.front().factors) header.push_back(f.factor);
         for (const LayerShares& row : report.layers) {
             std::vector<std::string> cells{std::to_string(row.classifier_step), row.layer};
-            for (const FactorShare& f : row.factors)
+            for (const FactorShare& f : row.factors) {
                 cells.push_back(fixed(100 * f.mean, 1) + " ± " + fixed(100 * f.std, 1) + " %");
+            }
             rows.push_back(cells);
         }
         page.table(header, rows);
     } catch (const UserError& error) {
         page.missing(error);
     }
+}
 
-    step("factor sizes");
+void add_factor_sizes(Page& page, const AtlasContext& atlas) {
     page.heading("Factor sizes of z (docs/method.md §4 applied to each layer)", "factor-dims");
     try {
-        const FactorDimsReport dims = estimate_layer_factor_dims(workspace, test, {{}, 1000, request.seed}, request.device);
+        FactorDimsRequest request;
+        request.seed = atlas.request.seed;
+        const FactorDimsReport dims = estimate_layer_factor_dims(atlas.workspace, atlas.test, request, atlas.request.device);
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> header{"layer", "size of z"};
         for (const std::string& f : dims.layers.front().factors) header.push_back(f + " score (dims)");
         for (const LayerFactorDims& layer : dims.layers) {
             std::vector<std::string> cells{layer.layer, std::to_string(layer.dims)};
-            for (std::size_t f = 0; f < layer.factors.size(); ++f)
+            for (std::size_t f = 0; f < layer.factors.size(); ++f) {
                 cells.push_back(fixed(layer.scores[f], 3) + " (" + std::to_string(layer.sizes[f]) + ")");
+            }
             rows.push_back(cells);
         }
         page.table(header, rows);
@@ -228,13 +230,15 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
     } catch (const UserError& error) {
         page.missing(error);
     }
+}
 
-    step("semantic edits");
+void add_edits(Page& page, const AtlasContext& atlas, const std::vector<std::string>& prediction_names) {
+    const AtlasRequest& request = atlas.request;
     page.heading("Semantic modification through e", "edits");
     page.paragraph("Each factor of image " + std::to_string(request.example) + " replaced by that of image " +
                    std::to_string(request.partner) + "; all other factors kept.");
     std::vector<std::string> factors{"residual"};
-    for (const FactorSpec& spec : test->factors()) factors.push_back(spec.name);
+    for (const FactorSpec& spec : atlas.test->factors()) factors.push_back(spec.name);
     for (const std::string& factor : factors) {
         try {
             SemanticEditRequest edit;
@@ -242,16 +246,18 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
             edit.factor = factor;
             edit.from_index = request.partner;
             edit.scale = 3;
-            const SemanticEdit result = edit_semantics(workspace, *test, edit, request.device);
+            const SemanticEdit result = edit_semantics(atlas.workspace, *atlas.test, edit, request.device);
             page.figure("edit-" + factor, result.figure, to_json(result),
                         factor + " taken from the other image: classified " +
-                            names.at(static_cast<std::size_t>(result.edited_prediction)));
+                            prediction_names.at(static_cast<std::size_t>(result.edited_prediction)));
         } catch (const UserError& error) {
             page.missing(error);
         }
     }
+}
 
-    step("attacks");
+void add_attacks(Page& page, const AtlasContext& atlas) {
+    const AtlasRequest& request = atlas.request;
     page.heading("Adversarial attacks, layer by layer", "attacks");
     try {
         LayerAttackRequest attack;
@@ -260,7 +266,7 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         attack.explained_inputs = request.explained_inputs;
         attack.repeats = request.repeats;
         attack.seed = request.seed;
-        const LayerAttack panel = attack_layers(workspace, *test, attack, request.device);
+        const LayerAttack panel = attack_layers(atlas.workspace, *atlas.test, attack, request.device);
         page.figure("attack-fgsm", panel.figure, to_json(panel),
                     "FGSM, eps " + fixed(request.epsilon, 4) + " (" + fixed(epsilon_to_255(request.epsilon)) +
                         "/255): rows none / random-sign control / attack; decodes D(t^-1(v|z')) with the clean image's v");
@@ -274,20 +280,21 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
         AttackSweepRequest sweep_request;
         sweep_request.inputs = request.sweep_inputs;
         sweep_request.seed = request.seed;
-        const AttackSweep sweep = sweep_attack(workspace, *test, sweep_request, request.device);
+        const AttackSweep sweep = sweep_attack(atlas.workspace, *atlas.test, sweep_request, request.device);
         page.figure("attack-sweep", sweep.figure, to_json(sweep),
                     "FGSM sweep over eps: flip rate and distance of each layer's decode from the clean decode");
     } catch (const UserError& error) {
         page.missing(error);
     }
+}
 
-    step("inversion baseline");
+void add_inversion_baseline(Page& page, const AtlasContext& atlas) {
     page.heading("Against the inversion baseline (paper Table 1 on our data)", "evaluate");
     try {
         FidelityRequest fidelity;
-        fidelity.images = std::min<int>(request.fidelity_images, static_cast<int>(test->size() / 2));
-        fidelity.seed = request.seed;
-        const FidelityReport report = evaluate_fidelity(workspace, *test, fidelity, request.device);
+        fidelity.images = std::min<int>(atlas.request.fidelity_images, static_cast<int>(atlas.test->size() / 2));
+        fidelity.seed = atlas.request.seed;
+        const FidelityReport report = evaluate_fidelity(atlas.workspace, *atlas.test, fidelity, atlas.request.device);
         page.figure("evaluate", report.figure, to_json(report),
                     "Frechet distance to held-out images in the evaluation network's features (not Inception FID)");
         std::vector<std::vector<std::string>> rows;
@@ -300,6 +307,44 @@ std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_
                        fixed(report.real_to_real, 3) + ".");
     } catch (const UserError& error) {
         page.missing(error);
+    }
+}
+
+// Layers with a t for the last classifier checkpoint, in the network's order.
+std::vector<std::string> layers_with_t(const Workspace& workspace) {
+    std::vector<std::string> layers;
+    const auto& models = workspace.manifest().models;
+    if (!models.count("classifier")) return layers;
+    for (const LayerInfo& layer : workspace_classifier_layers(models.at("classifier").config)) {
+        const auto found = models.find(cinn_model_name(layer.name));
+        if (found != models.end() && !found->second.checkpoints.empty()) layers.push_back(layer.name);
+    }
+    return layers;
+}
+
+}  // namespace
+
+std::filesystem::path write_atlas(const Workspace& workspace, const std::shared_ptr<const ImageDataset>& test,
+                                  const AtlasRequest& request, const AtlasProgress& progress) {
+    std::filesystem::create_directories(request.out);
+    Page page(request.out);
+    const AtlasContext atlas{workspace, test, request};
+    const std::vector<std::string> prediction_names =
+        workspace.manifest().models.count("classifier")
+            ? AnalysisModels(workspace, std::nullopt, request.device).prediction_names(*test)
+            : test->class_names();
+    const std::vector<std::pair<std::string, std::function<void()>>> sections{
+        {"metrics", [&] { add_metrics(page, atlas); }},
+        {"representations", [&] { add_grids(page, atlas, layers_with_t(workspace)); }},
+        {"explained variance", [&] { add_explained_variance(page, atlas); }},
+        {"factor sizes", [&] { add_factor_sizes(page, atlas); }},
+        {"semantic edits", [&] { add_edits(page, atlas, prediction_names); }},
+        {"attacks", [&] { add_attacks(page, atlas); }},
+        {"inversion baseline", [&] { add_inversion_baseline(page, atlas); }}};
+    const int total = static_cast<int>(sections.size());
+    for (int done = 0; done < total; ++done) {
+        if (progress) progress(sections[static_cast<std::size_t>(done)].first, done, total);
+        sections[static_cast<std::size_t>(done)].second();
     }
     if (progress) progress("done", total, total);
 

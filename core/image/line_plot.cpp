@@ -77,108 +77,133 @@ int text_width(const std::string& s, double scale = 0.42) {
     return cv::getTextSize(s, kFont, scale, 1, &base).width;
 }
 
-}  // namespace
-
-RgbaImage render_line_plot(const LinePlot& plot) {
+// The plot's box on the canvas and its axes' ranges: where every value lands.
+struct PlotFrame {
     Range x_range, left_range, right_range;
     bool has_secondary = false;
+    bool log_x = false;
+    int left = 70, top = 58, right = 0, bottom = 0;
+
+    cv::Point to_px(double x, double y, const Range& y_range) const {
+        const double xv = log_x ? std::log10(x) : x;
+        return cv::Point(
+            static_cast<int>(std::lround(left + (xv - x_range.low) / (x_range.high - x_range.low) * (right - left))),
+            static_cast<int>(std::lround(bottom - (y - y_range.low) / (y_range.high - y_range.low) * (bottom - top))));
+    }
+    const Range& y_range_of(const PlotSeries& series) const { return series.secondary_axis ? right_range : left_range; }
+};
+
+PlotFrame frame_for(const LinePlot& plot) {
+    PlotFrame frame;
+    frame.log_x = plot.log_x;
     for (const PlotSeries& s : plot.series) {
         if (s.x.size() != s.y.size() || (!s.lower.empty() && s.lower.size() != s.y.size()) || s.lower.size() != s.upper.size()) {
             throw UserError("plot series '" + s.name + "' has x, y and band of different lengths.");
         }
-        Range& y_range = s.secondary_axis ? right_range : left_range;
-        has_secondary = has_secondary || s.secondary_axis;
+        Range& y_range = s.secondary_axis ? frame.right_range : frame.left_range;
+        frame.has_secondary = frame.has_secondary || s.secondary_axis;
         for (std::size_t i = 0; i < s.x.size(); ++i) {
             if (plot.log_x && !(s.x[i] > 0)) throw UserError("plot series '" + s.name + "' has x <= 0 on a logarithmic axis.");
-            x_range.include(plot.log_x ? std::log10(s.x[i]) : s.x[i]);
+            frame.x_range.include(plot.log_x ? std::log10(s.x[i]) : s.x[i]);
             y_range.include(s.y[i]);
             if (!s.lower.empty()) y_range.include(s.lower[i]), y_range.include(s.upper[i]);
         }
     }
-    x_range.settle();
-    left_range.settle();
-    right_range.settle();
+    frame.x_range.settle();
+    frame.left_range.settle();
+    frame.right_range.settle();
+    frame.right = plot.width - (frame.has_secondary ? 70 : 20);
+    frame.bottom = plot.height - 95;
+    return frame;
+}
 
-    cv::Mat canvas(plot.height, plot.width, CV_8UC4, cv::Scalar(255, 255, 255, 255));
-    const int left = 70, top = 58, right = plot.width - (has_secondary ? 70 : 20), bottom = plot.height - 95;
-    auto to_px = [&](double x, double y, const Range& y_range) {
-        const double xv = plot.log_x ? std::log10(x) : x;
-        return cv::Point(
-            static_cast<int>(std::lround(left + (xv - x_range.low) / (x_range.high - x_range.low) * (right - left))),
-            static_cast<int>(std::lround(bottom - (y - y_range.low) / (y_range.high - y_range.low) * (bottom - top))));
-    };
-
-    // Grid and ticks.
-    for (double v : nice_ticks(left_range.low, left_range.high)) {
-        const int y = to_px(plot.log_x ? 1 : x_range.low, v, left_range).y;
-        cv::line(canvas, {left, y}, {right, y}, kGrid, 1);
-        text(canvas, number(v), {left - 8 - text_width(number(v)), y + 4});
+void draw_grid_and_ticks(cv::Mat& canvas, const LinePlot& plot, const PlotFrame& frame) {
+    const double x_origin = plot.log_x ? 1 : frame.x_range.low;
+    for (double v : nice_ticks(frame.left_range.low, frame.left_range.high)) {
+        const int y = frame.to_px(x_origin, v, frame.left_range).y;
+        cv::line(canvas, {frame.left, y}, {frame.right, y}, kGrid, 1);
+        text(canvas, number(v), {frame.left - 8 - text_width(number(v)), y + 4});
     }
-    if (has_secondary) {
-        for (double v : nice_ticks(right_range.low, right_range.high)) {
-            const int y = to_px(plot.log_x ? 1 : x_range.low, v, right_range).y;
-            text(canvas, number(v), {right + 6, y + 4});
+    if (frame.has_secondary) {
+        for (double v : nice_ticks(frame.right_range.low, frame.right_range.high)) {
+            const int y = frame.to_px(x_origin, v, frame.right_range).y;
+            text(canvas, number(v), {frame.right + 6, y + 4});
         }
     }
     std::vector<std::pair<double, std::string>> x_ticks;
     if (!plot.x_ticks.empty()) {
         for (std::size_t i = 0; i < plot.x_ticks.size(); ++i) x_ticks.emplace_back(static_cast<double>(i), plot.x_ticks[i]);
     } else if (plot.log_x) {
-        for (double e = std::ceil(x_range.low); e <= x_range.high; e += 1)
+        for (double e = std::ceil(frame.x_range.low); e <= frame.x_range.high; e += 1) {
             x_ticks.emplace_back(std::pow(10.0, e), number(std::pow(10.0, e)));
+        }
     } else {
-        for (double v : nice_ticks(x_range.low, x_range.high)) x_ticks.emplace_back(v, number(v));
+        for (double v : nice_ticks(frame.x_range.low, frame.x_range.high)) x_ticks.emplace_back(v, number(v));
     }
     for (const auto& [v, label] : x_ticks) {
-        const int x = to_px(v, left_range.low, left_range).x;
-        cv::line(canvas, {x, top}, {x, bottom}, kGrid, 1);
-        text(canvas, label, {x - text_width(label) / 2, bottom + 18});
+        const int x = frame.to_px(v, frame.left_range.low, frame.left_range).x;
+        cv::line(canvas, {x, frame.top}, {x, frame.bottom}, kGrid, 1);
+        text(canvas, label, {x - text_width(label) / 2, frame.bottom + 18});
     }
-    cv::rectangle(canvas, {left, top}, {right, bottom}, kInk, 1);
+    cv::rectangle(canvas, {frame.left, frame.top}, {frame.right, frame.bottom}, kInk, 1);
+}
 
-    // Bands first, then lines and markers on top.
+// Bands first, then lines and markers on top.
+void draw_series(cv::Mat& canvas, const LinePlot& plot, const PlotFrame& frame) {
     for (std::size_t i = 0; i < plot.series.size(); ++i) {
         const PlotSeries& s = plot.series[i];
         if (s.lower.empty() || s.x.empty()) continue;
-        const Range& y_range = s.secondary_axis ? right_range : left_range;
+        const Range& y_range = frame.y_range_of(s);
         std::vector<cv::Point> polygon;
-        for (std::size_t k = 0; k < s.x.size(); ++k) polygon.push_back(to_px(s.x[k], s.upper[k], y_range));
-        for (std::size_t k = s.x.size(); k-- > 0;) polygon.push_back(to_px(s.x[k], s.lower[k], y_range));
+        for (std::size_t k = 0; k < s.x.size(); ++k) polygon.push_back(frame.to_px(s.x[k], s.upper[k], y_range));
+        for (std::size_t k = s.x.size(); k-- > 0;) polygon.push_back(frame.to_px(s.x[k], s.lower[k], y_range));
         cv::Mat layer = canvas.clone();
         cv::fillPoly(layer, std::vector<std::vector<cv::Point>>{polygon}, colour(i), cv::LINE_AA);
         cv::addWeighted(layer, 0.22, canvas, 0.78, 0.0, canvas);
     }
     for (std::size_t i = 0; i < plot.series.size(); ++i) {
         const PlotSeries& s = plot.series[i];
-        const Range& y_range = s.secondary_axis ? right_range : left_range;
+        const Range& y_range = frame.y_range_of(s);
         for (std::size_t k = 0; k < s.x.size(); ++k) {
-            const cv::Point p = to_px(s.x[k], s.y[k], y_range);
-            if (k > 0) cv::line(canvas, to_px(s.x[k - 1], s.y[k - 1], y_range), p, colour(i), 2, cv::LINE_AA);
-            if (s.secondary_axis)
+            const cv::Point p = frame.to_px(s.x[k], s.y[k], y_range);
+            if (k > 0) cv::line(canvas, frame.to_px(s.x[k - 1], s.y[k - 1], y_range), p, colour(i), 2, cv::LINE_AA);
+            if (s.secondary_axis) {
                 cv::rectangle(canvas, p - cv::Point(3, 3), p + cv::Point(3, 3), colour(i), cv::FILLED);
-            else
+            } else {
                 cv::circle(canvas, p, 3, colour(i), cv::FILLED, cv::LINE_AA);
+            }
         }
     }
+}
 
-    // Labels and legend (below the x label, one row).
-    text(canvas, plot.title, {left, 24}, 0.55);
-    text(canvas, plot.x_label, {(left + right) / 2 - text_width(plot.x_label) / 2, bottom + 40});
-    text(canvas, plot.y_label, {6, top - 10}, 0.38);
-    if (has_secondary) {
-        text(canvas, plot.secondary_y_label, {plot.width - 6 - text_width(plot.secondary_y_label, 0.38), top - 10}, 0.38);
+// Title, axis labels and the legend (below the x label, wrapping into rows).
+void draw_labels(cv::Mat& canvas, const LinePlot& plot, const PlotFrame& frame) {
+    text(canvas, plot.title, {frame.left, 24}, 0.55);
+    text(canvas, plot.x_label, {(frame.left + frame.right) / 2 - text_width(plot.x_label) / 2, frame.bottom + 40});
+    text(canvas, plot.y_label, {6, frame.top - 10}, 0.38);
+    if (frame.has_secondary) {
+        text(canvas, plot.secondary_y_label, {plot.width - 6 - text_width(plot.secondary_y_label, 0.38), frame.top - 10}, 0.38);
     }
-    int legend_x = left;
-    int legend_y = bottom + 64;
+    int legend_x = frame.left;
+    int legend_y = frame.bottom + 64;
     for (std::size_t i = 0; i < plot.series.size(); ++i) {
         const std::string label = plot.series[i].name + (plot.series[i].secondary_axis ? " (right axis)" : "");
         const int w = 28 + text_width(label) + 18;
-        if (legend_x + w > plot.width - 10 && legend_x > left) legend_x = left, legend_y += 18;
+        if (legend_x + w > plot.width - 10 && legend_x > frame.left) legend_x = frame.left, legend_y += 18;
         cv::line(canvas, {legend_x, legend_y - 4}, {legend_x + 20, legend_y - 4}, colour(i), 2, cv::LINE_AA);
         text(canvas, label, {legend_x + 26, legend_y});
         legend_x += w;
     }
+}
 
+}  // namespace
+
+RgbaImage render_line_plot(const LinePlot& plot) {
+    const PlotFrame frame = frame_for(plot);
+    cv::Mat canvas(plot.height, plot.width, CV_8UC4, cv::Scalar(255, 255, 255, 255));
+    draw_grid_and_ticks(canvas, plot, frame);
+    draw_series(canvas, plot, frame);
+    draw_labels(canvas, plot, frame);
     RgbaImage image(plot.width, plot.height);
     std::copy(canvas.data, canvas.data + image.pixels.size(), image.pixels.begin());
     return image;

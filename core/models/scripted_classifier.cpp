@@ -6,6 +6,7 @@
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -115,6 +116,78 @@ LayerGraph inline_containers(const torch::jit::Module& module) {
     return result;
 }
 
+// The values of the inlined graph that are some submodule's output, with the names under which
+// each can be taken as a layer (the logits first, under none), and the submodules that cannot be.
+struct LayerOutputs {
+    std::vector<Value*> values;
+    std::vector<std::vector<std::string>> names;
+    std::set<std::string> listed;  // every submodule forward calls
+    std::vector<ScriptedLayer> problems;
+};
+
+// Which of `names`, all produced by `value`, can be layers; the others go into `outputs.problems`.
+std::vector<std::string> usable_names(const std::vector<std::string>& names, const Value* value,
+                                      std::map<std::string, int>& calls, LayerOutputs& outputs) {
+    std::vector<std::string> usable;
+    for (const std::string& name : names) {
+        outputs.listed.insert(name);
+        if (calls[name] > 1) {
+            const auto same = [&](const ScriptedLayer& problem) { return problem.name == name; };
+            if (std::none_of(outputs.problems.begin(), outputs.problems.end(), same)) {
+                outputs.problems.push_back({name, {}, "called more than once in forward: which call's output is z is ambiguous"});
+            }
+        } else if (!is_tensor(value)) {
+            outputs.problems.push_back({name, {}, "its output is a " + value->type()->repr_str() + ", not a tensor"});
+        } else {
+            usable.push_back(name);
+        }
+    }
+    return usable;
+}
+
+LayerOutputs find_layer_outputs(LayerGraph& layers) {
+    LayerOutputs outputs;
+    outputs.values.push_back(layers.graph->outputs()[0]);
+    outputs.names.push_back({});
+    for (Node* node : layers.graph->nodes()) {
+        for (Value* value : node->outputs()) {
+            const auto found = layers.names.find(value);
+            if (found == layers.names.end()) continue;
+            std::vector<std::string> usable = usable_names(found->second, value, layers.calls, outputs);
+            if (usable.empty()) continue;
+            outputs.values.push_back(value);
+            outputs.names.push_back(std::move(usable));
+        }
+    }
+    return outputs;
+}
+
+// The graph returns every layer's value as one tuple instead of the logits alone.
+void return_all(Graph& graph, const std::vector<Value*>& values) {
+    graph.eraseOutput(0);
+    torch::jit::WithInsertPoint at_end(graph.return_node());
+    graph.registerOutput(graph.insertNode(graph.createTuple(values))->output());
+}
+
+torch::jit::Module load_module(const std::filesystem::path& file, const torch::Device& device) {
+    torch::jit::Module module;
+    try {
+        module = torch::jit::load(file.string(), device);
+    } catch (const c10::Error& error) {
+        throw UserError(file.string() +
+                        " is not a TorchScript model this program can load (export it with torch.jit.trace "
+                        "or torch.jit.script, e.g. tools/export_classifier.py): " +
+                        error.what_without_backtrace());
+    }
+    module.eval();
+    if (!module.find_method("forward")) {
+        throw UserError(file.string() +
+                        " has no forward method: a classifier for this program is a module whose forward "
+                        "takes an image batch and returns logits (export it with tools/export_classifier.py).");
+    }
+    return module;
+}
+
 }  // namespace
 
 ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, const torch::Device& device) {
@@ -123,20 +196,7 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
     model.m_file = file;
     model.m_device = device;
     model.m_card = read_model_card(model_card_path(file));
-    try {
-        model.m_module = torch::jit::load(file.string(), device);
-    } catch (const c10::Error& error) {
-        throw UserError(file.string() +
-                        " is not a TorchScript model this program can load (export it with torch.jit.trace "
-                        "or torch.jit.script, e.g. tools/export_classifier.py): " +
-                        error.what_without_backtrace());
-    }
-    model.m_module.eval();
-    if (!model.m_module.find_method("forward")) {
-        throw UserError(file.string() +
-                        " has no forward method: a classifier for this program is a module whose forward "
-                        "takes an image batch and returns logits (export it with tools/export_classifier.py).");
-    }
+    model.m_module = load_module(file, device);
     const auto per_channel = [&](const std::vector<double>& values) {
         return values.empty()
                    ? torch::Tensor()
@@ -152,37 +212,8 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
                         "; a classifier for this program returns one tensor of logits.");
     }
     // Outputs: the logits, then each value that is some submodule's output, in the graph's order.
-    std::vector<Value*> outputs{graph.outputs()[0]};
-    std::vector<std::vector<std::string>> names_of_output{{}};
-    std::set<std::string> listed;
-    std::vector<ScriptedLayer> problems;
-    for (Node* node : graph.nodes()) {
-        for (Value* value : node->outputs()) {
-            const auto found = layers.names.find(value);
-            if (found == layers.names.end()) continue;
-            std::vector<std::string> usable;
-            for (const std::string& name : found->second) {
-                listed.insert(name);
-                if (layers.calls[name] > 1) {
-                    if (std::none_of(problems.begin(), problems.end(), [&](const ScriptedLayer& p) { return p.name == name; })) {
-                        problems.push_back({name, {}, "called more than once in forward: which call's output is z is ambiguous"});
-                    }
-                } else if (!is_tensor(value)) {
-                    problems.push_back({name, {}, "its output is a " + value->type()->repr_str() + ", not a tensor"});
-                } else {
-                    usable.push_back(name);
-                }
-            }
-            if (usable.empty()) continue;
-            outputs.push_back(value);
-            names_of_output.push_back(usable);
-        }
-    }
-    graph.eraseOutput(0);
-    {
-        torch::jit::WithInsertPoint at_end(graph.return_node());
-        graph.registerOutput(graph.insertNode(graph.createTuple(outputs))->output());
-    }
+    const LayerOutputs outputs = find_layer_outputs(layers);
+    return_all(graph, outputs.values);
     model.m_function = std::make_shared<torch::jit::GraphFunction>("invariances_layers", layers.graph, nullptr);
 
     // One probe input of the card's shape gives every layer's shape.
@@ -206,15 +237,15 @@ ScriptedClassifier ScriptedClassifier::load(const std::filesystem::path& file, c
                         "; a classifier returns logits of shape [batch, classes].");
     }
     model.m_layers.push_back({"input", {card.channels, card.height, card.width}, {}});
-    for (std::size_t i = 1; i < outputs.size(); ++i) {
-        for (const std::string& name : names_of_output[i]) {
+    for (std::size_t i = 1; i < outputs.values.size(); ++i) {
+        for (const std::string& name : outputs.names[i]) {
             model.m_output_of[name] = i;
             model.m_layers.push_back({name, shape_of(probe[i]), {}});
         }
     }
-    model.m_layers.insert(model.m_layers.end(), problems.begin(), problems.end());
+    model.m_layers.insert(model.m_layers.end(), outputs.problems.begin(), outputs.problems.end());
     for (const auto& named : model.m_module.named_modules()) {
-        if (named.name.empty() || listed.count(named.name)) continue;
+        if (named.name.empty() || outputs.listed.count(named.name)) continue;
         model.m_layers.push_back({named.name,
                                   {},
                                   "not called directly by forward (inside a branch or a loop, or through "

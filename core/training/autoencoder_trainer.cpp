@@ -122,44 +122,25 @@ std::string summary(const AutoencoderQuality& q) {
     return line;
 }
 
-}  // namespace
-
-AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
-                                            const AutoencoderTrainingOptions& options, const TrainingControl& control) {
+// The autoencoder's configuration with its training settings, after checking every option; the
+// keys that older autoencoders lack are written only when set, so that absent keeps its meaning.
+nlohmann::json checked_config(const AutoencoderTrainingOptions& options, const ImageDataset& train, const ImageDataset& test) {
     if (options.model.image_size != test.shape().height || options.model.image_channels != test.shape().channels) {
         throw UserError("the autoencoder's configuration (" + std::to_string(options.model.image_size) +
                         " pixels) does not fit " + test.name() + " (" + std::to_string(test.shape().height) + " pixels).");
     }
-    torch::manual_seed(options.schedule.seed);
-    Autoencoder model(options.model);
-    const torch::Device device = to_torch_device(control.device);
-    model->to(device);
-    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
-    nlohmann::json config = to_json(options.model);
-    config["training"] = training_settings(options.schedule);
-    config["training"]["kl_weight"] = options.kl_weight;
     if (options.reconstruction_loss != "l1" && options.reconstruction_loss != "l2") {
         throw UserError("unknown reconstruction loss \"" + options.reconstruction_loss + "\"; expected l1 or l2.");
     }
-    const bool squared = options.reconstruction_loss == "l2";
-    // Absent means L1, the loss of the autoencoders made before the option.
-    if (squared) config["training"]["reconstruction_loss"] = "l2";
     if (!std::isfinite(options.stroke_weight) || options.stroke_weight < 0.0 || options.max_shift < 0) {
         throw UserError("the stroke weight and the largest shift must be 0 or more; got " +
                         std::to_string(options.stroke_weight) + " and " + std::to_string(options.max_shift) + ".");
     }
-    // Absent means 0, as in every autoencoder made before the options.
-    if (options.stroke_weight > 0.0) config["training"]["stroke_weight"] = options.stroke_weight;
-    if (options.max_shift > 0) config["training"]["max_shift"] = options.max_shift;
-    if (options.second_domain) {
-        if (options.second_domain->shape().height != train.shape().height ||
-            options.second_domain->shape().channels != train.shape().channels) {
-            throw UserError(options.second_domain->name() + " images are not the size of " + train.name() +
-                            "'s; both domains must match.");
-        }
-        config["training"]["second_domain"] = options.second_domain->name();
+    if (options.second_domain && (options.second_domain->shape().height != train.shape().height ||
+                                  options.second_domain->shape().channels != train.shape().channels)) {
+        throw UserError(options.second_domain->name() + " images are not the size of " + train.name() +
+                        "'s; both domains must match.");
     }
-    const bool adversarial = options.adversarial_weight > 0.0;
     if (options.adversarial_weight < 0.0 || options.adversarial_start < 0 || options.discriminator_channels < 1) {
         throw UserError(
             "the adversarial term needs a weight of 0 or more, a start step of 0 or more and at least one "
@@ -167,25 +148,84 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             std::to_string(options.adversarial_weight) + ", " + std::to_string(options.adversarial_start) + ", " +
             std::to_string(options.discriminator_channels) + ".");
     }
-    // Absent means no adversarial term, as in every autoencoder made before the option.
-    if (adversarial) {
-        config["training"]["adversarial"] = {{"weight", options.adversarial_weight},
-                                             {"start", options.adversarial_start},
-                                             {"discriminator_channels", options.discriminator_channels}};
+    nlohmann::json config = to_json(options.model);
+    nlohmann::json& training = config["training"];
+    training = training_settings(options.schedule);
+    training["kl_weight"] = options.kl_weight;
+    // Absent means L1, no stroke weight, no shifts, one domain and no adversarial term: the
+    // autoencoders made before each option.
+    if (options.reconstruction_loss == "l2") training["reconstruction_loss"] = "l2";
+    if (options.stroke_weight > 0.0) training["stroke_weight"] = options.stroke_weight;
+    if (options.max_shift > 0) training["max_shift"] = options.max_shift;
+    if (options.second_domain) training["second_domain"] = options.second_domain->name();
+    if (options.adversarial_weight > 0.0) {
+        training["adversarial"] = {{"weight", options.adversarial_weight},
+                                   {"start", options.adversarial_start},
+                                   {"discriminator_channels", options.discriminator_channels}};
     }
-    // Small images get two halvings (32 pixels: 6x6 patches of about 22 pixels), larger ones three.
-    // Without the term the discriminator has no parameters to build or train.
+    return config;
+}
+
+// One step's images: the data set's, or half from each domain when there are two.
+ImageBatch autoencoder_batch(const ImageDataset& train, const AutoencoderTrainingOptions& options, std::int64_t step) {
+    const int batch_size = options.schedule.batch_size;
+    const int own = options.second_domain ? batch_size - batch_size / 2 : batch_size;
+    ImageBatch batch = training_batch(train, options.schedule.seed, step, own, true, options.max_shift);
+    if (!options.second_domain) return batch;
+    const ImageBatch other =
+        training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step, batch_size / 2, true, options.max_shift);
+    return {torch::cat({batch.images, other.images}), torch::cat({batch.labels, other.labels})};
+}
+
+// The optional PatchGAN term. Small images get two halvings (32 pixels: 6x6 patches of about 22
+// pixels), larger ones three; without the term the discriminator has no parameters at all.
+struct AdversarialTerm {
     PatchDiscriminator discriminator{nullptr};
-    std::vector<torch::Tensor> discriminator_parameters;
-    if (adversarial) {
+    std::vector<torch::Tensor> parameters;
+
+    AdversarialTerm(const AutoencoderTrainingOptions& options, const torch::Device& device) {
+        if (options.adversarial_weight <= 0.0) return;
         discriminator = PatchDiscriminator(options.model.image_channels, options.discriminator_channels,
                                            options.model.image_size >= 64 ? 3 : 2);
         discriminator->to(device);
-        discriminator_parameters = discriminator->parameters();
+        parameters = discriminator->parameters();
     }
-    FusedAdam discriminator_optimizer(discriminator_parameters, {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
+
+    // Trains the discriminator one step on this batch, then gives the generator's term, weighted so
+    // that its gradient at the decoder's last layer matches the reconstruction loss's.
+    torch::Tensor generator_term(Autoencoder& model, FusedAdam& discriminator_optimizer, const torch::Tensor& images,
+                                 const torch::Tensor& reconstruction, const torch::Tensor& reconstruction_loss) {
+        discriminator->train();
+        const torch::Tensor discriminator_loss =
+            discriminator_hinge_loss(discriminator->forward(images), discriminator->forward(reconstruction.detach()));
+        discriminator_optimizer.zero_grad();
+        discriminator_loss.backward();
+        discriminator_optimizer.step();
+        const torch::Tensor fool = generator_hinge_loss(discriminator->forward(reconstruction));
+        const torch::Tensor output_weight = model->output_layer_weight();
+        const torch::Tensor reconstruction_gradient = torch::autograd::grad({reconstruction_loss}, {output_weight}, {}, true)[0];
+        const torch::Tensor fool_gradient = torch::autograd::grad({fool}, {output_weight}, {}, true)[0];
+        const torch::Tensor balance = (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
+        return balance * fool;
+    }
+};
+
+}  // namespace
+
+AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDataset& train, const ImageDataset& test,
+                                            const AutoencoderTrainingOptions& options, const TrainingControl& control) {
+    const nlohmann::json config = checked_config(options, train, test);
+    torch::manual_seed(options.schedule.seed);
+    Autoencoder model(options.model);
+    const torch::Device device = to_torch_device(control.device);
+    model->to(device);
+    FusedAdam optimizer(model->parameters(), {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
+    const bool squared = options.reconstruction_loss == "l2";
+    const bool adversarial = options.adversarial_weight > 0.0;
+    AdversarialTerm adversary(options, device);
+    FusedAdam discriminator_optimizer(adversary.parameters, {options.schedule.learning_rate, 0.5, 0.9, 1e-8});
     TrainingRun run(workspace, kModelName, "autoencoder", config, *model, optimizer, control);
-    if (adversarial) run.add_companion("discriminator", *discriminator, discriminator_optimizer);
+    if (adversarial) run.add_companion("discriminator", *adversary.discriminator, discriminator_optimizer);
     std::optional<Classifier> classifier = label_reader(workspace, test, device);
 
     model->train();
@@ -193,16 +233,7 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const int batch_size = options.schedule.batch_size;
-            ImageBatch batch =
-                training_batch(train, options.schedule.seed, step,
-                               options.second_domain ? batch_size - batch_size / 2 : batch_size, true, options.max_shift);
-            if (options.second_domain) {
-                const ImageBatch other = training_batch(*options.second_domain, options.schedule.seed ^ 0xD0A1ull, step,
-                                                        batch_size / 2, true, options.max_shift);
-                batch = {torch::cat({batch.images, other.images}), torch::cat({batch.labels, other.labels})};
-            }
-            batch = batch.to(device);
+            const ImageBatch batch = autoencoder_batch(train, options, step).to(device);
             const Posterior posterior = model->encode(batch.images);
             const torch::Tensor reconstruction = model->decode(posterior.sample());
             const torch::Tensor difference = reconstruction - batch.images;
@@ -211,21 +242,10 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             const torch::Tensor reconstruction_loss = error.sum({1, 2, 3}).mean();
             const torch::Tensor loss = reconstruction_loss + options.kl_weight * posterior.kl().mean();
             if (!adversarial || step < options.adversarial_start) return loss;
-            // The discriminator's step first, on this batch, at the autoencoder's learning rate.
-            discriminator->train();
+            // The discriminator learns at the autoencoder's learning rate.
             discriminator_optimizer.set_lr(optimizer.lr());
-            const torch::Tensor discriminator_loss =
-                discriminator_hinge_loss(discriminator->forward(batch.images), discriminator->forward(reconstruction.detach()));
-            discriminator_optimizer.zero_grad();
-            discriminator_loss.backward();
-            discriminator_optimizer.step();
-            const torch::Tensor fool = generator_hinge_loss(discriminator->forward(reconstruction));
-            const torch::Tensor last = model->output_layer_weight();
-            const torch::Tensor reconstruction_gradient = torch::autograd::grad({reconstruction_loss}, {last}, {}, true)[0];
-            const torch::Tensor fool_gradient = torch::autograd::grad({fool}, {last}, {}, true)[0];
-            const torch::Tensor balance =
-                (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
-            return loss + options.adversarial_weight * balance * fool;
+            return loss + options.adversarial_weight * adversary.generator_term(model, discriminator_optimizer, batch.images,
+                                                                                reconstruction, reconstruction_loss);
         },
         [&] {
             last = evaluate(model, test, classifier, device);
