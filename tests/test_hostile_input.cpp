@@ -13,6 +13,7 @@
 #include "core/workspace/workspace_models.h"
 #include "tests/test_support.h"
 #include "tests/tiny_demo.h"
+#include "ui/writer_watch.h"
 
 #include <doctest/doctest.h>
 
@@ -388,6 +389,57 @@ TEST_CASE("a full disk stops a command with a clear error and leaves the workspa
         CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
+TEST_CASE("a workspace its user may not write is refused by name and stays as it was") {
+    test::TempDir dir;
+    const fs::path workspace = copy_of_tiny_demo(dir / "ws");
+    const fs::path out = dir / "out";
+    fs::create_directories(out);
+    std::string as_user;
+    std::string data_option;
+    if (::geteuid() == 0) {
+        // Permissions do not stop root: the commands run as nobody, on a copy of the digits it can
+        // read (the data folder may lie in root's private home).
+        const fs::path data = dir / "data";
+        fs::create_directories(data);
+        for (const char* digits : {"mnist-digits", "mnist"}) {
+            if (fs::exists(test::data_root() / digits)) {
+                fs::copy(test::data_root() / digits, data / digits, fs::copy_options::recursive);
+            }
+        }
+        for (const auto& entry : fs::recursive_directory_iterator(data)) {
+            if (entry.is_directory()) fs::permissions(entry.path(), fs::perms::all, fs::perm_options::replace);
+        }
+        for (const fs::path& folder : {dir.path(), data, out}) fs::permissions(folder, fs::perms::all, fs::perm_options::replace);
+        as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+        data_option = "--data " + data.string() + " ";
+    }
+    const fs::perms writable = fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+    for (const auto& entry : fs::recursive_directory_iterator(workspace)) {
+        fs::permissions(entry.path(), writable, fs::perm_options::remove);
+    }
+    fs::permissions(workspace, writable, fs::perm_options::remove);
+    const std::vector<std::string> commands = {
+        "train classifier --workspace {ws} --steps 1",         "train autoencoder --workspace {ws} --steps 1",
+        "train cinn --workspace {ws} --layer fire7 --steps 1", "train factors --workspace {ws} --steps 1",
+        "train evaluator --workspace {ws} --steps 1",          "train inversion --workspace {ws} --layer fire7 --steps 1",
+    };
+    int clean = 0;
+    for (const std::string& command : commands) {
+        clean += refused_cleanly(data_option + filled(command, workspace, out), workspace.string(), workspace, as_user);
+    }
+    report_tally("read-only workspace", static_cast<int>(commands.size()), clean);
+    // Readers need no write access.
+    const test::CommandResult sample = test::run_command(
+        as_user + kCli + " " + data_option + filled("sample --workspace {ws} --layer fire7 --out {out}/s.png", workspace, out));
+    INFO(sample.output);
+    CHECK(sample.exit_code == 0);
+    // Writable again, so that the temporary folder can be removed by a user other than root.
+    fs::permissions(workspace, fs::perms::owner_write, fs::perm_options::add);
+    for (const auto& entry : fs::recursive_directory_iterator(workspace)) {
+        fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
+    }
+}
+
 TEST_CASE("a second writer is refused while the first trains and the first ends with every checkpoint listed") {
     test::TempDir dir;
     const fs::path workspace = dir / "ws";
@@ -408,6 +460,11 @@ TEST_CASE("a second writer is refused while the first trains and the first ends 
     const long first_pid = std::stol(read_file(pid_file));
     CHECK(writer->pid == first_pid);
     CHECK(writer->command.find("train classifier") != std::string::npos);
+    // The GUI's status bar names the process that trains the workspace it shows.
+    WriterWatch watch;
+    const std::string status = watch.poll(workspace);
+    CHECK(status.find("being trained by process " + std::to_string(first_pid)) != std::string::npos);
+    CHECK(status.find("train classifier") != std::string::npos);
 
     const test::CommandResult second = test::run_command(kCli + " train autoencoder --steps 5 --workspace " + workspace.string());
     CHECK(second.exit_code == 2);
@@ -422,6 +479,7 @@ TEST_CASE("a second writer is refused while the first trains and the first ends 
     INFO(read_file(first_log));
     const Workspace after = Workspace::open(workspace);
     CHECK(after.manifest().models.count("autoencoder") == 0);
+    CHECK(WriterWatch().poll(workspace).empty());
     const auto& listed = after.manifest().models.at("classifier").checkpoints;
     std::size_t on_disk = 0;
     for (const auto& entry : fs::directory_iterator(workspace / "classifier")) {
