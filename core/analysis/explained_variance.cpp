@@ -141,11 +141,16 @@ double explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
 
 namespace {
 
-// 1.4826 × the median absolute deviation of each column: the standard deviation of a normal column,
-// unmoved by a few values far out.
-torch::Tensor robust_deviation(const torch::Tensor& samples) {
+// The median of each column, with its robust deviation: 1.4826 × the median absolute deviation, the
+// standard deviation of a normal column, unmoved by a few values far out.
+struct RobustSpread {
+    torch::Tensor median;
+    torch::Tensor deviation;
+};
+
+RobustSpread robust_spread(const torch::Tensor& samples) {
     const torch::Tensor median = std::get<0>(samples.median(0));
-    return 1.4826 * std::get<0>((samples - median).abs().median(0));
+    return {median, 1.4826 * std::get<0>((samples - median).abs().median(0))};
 }
 
 }  // namespace
@@ -157,7 +162,7 @@ torch::Tensor scaled_normal_scores(const torch::Tensor& samples) {
     torch::Tensor ranks = torch::empty_like(order);
     ranks.scatter_(0, order, torch::arange(n, order.options()).unsqueeze(1).expand_as(order).contiguous());
     const torch::Tensor quantile = (ranks.to(torch::kDouble) + 0.5) / static_cast<double>(n);
-    return torch::erfinv(2 * quantile - 1) * std::sqrt(2.0) * robust_deviation(x);
+    return torch::erfinv(2 * quantile - 1) * std::sqrt(2.0) * robust_spread(x).deviation;
 }
 
 double rank_explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
@@ -168,8 +173,8 @@ double rank_explained_fraction(const torch::Tensor& a, const torch::Tensor& b) {
 
 double far_row_share(const torch::Tensor& a, const torch::Tensor& b, double robust_deviations) {
     const torch::Tensor x = torch::cat({a, b}, 0).to(torch::kDouble);
-    const torch::Tensor median = std::get<0>(x.median(0));
-    const torch::Tensor far = ((x - median).abs() > robust_deviations * robust_deviation(x)).any(1);
+    const RobustSpread spread = robust_spread(x);
+    const torch::Tensor far = ((x - spread.median).abs() > robust_deviations * spread.deviation).any(1);
     return far.to(torch::kDouble).mean().item<double>();
 }
 
