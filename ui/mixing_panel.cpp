@@ -29,6 +29,10 @@ void MixingPanel::draw(const char* title, bool* open, const EngineSnapshot& snap
     changed |= image_index_input("Image I", &m_request.index, snapshot.test_size);
     ImGui::SameLine();
     changed |= image_index_input("Image J", &m_request.with, snapshot.test_size);
+    // A newly opened workspace may have fewer test images than the indices chosen before.
+    const std::size_t last = std::max<std::size_t>(snapshot.test_size, 2) - 1;
+    m_request.index = std::min(m_request.index, last);
+    m_request.with = std::min(m_request.with, last);
     if (changed) {
         m_request.workspace = workspace;
         m_request.layer = layers[static_cast<std::size_t>(m_layer)];
