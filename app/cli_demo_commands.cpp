@@ -2,6 +2,7 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
+#include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/training/colour_blind_companion.h"
 #include "core/workspace/demo_measures.h"
@@ -123,6 +124,11 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember(demo_budget_names()))
         ->capture_default_str();
     prepare->callback([options, &global] {
+        if (launch_from_environment().distributed()) {
+            throw UserError(
+                "demo prepare runs as one process; on several ranks, run its stages one by one (workspace create, "
+                "then train classifier, autoencoder, cinn and factors under the same launcher), as the README shows.");
+        }
         std::filesystem::create_directories(options->workspace);
         const WorkspaceLock lock =
             WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);

@@ -6,6 +6,7 @@
 #include "core/data/workspace_data.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_layers.h"
+#include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
 #include "core/training/autoencoder_trainer.h"
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace inv {
 namespace {
@@ -72,27 +74,56 @@ struct TrainOutcome {
     std::int64_t steps = 0;
 };
 
+// This process's place in a training run: one process, or a rank of a data-parallel run that the
+// launcher's environment describes (torchrun, srun, or the variables set by hand). Rank 0 holds
+// the workspace's writer lock and speaks; the other ranks train their shares and stay quiet.
+struct TrainingProcess {
+    DistributedLaunch launch;
+    std::shared_ptr<DataParallelGroup> group;
+    std::optional<WorkspaceLock> lock;
+
+    TrainingProcess(const std::filesystem::path& workspace, const std::string& command, const GlobalOptions& global)
+        : launch(launch_from_environment()) {
+        if (launch.distributed() && global.compute_device() != ComputeDevice::Cpu) {
+            throw UserError("data-parallel training runs on the CPU (Gloo) in this build; drop --device " + global.device +
+                            " or run one process.");
+        }
+        group = join_data_parallel(launch);
+        if (launch.writes_workspace()) lock.emplace(lock_existing_workspace(workspace, command));
+    }
+
+    bool speaks() const { return launch.writes_workspace(); }
+    std::string ranks_note() const {
+        return launch.distributed() ? " on " + std::to_string(launch.world_size) + " ranks (" + launch.launcher + ")" : "";
+    }
+};
+
 // Runs one trainer with a progress bar (a line for every checkpoint and roll-back), then reports
 // the outcome with the measures stored in the workspace.
-nlohmann::json run_with_progress(Workspace& workspace, const std::string& label, std::int64_t steps, const GlobalOptions& global,
+nlohmann::json run_with_progress(Workspace& workspace, const TrainingProcess& process, const std::string& label,
+                                 std::int64_t steps, const GlobalOptions& global,
                                  const std::function<TrainOutcome(const TrainingControl&)>& train) {
-    TerminalProgress bar(label, steps);
     std::FILE* lines = global.json ? stderr : stdout;
+    std::optional<TerminalProgress> bar;
     TrainingControl control;
     control.device = global.compute_device();
     control.stop_requested = [] { return stop_signal_received(); };
-    control.on_progress = [&bar, lines](const TrainingProgress& p) {
-        if (!p.message.empty()) {
-            std::fprintf(lines, "%s: %s\n", p.model.c_str(), p.message.c_str());
-            std::fflush(lines);
-        }
-        bar.update(p.step);
-    };
+    control.data_parallel = process.group.get();
+    if (process.speaks()) {
+        bar.emplace(label + process.ranks_note(), steps);
+        control.on_progress = [&bar, lines](const TrainingProgress& p) {
+            if (!p.message.empty()) {
+                std::fprintf(lines, "%s: %s\n", p.model.c_str(), p.message.c_str());
+                std::fflush(lines);
+            }
+            bar->update(p.step);
+        };
+    }
     const TrainOutcome outcome = train(control);
-    if (outcome.completed) bar.finish();
+    if (outcome.completed && bar) bar->finish();
     const auto& checkpoints = workspace.manifest().models.at(outcome.model).checkpoints;
     const nlohmann::json metrics = checkpoints.empty() ? nlohmann::json::object() : checkpoints.back().metrics;
-    if (!global.json) {
+    if (!global.json && process.speaks()) {
         if (outcome.completed) {
             std::printf("%s trained: %lld steps; %s\n", outcome.model.c_str(), static_cast<long long>(outcome.steps),
                         metrics.dump().c_str());
@@ -104,33 +135,33 @@ nlohmann::json run_with_progress(Workspace& workspace, const std::string& label,
     return {{"model", outcome.model}, {"completed", outcome.completed}, {"steps", outcome.steps}, {"metrics", metrics}};
 }
 
-void print_json(const nlohmann::json& report, const GlobalOptions& global) {
-    if (global.json) std::printf("%s\n", report.dump(2).c_str());
+void print_json(const nlohmann::json& report, const GlobalOptions& global, const TrainingProcess& process) {
+    if (global.json && process.speaks()) std::printf("%s\n", report.dump(2).c_str());
 }
 
 void run_train_classifier(ClassifierOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
-    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train " + options.training.model_name);
+    const TrainingProcess process(options.workspace, "invariances-cli train " + options.training.model_name, global);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     options.training.model.architecture = parse_architecture(options.architecture);
     options.training.model.classes = static_cast<int>(data.train->class_names().size());
     options.training.model.input_size = data.train->shape().height;
     const std::string& name = options.training.model_name;
-    print_json(run_with_progress(workspace, "training " + name, options.training.schedule.steps, global,
+    print_json(run_with_progress(workspace, process, "training " + name, options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
                                      const auto r =
                                          train_classifier(workspace, *data.train, *data.test, options.training, control);
                                      return TrainOutcome{name, r.completed, r.steps_done};
                                  }),
-               global);
+               global, process);
 }
 
 void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
-    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train autoencoder");
+    const TrainingProcess process(options.workspace, "invariances-cli train autoencoder", global);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     options.training.model.image_size = data.train->shape().height;
@@ -142,13 +173,13 @@ void run_train_autoencoder(AutoencoderOptions& options, const GlobalOptions& glo
         }
         options.training.second_domain = make_color_dataset(load_source_images(*kind, global.data_root), Split::Train, 0);
     }
-    print_json(run_with_progress(workspace, "training autoencoder", options.training.schedule.steps, global,
+    print_json(run_with_progress(workspace, process, "training autoencoder", options.training.schedule.steps, global,
                                  [&](const TrainingControl& control) {
                                      const auto r =
                                          train_autoencoder(workspace, *data.train, *data.test, options.training, control);
                                      return TrainOutcome{"autoencoder", r.completed, r.steps_done};
                                  }),
-               global);
+               global, process);
 }
 
 std::vector<std::string> resolve_layers(const Workspace& workspace, const std::vector<std::string>& asked) {
@@ -198,7 +229,7 @@ std::vector<std::optional<std::int64_t>> resolve_classifier_steps(const Workspac
 void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
-    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train cinn");
+    const TrainingProcess process(options.workspace, "invariances-cli train cinn", global);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
@@ -207,31 +238,31 @@ void run_train_cinn(CinnOptions& options, const GlobalOptions& global) {
         const std::string against = step ? " (classifier step " + std::to_string(*step) + ")" : "";
         for (const std::string& layer : resolve_layers(workspace, options.layers)) {
             options.training.layer = layer;
-            reports.push_back(run_with_progress(workspace, "training t for " + layer + against, options.training.schedule.steps,
-                                                global, [&](const TrainingControl& control) {
+            reports.push_back(run_with_progress(workspace, process, "training t for " + layer + against,
+                                                options.training.schedule.steps, global, [&](const TrainingControl& control) {
                                                     const auto r =
                                                         train_cinn(workspace, *data.train, *data.test, options.training, control);
                                                     return TrainOutcome{r.model_name, r.completed, r.steps_done};
                                                 }));
             if (!reports.back()["completed"].get<bool>()) {
-                print_json(reports, global);
+                print_json(reports, global, process);
                 return;
             }
         }
     }
-    print_json(reports, global);
+    print_json(reports, global, process);
 }
 
 void run_train_inversion(InversionOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
-    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train inversion");
+    const TrainingProcess process(options.workspace, "invariances-cli train inversion", global);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
     nlohmann::json reports = nlohmann::json::array();
     for (const std::string& layer : resolve_layers(workspace, options.layers)) {
         options.training.layer = layer;
-        reports.push_back(run_with_progress(workspace, "training the inversion baseline for " + layer,
+        reports.push_back(run_with_progress(workspace, process, "training the inversion baseline for " + layer,
                                             options.training.schedule.steps, global, [&](const TrainingControl& control) {
                                                 const auto r = train_inversion(workspace, *data.train, *data.test,
                                                                                options.training, control);
@@ -239,23 +270,23 @@ void run_train_inversion(InversionOptions& options, const GlobalOptions& global)
                                             }));
         if (!reports.back()["completed"].get<bool>()) break;
     }
-    print_json(reports, global);
+    print_json(reports, global, process);
 }
 
 void run_train_factors(FactorOptions& options, const GlobalOptions& global) {
     apply_thread_profile(ThreadProfile::ConvTraining);
     install_stop_signal_handlers();
-    const WorkspaceLock lock = lock_existing_workspace(options.workspace, "invariances-cli train factors");
+    const TrainingProcess process(options.workspace, "invariances-cli train factors", global);
     Workspace workspace = Workspace::open(options.workspace);
     const WorkspaceData data = open_data(workspace, global);
-    nlohmann::json report =
-        run_with_progress(workspace, "training e", options.training.schedule.steps, global, [&](const TrainingControl& control) {
+    nlohmann::json report = run_with_progress(
+        workspace, process, "training e", options.training.schedule.steps, global, [&](const TrainingControl& control) {
             const auto r = train_factors(workspace, *data.train, *data.test, options.training, control);
             return TrainOutcome{"factors", r.completed, r.steps_done};
         });
     report["factors"] = workspace.manifest().models.at("factors").config.at("factors");
-    if (!global.json) std::printf("factor layout: %s\n", report["factors"].dump().c_str());
-    print_json(report, global);
+    if (!global.json && process.speaks()) std::printf("factor layout: %s\n", report["factors"].dump().c_str());
+    print_json(report, global, process);
 }
 
 // A user's TorchScript model: every layer, with why z cannot be taken where it cannot.

@@ -14,7 +14,7 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache zlib1g-dev
-  libtorch-dev libopenblas0 libopencv-dev libglfw3-dev libimgui-dev doctest-dev python3-glad
+  libtorch-dev libgloo-dev libopenblas0 libopencv-dev libglfw3-dev libimgui-dev doctest-dev python3-glad
   nlohmann-json3-dev libcli11-dev xvfb xauth libgl1-mesa-dri libgl-dev dataset-fashion-mnist
   npm ca-certificates fonts-dejavu-core  # fonts: presentation mode's text
   python3-torch  # tools/export_classifier.py (for users; tested) and tests/fixtures/make_scripted_fixture.py

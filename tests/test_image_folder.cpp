@@ -1,5 +1,6 @@
 // Folders of the user's images: classes from sub-folders, attributes from a CSV, unreadable files
 // skipped with a warning, and errors that name the CSV row.
+#include "core/data/image_cache.h"
 #include "core/data/image_folder_dataset.h"
 #include "core/image/png_io.h"
 #include "core/runtime/errors.h"
@@ -9,6 +10,8 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <random>
 
 using namespace inv;
 
@@ -33,6 +36,16 @@ std::filesystem::path make_folder(const test::TempDir& dir) {
     write_file_atomically(folder / "dogs" / "broken.png", "not a picture");
     write_png(folder / "top.png", solid(16, 16, 255, 255, 255));
     return folder;
+}
+
+// The folder's 16-pixel images held as `residence` says, within `budget` bytes.
+ImageFolderOptions held(const std::filesystem::path& folder, ImageResidence residence, std::size_t budget) {
+    ImageFolderOptions options;
+    options.folder = folder;
+    options.size = 16;
+    options.residence = residence;
+    options.memory_budget = budget;
+    return options;
 }
 
 }  // namespace
@@ -155,4 +168,61 @@ TEST_CASE("data preview shows a folder of the user's images with their attribute
     CHECK(report["samples"].size() == 4);
     CHECK(report["samples"][0].contains("colour"));
     CHECK(read_image_rgba(dir / "preview.png").width > 2 * 64);
+}
+
+TEST_CASE("a streamed folder yields exactly the images of the in-memory one within its cache") {
+    test::TempDir dir;
+    const auto folder = dir / "noise";
+    std::mt19937 draw(11);
+    for (const char* kind : {"left", "right"}) {
+        std::filesystem::create_directories(folder / kind);
+        for (int i = 0; i < 30; ++i) {
+            RgbaImage image(24 + i % 5, 20 + i % 7, 255);
+            for (std::uint8_t& value : image.pixels) value = static_cast<std::uint8_t>(draw());
+            for (std::size_t p = 3; p < image.pixels.size(); p += 4) image.pixels[p] = 255;
+            write_png(folder / kind / ("image-" + std::to_string(i) + ".png"), image);
+        }
+    }
+    const std::size_t image_bytes = 16 * 16 * 3;
+    const auto in_memory = ImageFolderDataset::load(held(folder, ImageResidence::InMemory, 100 * image_bytes));
+    // A budget of 8 images: the cache must evict while it serves all 60.
+    const auto streamed = ImageFolderDataset::load(held(folder, ImageResidence::Streamed, 8 * image_bytes));
+    // Auto streams only a folder whose images do not fit the budget.
+    CHECK_FALSE(ImageFolderDataset::load(held(folder, ImageResidence::Auto, 60 * image_bytes))->streamed());
+    CHECK(ImageFolderDataset::load(held(folder, ImageResidence::Auto, 59 * image_bytes))->streamed());
+    REQUIRE(streamed->streamed());
+    REQUIRE_FALSE(in_memory->streamed());
+    REQUIRE(streamed->size() == in_memory->size());
+    CHECK(streamed->class_names() == in_memory->class_names());
+    CHECK(streamed->cache()->capacity() == 8);
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t i = 0; i < streamed->size(); ++i) {
+            if (i % 6 == 0) streamed->prefetch({(i + 3) % streamed->size(), (i + 4) % streamed->size(), i});
+            const ImageSample a = in_memory->get(i);
+            const ImageSample b = streamed->get(i);
+            CHECK(streamed->file(i) == in_memory->file(i));
+            CHECK(a.pixels == b.pixels);
+            CHECK(a.label == b.label);
+            CHECK(a.factor_values == b.factor_values);
+            CHECK(streamed->cache()->held() <= 8);
+        }
+    }
+}
+
+TEST_CASE("a streamed image that became unreadable is named when training reaches it") {
+    test::TempDir dir;
+    const auto folder = make_folder(dir);
+    std::filesystem::remove(folder / "dogs" / "broken.png");
+    const auto streamed = ImageFolderDataset::load(held(folder, ImageResidence::Streamed, 1 << 20));
+    write_file_atomically(folder / "cats" / "b.png", "no longer a picture");
+    std::size_t index = 0;
+    while (streamed->file(index) != "cats/b.png") ++index;
+    try {
+        streamed->get(index);
+        FAIL("an unreadable image was decoded");
+    } catch (const UserError& error) {
+        const std::string message = error.what();
+        CHECK(message.find("b.png") != std::string::npos);
+        CHECK(message.find("resume") != std::string::npos);
+    }
 }

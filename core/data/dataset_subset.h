@@ -20,6 +20,12 @@ public:
     ImageSample get(std::size_t index) const override { return m_whole->get(m_indices.at(index)); }
     const std::vector<std::string>& class_names() const override { return m_whole->class_names(); }
     const std::vector<FactorSpec>& factors() const override { return m_whole->factors(); }
+    void prefetch(const std::vector<std::size_t>& indices) const override {
+        std::vector<std::size_t> in_whole;
+        in_whole.reserve(indices.size());
+        for (std::size_t index : indices) in_whole.push_back(m_indices.at(index));
+        m_whole->prefetch(in_whole);
+    }
 
     const ImageDataset& whole() const { return *m_whole; }
     std::size_t index_in_whole(std::size_t index) const { return m_indices.at(index); }

@@ -41,6 +41,9 @@ public:
     virtual ImageSample get(std::size_t index) const = 0;
     virtual const std::vector<std::string>& class_names() const = 0;
     virtual const std::vector<FactorSpec>& factors() const = 0;
+    // A hint that these samples are wanted soon: a data set that reads its images from disk
+    // decodes them ahead, in the background. Others ignore it.
+    virtual void prefetch(const std::vector<std::size_t>& indices) const {}
 };
 
 }  // namespace inv

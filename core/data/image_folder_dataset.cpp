@@ -1,5 +1,6 @@
 #include "core/data/image_folder_dataset.h"
 
+#include "core/data/image_cache.h"
 #include "core/image/image_fit.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/utf8.h"
@@ -7,9 +8,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 namespace inv {
 namespace {
@@ -134,7 +138,49 @@ Attributes read_attributes(const std::filesystem::path& csv, const std::filesyst
     return attributes;
 }
 
+std::vector<std::uint8_t> rgb_of(const RgbaImage& image, int size) {
+    std::vector<std::uint8_t> rgb;
+    rgb.reserve(static_cast<std::size_t>(size) * size * 3);
+    for (std::size_t p = 0; p < image.pixels.size(); p += 4)
+        rgb.insert(rgb.end(), image.pixels.begin() + p, image.pixels.begin() + p + 3);
+    return rgb;
+}
+
+int decoding_threads() {
+    return static_cast<int>(std::clamp(std::thread::hardware_concurrency() / 2, 1u, 8u));
+}
+
 }  // namespace
+
+std::size_t image_memory_budget() {
+    constexpr std::size_t kMiB = 1u << 20;
+    if (const char* text = std::getenv("INVARIANCES_IMAGE_MEMORY_MB")) {
+        const long long value = std::atoll(text);
+        if (value <= 0) {
+            throw UserError(std::string("INVARIANCES_IMAGE_MEMORY_MB=\"") + text +
+                            "\" is not a positive number of MiB; unset it for the default of 2048.");
+        }
+        return static_cast<std::size_t>(value) * kMiB;
+    }
+    return 2048 * kMiB;
+}
+
+ImageFolderDataset::~ImageFolderDataset() = default;
+
+std::vector<std::uint8_t> ImageFolderDataset::decode(std::size_t index) const {
+    const std::filesystem::path path = m_folder / m_files.at(index);
+    try {
+        return rgb_of(read_model_input(path, m_size), m_size);
+    } catch (const std::exception& error) {
+        throw UserError(path.string() + " could not be read while training (" + std::string(error.what()) +
+                        "); it was readable when the folder was indexed. Restore or remove it, then run the same "
+                        "command to resume from the last saved state.");
+    }
+}
+
+void ImageFolderDataset::prefetch(const std::vector<std::size_t>& indices) const {
+    if (m_cache) m_cache->prefetch(indices);
+}
 
 std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFolderOptions& options, ImageFolderReport* report) {
     const std::filesystem::path& folder = options.folder;
@@ -151,6 +197,7 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
     std::shared_ptr<ImageFolderDataset> dataset(new ImageFolderDataset());
     dataset->m_name = folder.filename().empty() ? folder.parent_path().filename().string() : folder.filename().string();
     dataset->m_size = options.size;
+    dataset->m_folder = folder;
 
     std::vector<std::pair<std::filesystem::path, int>> candidates;
     for (const auto& file : sorted_entries(folder, false)) candidates.emplace_back(file, -1);
@@ -168,6 +215,9 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
     ImageFolderReport local;
     ImageFolderReport& found = report ? *report : local;
     std::set<std::string> skipped;
+    const std::size_t image_bytes = static_cast<std::size_t>(options.size) * options.size * 3;
+    const bool streamed = options.residence == ImageResidence::Streamed ||
+                          (options.residence == ImageResidence::Auto && candidates.size() * image_bytes > options.memory_budget);
     for (const auto& [path, label] : candidates) {
         const std::string relative = std::filesystem::relative(path, folder).generic_string();
         if (!is_utf8(relative)) {
@@ -175,14 +225,15 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
             skipped.insert(relative);
             continue;
         }
-        try {
-            const RgbaImage image = read_model_input(path, options.size);
-            std::vector<std::uint8_t> rgb;
-            rgb.reserve(static_cast<std::size_t>(options.size) * options.size * 3);
-            for (std::size_t p = 0; p < image.pixels.size(); p += 4)
-                rgb.insert(rgb.end(), image.pixels.begin() + p, image.pixels.begin() + p + 3);
+        if (streamed) {
+            // Indexed only: the images are decoded when training asks for them.
             dataset->m_files.push_back(relative);
-            dataset->m_pixels.push_back(std::move(rgb));
+            dataset->m_labels.push_back(label);
+            continue;
+        }
+        try {
+            dataset->m_pixels.push_back(rgb_of(read_model_input(path, options.size), options.size));
+            dataset->m_files.push_back(relative);
             dataset->m_labels.push_back(label);
         } catch (const std::exception& error) {
             found.skipped.push_back(relative + ": " + error.what());
@@ -193,6 +244,11 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
         throw UserError(
             folder.string() + " holds no readable images (PNG, JPEG or BMP, at the top or in one sub-folder per class)" +
             (skipped.empty() ? std::string(".") : "; " + std::to_string(skipped.size()) + " file(s) could not be read."));
+    }
+    if (streamed) {
+        const ImageFolderDataset* self = dataset.get();
+        dataset->m_cache = std::make_unique<ImageCache>([self](std::size_t index) { return self->decode(index); },
+                                                        options.memory_budget / image_bytes, decoding_threads());
     }
     const bool labelled = !dataset->m_classes.empty();
     if (labelled) dataset->m_factors.push_back({"class", FactorKind::Categorical, dataset->m_classes});
@@ -215,7 +271,11 @@ std::shared_ptr<const ImageFolderDataset> ImageFolderDataset::load(const ImageFo
 }
 
 ImageSample ImageFolderDataset::get(std::size_t index) const {
-    const std::vector<std::uint8_t>& rgb = m_pixels.at(index);
+    if (index >= m_files.size()) {
+        throw std::out_of_range("image " + std::to_string(index) + " of a folder of " + std::to_string(m_files.size()));
+    }
+    const DecodedImage decoded = m_cache ? m_cache->get(index) : nullptr;
+    const std::vector<std::uint8_t>& rgb = m_cache ? *decoded : m_pixels.at(index);
     const std::size_t plane = static_cast<std::size_t>(m_size) * m_size;
     ImageSample sample;
     sample.pixels.resize(plane * 3);

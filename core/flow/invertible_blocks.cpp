@@ -1,5 +1,6 @@
 #include "core/flow/invertible_blocks.h"
 
+#include "core/runtime/data_parallel.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/random.h"
 
@@ -68,9 +69,16 @@ torch::Tensor ActNormImpl::broadcastable(const torch::Tensor& per_channel, std::
 
 void ActNormImpl::initialize_from(const torch::Tensor& x) {
     torch::NoGradGuard no_grad;
-    const torch::Tensor channels_first = x.transpose(0, 1).reshape({x.size(1), -1});
-    m_loc.copy_(-channels_first.mean(1));
-    m_scale.copy_(1.0 / (channels_first.std(1) + kStdEpsilon));
+    if (current_batch_share()) {
+        // In a data-parallel step: the statistics of the whole batch, gathered from every rank.
+        const auto [mean, std] = channel_moments_over_shares(x);
+        m_loc.copy_(-mean);
+        m_scale.copy_(1.0 / (std + kStdEpsilon));
+    } else {
+        const torch::Tensor channels_first = x.transpose(0, 1).reshape({x.size(1), -1});
+        m_loc.copy_(-channels_first.mean(1));
+        m_scale.copy_(1.0 / (channels_first.std(1) + kStdEpsilon));
+    }
     m_initialized.fill_(1);
 }
 

@@ -1,5 +1,7 @@
 #include "core/models/autoencoder.h"
 
+#include "core/runtime/data_parallel.h"
+
 #include "core/workspace/config_values.h"
 
 #include "core/flow/invertible_blocks.h"
@@ -24,7 +26,9 @@ torch::nn::LeakyReLU activation() {
 }  // namespace
 
 torch::Tensor Posterior::sample() const {
-    return mean + torch::exp(0.5 * log_var) * torch::randn_like(mean);
+    // The noise of a data-parallel step is the whole batch's, so the result does not depend on the
+    // number of ranks.
+    return mean + torch::exp(0.5 * log_var) * shared_randn_like(mean);
 }
 
 torch::Tensor Posterior::kl() const {

@@ -1,6 +1,7 @@
 #include "core/models/classifier.h"
 
 #include "core/models/scripted_classifier.h"
+#include "core/runtime/data_parallel.h"
 #include "core/runtime/errors.h"
 
 #include <algorithm>
@@ -17,6 +18,36 @@ torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, s
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
+// torch's BatchNorm2d, except in a data-parallel step: there the statistics are the whole batch's,
+// gathered over the ranks (as SyncBatchNorm), so that the ranks train what one process would. The
+// parameters and buffers keep their names, so files load either way.
+class ShareAwareBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+public:
+    using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        if (!is_training() || !current_batch_share()) return torch::nn::BatchNorm2dImpl::forward(x);
+        const double momentum = options.momentum().value_or(1.0 / (num_batches_tracked.item<double>() + 1.0));
+        return batch_norm_over_shares(x, weight, bias, running_mean, running_var, num_batches_tracked, momentum, options.eps());
+    }
+
+    // LibTorch does not export the base's printer for derived classes to link against.
+    void pretty_print(std::ostream& stream) const override {
+        stream << "ShareAwareBatchNorm2d(" << options.num_features() << ", eps=" << options.eps() << ")";
+    }
+};
+TORCH_MODULE(ShareAwareBatchNorm2d);
+
+// torch's Dropout with a mask drawn for the whole batch in a data-parallel step (the same draws
+// otherwise).
+class ShareAwareDropoutImpl : public torch::nn::DropoutImpl {
+public:
+    using torch::nn::DropoutImpl::DropoutImpl;
+
+    torch::Tensor forward(const torch::Tensor& x) { return shared_dropout(x, options.p(), is_training()); }
+};
+TORCH_MODULE(ShareAwareDropout);
+
 // SqueezeNet's fire module: a 1x1 squeeze, then 1x1 and 3x3 expands side by side.
 class FireImpl : public torch::nn::Module {
 public:
@@ -26,9 +57,9 @@ public:
           m_expand3(register_module("expand3x3", conv(squeeze, expand, 3))) {
         // Registered under their own names, so the convolutions keep the names older files use.
         if (batch_norm) {
-            m_squeeze_norm = register_module("squeeze_bn", torch::nn::BatchNorm2d(squeeze));
-            m_expand1_norm = register_module("expand1x1_bn", torch::nn::BatchNorm2d(expand));
-            m_expand3_norm = register_module("expand3x3_bn", torch::nn::BatchNorm2d(expand));
+            m_squeeze_norm = register_module("squeeze_bn", ShareAwareBatchNorm2d(squeeze));
+            m_expand1_norm = register_module("expand1x1_bn", ShareAwareBatchNorm2d(expand));
+            m_expand3_norm = register_module("expand3x3_bn", ShareAwareBatchNorm2d(expand));
         }
     }
 
@@ -40,10 +71,10 @@ public:
     }
 
 private:
-    static torch::Tensor normed(torch::nn::BatchNorm2d& norm, const torch::Tensor& x) { return norm ? norm->forward(x) : x; }
+    static torch::Tensor normed(ShareAwareBatchNorm2d& norm, const torch::Tensor& x) { return norm ? norm->forward(x) : x; }
 
     torch::nn::Conv2d m_squeeze, m_expand1, m_expand3;
-    torch::nn::BatchNorm2d m_squeeze_norm{nullptr}, m_expand1_norm{nullptr}, m_expand3_norm{nullptr};
+    ShareAwareBatchNorm2d m_squeeze_norm{nullptr}, m_expand1_norm{nullptr}, m_expand3_norm{nullptr};
 };
 TORCH_MODULE(Fire);
 
@@ -52,12 +83,11 @@ class BasicBlockImpl : public torch::nn::Module {
 public:
     BasicBlockImpl(std::int64_t in, std::int64_t out, std::int64_t stride)
         : m_conv1(register_module("conv1", conv(in, out, 3, stride))),
-          m_norm1(register_module("bn1", torch::nn::BatchNorm2d(out))),
+          m_norm1(register_module("bn1", ShareAwareBatchNorm2d(out))),
           m_conv2(register_module("conv2", conv(out, out, 3))),
-          m_norm2(register_module("bn2", torch::nn::BatchNorm2d(out))) {
+          m_norm2(register_module("bn2", ShareAwareBatchNorm2d(out))) {
         if (stride != 1 || in != out) {
-            m_shortcut =
-                register_module("shortcut", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
+            m_shortcut = register_module("shortcut", torch::nn::Sequential(conv(in, out, 1, stride), ShareAwareBatchNorm2d(out)));
         }
     }
 
@@ -69,9 +99,9 @@ public:
 
 private:
     torch::nn::Conv2d m_conv1;
-    torch::nn::BatchNorm2d m_norm1;
+    ShareAwareBatchNorm2d m_norm1;
     torch::nn::Conv2d m_conv2;
-    torch::nn::BatchNorm2d m_norm2;
+    ShareAwareBatchNorm2d m_norm2;
     torch::nn::Sequential m_shortcut{nullptr};
 };
 TORCH_MODULE(BasicBlock);
@@ -104,12 +134,12 @@ ClassifierImpl::ClassifierImpl(ClassifierConfig config) : m_config(std::move(con
         throw UserError("invalid classifier configuration " + to_json(m_config).dump() + ".");
     }
     const double w = m_config.width;
-    const torch::nn::Dropout dropout(m_config.dropout);
+    const ShareAwareDropout dropout(m_config.dropout);
     if (m_config.architecture == ClassifierArchitecture::SqueezeNet) {
         const std::int64_t c1 = scaled(w, 64);
         const bool bn = m_config.batch_norm;
         torch::nn::Sequential first(conv(m_config.input_channels, c1, 3));
-        if (bn) first->push_back(torch::nn::BatchNorm2d(c1));
+        if (bn) first->push_back(ShareAwareBatchNorm2d(c1));
         first->push_back(torch::nn::ReLU());
         first->push_back(pool());
         add_stage("conv1", first);
@@ -127,7 +157,7 @@ ClassifierImpl::ClassifierImpl(ClassifierConfig config) : m_config(std::move(con
         const std::int64_t c2 = scaled(w, 128);
         const std::int64_t c3 = scaled(w, 256);
         add_stage("stem",
-                  torch::nn::Sequential(conv(m_config.input_channels, c1, 3), torch::nn::BatchNorm2d(c1), torch::nn::ReLU()));
+                  torch::nn::Sequential(conv(m_config.input_channels, c1, 3), ShareAwareBatchNorm2d(c1), torch::nn::ReLU()));
         add_stage("layer1", torch::nn::Sequential(BasicBlock(c1, c1, 1), BasicBlock(c1, c1, 1)));
         add_stage("layer2", torch::nn::Sequential(BasicBlock(c1, c2, 2), BasicBlock(c2, c2, 1)));
         add_stage("layer3", torch::nn::Sequential(BasicBlock(c2, c3, 2), BasicBlock(c3, c3, 1)));

@@ -43,12 +43,22 @@ int cores_in_affinity_mask() {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
+int ranks_on_this_machine() {
+    for (const char* name : {"LOCAL_WORLD_SIZE", "SLURM_NTASKS_PER_NODE"}) {
+        const char* value = std::getenv(name);
+        if (value && std::atoi(value) > 0) return std::atoi(value);
+    }
+    return 1;
+}
+
 }  // namespace
 
 MachineThreads detect_machine_threads() {
     MachineThreads machine;
     const int from_environment = cores_from_environment();
-    machine.cores = from_environment > 0 ? from_environment : cores_in_affinity_mask();
+    // The ranks of a data-parallel run that share this machine share its cores (torchrun and
+    // Slurm say how many there are; OMP_NUM_THREADS, when set, is already per process).
+    machine.cores = from_environment > 0 ? from_environment : std::max(1, cores_in_affinity_mask() / ranks_on_this_machine());
     machine.blas = openblas_setter() ? BlasLibrary::OpenBlas : mkl_present() ? BlasLibrary::Mkl : BlasLibrary::Other;
     return machine;
 }

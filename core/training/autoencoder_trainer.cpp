@@ -1,6 +1,7 @@
 #include "core/training/autoencoder_trainer.h"
 
 #include "core/models/patch_discriminator.h"
+#include "core/runtime/data_parallel.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/torch_device.h"
 #include "core/training/batches.h"
@@ -182,6 +183,7 @@ ImageBatch autoencoder_batch(const ImageDataset& train, const AutoencoderTrainin
 struct AdversarialTerm {
     PatchDiscriminator discriminator{nullptr};
     std::vector<torch::Tensor> parameters;
+    std::unique_ptr<GradientAveraging> averaging;
 
     AdversarialTerm(const AutoencoderTrainingOptions& options, const torch::Device& device) {
         if (options.adversarial_weight <= 0.0) return;
@@ -193,18 +195,24 @@ struct AdversarialTerm {
 
     // Trains the discriminator one step on this batch, then gives the generator's term, weighted so
     // that its gradient at the decoder's last layer matches the reconstruction loss's.
+    // In a data-parallel run the discriminator's gradients are averaged over the ranks too, and the
+    // balance weighs the whole batch's gradients.
     torch::Tensor generator_term(Autoencoder& model, FusedAdam& discriminator_optimizer, const torch::Tensor& images,
-                                 const torch::Tensor& reconstruction, const torch::Tensor& reconstruction_loss) {
+                                 const torch::Tensor& reconstruction, const torch::Tensor& reconstruction_loss,
+                                 DataParallelGroup* group) {
         discriminator->train();
+        if (group && !averaging) averaging = group->average_gradients(parameters);
         const torch::Tensor discriminator_loss =
             discriminator_hinge_loss(discriminator->forward(images), discriminator->forward(reconstruction.detach()));
         discriminator_optimizer.zero_grad();
+        if (averaging) averaging->prepare_for_backward();
         discriminator_loss.backward();
         discriminator_optimizer.step();
         const torch::Tensor fool = generator_hinge_loss(discriminator->forward(reconstruction));
         const torch::Tensor output_weight = model->output_layer_weight();
-        const torch::Tensor reconstruction_gradient = torch::autograd::grad({reconstruction_loss}, {output_weight}, {}, true)[0];
-        const torch::Tensor fool_gradient = torch::autograd::grad({fool}, {output_weight}, {}, true)[0];
+        const torch::Tensor reconstruction_gradient =
+            mean_over_shares(torch::autograd::grad({reconstruction_loss}, {output_weight}, {}, true)[0]);
+        const torch::Tensor fool_gradient = mean_over_shares(torch::autograd::grad({fool}, {output_weight}, {}, true)[0]);
         const torch::Tensor balance = (reconstruction_gradient.norm() / (fool_gradient.norm() + 1e-4)).clamp(0.0, 1e4).detach();
         return balance * fool;
     }
@@ -245,7 +253,8 @@ AutoencoderTrainingResult train_autoencoder(Workspace& workspace, const ImageDat
             // The discriminator learns at the autoencoder's learning rate.
             discriminator_optimizer.set_lr(optimizer.lr());
             return loss + options.adversarial_weight * adversary.generator_term(model, discriminator_optimizer, batch.images,
-                                                                                reconstruction, reconstruction_loss);
+                                                                                reconstruction, reconstruction_loss,
+                                                                                control.data_parallel);
         },
         [&] {
             last = evaluate(model, test, classifier, device);

@@ -5,6 +5,7 @@
 #include "core/flow/flow_losses.h"
 #include "core/flow/flows.h"
 #include "core/image/tensor_image.h"
+#include "core/runtime/data_parallel.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/random.h"
 #include "core/runtime/torch_device.h"
@@ -198,10 +199,13 @@ FactorTrainingResult train_factors(Workspace& workspace, const ImageDataset& tra
     const LoopResult loop = run_training_loop(
         run, optimizer, options.schedule, control, kModelName,
         [&](std::int64_t step) {
-            const PairBatch pairs =
+            // The sampler draws pairs one after another, so every rank draws the whole batch and keeps
+            // its share.
+            const PairBatch whole =
                 pair_batch(sampler, train.shape(), mix64(options.schedule.seed, static_cast<std::uint64_t>(step)),
-                           options.schedule.batch_size)
-                    .to(device);
+                           options.schedule.batch_size);
+            const PairBatch pairs =
+                PairBatch{rows_of_share(whole.a), rows_of_share(whole.b), rows_of_share(whole.shared)}.to(device);
             // Both sides of every pair go through E and e as one batch: the flow's layers are small,
             // so a step costs about as much per call as per row, and one call of 2N rows takes
             // little more time than one of N.

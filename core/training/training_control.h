@@ -10,6 +10,8 @@
 
 namespace inv {
 
+class DataParallelGroup;  // core/runtime/data_parallel.h
+
 struct TrainingProgress {
     std::string model;      // "classifier", "autoencoder", …
     std::int64_t step = 0;  // steps done
@@ -20,11 +22,14 @@ struct TrainingProgress {
 };
 
 // How a front end steers a trainer: progress out, a stop request in (both called on the training
-// thread), and the device the networks train on.
+// thread), the device the networks train on, and the other processes it trains with, if any.
 struct TrainingControl {
     std::function<void(const TrainingProgress&)> on_progress;
     std::function<bool()> stop_requested;
     ComputeDevice device = ComputeDevice::Cpu;
+    // Null for one process. Otherwise every rank trains on its share of each batch, the gradients
+    // are averaged over the ranks, and only rank 0 writes the workspace. Not owned.
+    DataParallelGroup* data_parallel = nullptr;
 
     void report(const TrainingProgress& progress) const {
         if (on_progress) on_progress(progress);

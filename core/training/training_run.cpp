@@ -1,8 +1,8 @@
 #include "core/training/training_run.h"
 
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/data_parallel.h"
 #include "core/runtime/errors.h"
-
 #include "core/runtime/random.h"
 #include "core/runtime/torch_device.h"
 
@@ -21,7 +21,14 @@ TrainingRun::TrainingRun(Workspace& workspace, std::string model_name, std::stri
       m_module(module),
       m_optimizer(optimizer),
       m_control(control),
-      m_device(to_torch_device(control.device)) {}
+      m_device(to_torch_device(control.device)),
+      m_writes(!control.data_parallel || control.data_parallel->writes_workspace()) {}
+
+std::vector<torch::nn::Module*> TrainingRun::modules() const {
+    std::vector<torch::nn::Module*> all{&m_module};
+    for (const Companion& companion : m_companions) all.push_back(companion.module);
+    return all;
+}
 
 std::filesystem::path TrainingRun::folder() const {
     return m_workspace.resolve(m_name);
@@ -49,7 +56,7 @@ void TrainingRun::forget_earlier_run() {
     if (found == m_workspace.manifest().models.end()) return;
     const std::size_t listed = found->second.checkpoints.size();
     m_workspace.manifest().models.erase(found);
-    m_workspace.save();
+    if (m_writes) m_workspace.save();
     TrainingProgress progress;
     progress.model = m_name;
     progress.message = "no training state in " + folder().string() + ", so this run starts afresh; the " +
@@ -103,6 +110,7 @@ std::int64_t TrainingRun::resume() {
 }
 
 void TrainingRun::save_state(std::int64_t step) {
+    if (!m_writes) return;
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive model;
     torch::serialize::OutputArchive optimizer;
@@ -139,7 +147,7 @@ bool TrainingRun::has_checkpoint(std::int64_t step) const {
 }
 
 void TrainingRun::record_checkpoint(std::int64_t step, const nlohmann::json& metrics) {
-    save_module(m_module, m_config, checkpoint_path(step));
+    if (m_writes) save_module(m_module, m_config, checkpoint_path(step));
     ModelEntry& entry = m_workspace.manifest().models[m_name];
     entry.kind = m_kind;
     entry.config = m_config;
@@ -151,7 +159,7 @@ void TrainingRun::record_checkpoint(std::int64_t step, const nlohmann::json& met
     checkpoints.push_back({step, file, metrics});
     std::sort(checkpoints.begin(), checkpoints.end(),
               [](const CheckpointEntry& a, const CheckpointEntry& b) { return a.step < b.step; });
-    m_workspace.save();
+    if (m_writes) m_workspace.save();
 }
 
 std::int64_t TrainingRun::roll_back(std::int64_t failed_step, int max_rollbacks) {
@@ -182,55 +190,131 @@ double cosine_learning_rate(double base, std::int64_t step, std::int64_t total) 
     return base * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
+namespace {
+
+// What every rank of a data-parallel run must agree on after computing a step's loss: the mean
+// loss over the ranks, whether any rank's was not finite, and whether any rank was asked to stop.
+struct StepAgreement {
+    double loss = 0.0;
+    bool finite = true;
+    bool stop = false;
+};
+
+StepAgreement agree(DataParallelGroup* group, const torch::Tensor& loss, bool stop_requested, std::int64_t step) {
+    const bool finite = all_finite(loss);
+    if (!group) return {finite ? loss.item<double>() : 0.0, finite, stop_requested};
+    torch::Tensor votes =
+        torch::tensor({finite ? loss.item<double>() : 0.0, finite ? 0.0 : 1.0, stop_requested ? 1.0 : 0.0}, torch::kDouble);
+    group->all_reduce_sum(votes, "step " + std::to_string(step));
+    const auto sums = votes.accessor<double, 1>();
+    return {sums[0] / group->world_size(), sums[1] == 0.0, sums[2] > 0.0};
+}
+
+// The ranks start from rank 0's weights (a replica that read a state file a moment later, or a
+// data-dependent initialisation, must not drift) and agree on the step they continue from.
+std::int64_t resume_together(TrainingRun& run, DataParallelGroup* group) {
+    const std::int64_t step = run.resume();
+    if (!group) return step;
+    for (torch::nn::Module* module : run.modules()) group->broadcast_module(*module, "resuming " + run.folder().string());
+    torch::Tensor steps =
+        torch::tensor({static_cast<double>(step), static_cast<double>(step) * static_cast<double>(step)}, torch::kDouble);
+    group->all_reduce_sum(steps, "resuming");
+    const double ranks = group->world_size();
+    if (steps[0].item<double>() * steps[0].item<double>() != ranks * steps[1].item<double>()) {
+        throw UserError("the ranks found different training states in " + run.folder().string() + " (rank " +
+                        std::to_string(group->rank()) + " is at step " + std::to_string(step) +
+                        "); every rank must see the same workspace folder, on a shared file system.");
+    }
+    return step;
+}
+
+// Runs part of a step whose collectives (batch statistics, a companion's gradients, the Reducer's
+// buckets) may fail when another rank stops: such a failure becomes lost_contact's message.
+torch::Tensor step_among_ranks(DataParallelGroup& group, std::int64_t step, const std::function<torch::Tensor()>& part) {
+    try {
+        return part();
+    } catch (const UserError&) {
+        throw;
+    } catch (const std::exception& error) {
+        group.lost_contact("step " + std::to_string(step), error);
+    }
+}
+
+}  // namespace
+
 LoopResult run_training_loop(TrainingRun& run, FusedAdam& optimizer, const TrainingSchedule& settings,
                              const TrainingControl& control, const std::string& model_name,
                              const std::function<torch::Tensor(std::int64_t)>& loss_of_step,
                              const std::function<Evaluation()>& evaluate) {
     constexpr std::int64_t kStateEvery = 100;
     const std::vector<std::int64_t> schedule = logarithmic_schedule(settings.steps);
+    DataParallelGroup* const group = control.data_parallel;
     LoopResult result;
-    std::int64_t step = run.resume();
+    if (group) group->barrier("starting " + model_name);
+    std::int64_t step = resume_together(run, group);
+    // Rank 0 writes only after every rank has read the state it resumed from.
+    if (group) group->barrier("resuming " + model_name);
     if (step == 0) run.save_state(0);
+    const std::unique_ptr<GradientAveraging> averaging =
+        group ? group->average_gradients(run.modules().front()->parameters()) : nullptr;
     bool nan_injected = false;
 
     const auto checkpoint_if_due = [&](std::int64_t at) {
         if (std::find(schedule.begin(), schedule.end(), at) == schedule.end() || run.has_checkpoint(at)) return;
-        const Evaluation evaluation = evaluate();
+        // Only the rank that writes measures; the others keep their manifest in step and wait.
+        const Evaluation evaluation = run.writes_workspace() ? evaluate() : Evaluation{};
         result.metrics = evaluation.metrics;
         run.record_checkpoint(at, evaluation.metrics);
         run.save_state(at);
+        if (group) group->barrier("the checkpoint at step " + std::to_string(at));
         TrainingProgress progress{model_name, at, settings.steps, 0.0, optimizer.lr(), {}};
         progress.message = "checkpoint at step " + std::to_string(at) + ": " + evaluation.summary;
         control.report(progress);
     };
+    const auto stop_here = [&] {
+        run.save_state(step);
+        if (group) group->barrier("stopping at step " + std::to_string(step));
+        result.steps_done = step;
+        result.rollbacks = run.rollbacks();
+        return result;
+    };
 
     checkpoint_if_due(step);
     while (step < settings.steps) {
-        if (control.should_stop()) {
-            run.save_state(step);
-            result.steps_done = step;
-            result.rollbacks = run.rollbacks();
-            return result;
-        }
+        if (!group && control.should_stop()) return stop_here();
         optimizer.set_lr(run.learning_rate_scale() * cosine_learning_rate(settings.learning_rate, step, settings.steps));
         torch::manual_seed(mix64(settings.seed, static_cast<std::uint64_t>(step) + 1));
-        torch::Tensor loss = loss_of_step(step);
+        std::optional<BatchShareScope> share;
+        if (group) share.emplace(share_of_batch(*group, settings.batch_size));
+        torch::Tensor loss = group ? step_among_ranks(*group, step, [&] { return loss_of_step(step); }) : loss_of_step(step);
         if (settings.inject_nan_at && *settings.inject_nan_at == step && !nan_injected) {
             nan_injected = true;
             loss = loss * std::numeric_limits<double>::quiet_NaN();
         }
-        if (!all_finite(loss)) {
+        const StepAgreement agreed = agree(group, loss, group && control.should_stop(), step);
+        if (agreed.stop) return stop_here();
+        if (!agreed.finite) {
             step = run.roll_back(step, settings.max_rollbacks);
             continue;
         }
         optimizer.zero_grad();
-        loss.backward();
+        if (averaging) {
+            step_among_ranks(*group, step, [&] {
+                averaging->prepare_for_backward();
+                loss.backward();
+                return loss;
+            });
+        } else {
+            loss.backward();
+        }
+        share.reset();
         optimizer.step();
         ++step;
-        control.report({model_name, step, settings.steps, loss.item<double>(), optimizer.lr(), {}});
+        control.report({model_name, step, settings.steps, agreed.loss, optimizer.lr(), {}});
         checkpoint_if_due(step);
         if (step % kStateEvery == 0) run.save_state(step);
     }
+    if (group) group->barrier("the end of " + model_name + "'s training");
     if (result.metrics.is_null()) {
         // A finished run opened again: report what its last checkpoint measured.
         const auto& checkpoints = run.checkpoints();

@@ -50,6 +50,12 @@ public:
     const std::vector<CheckpointEntry>& checkpoints() const;
     int rollbacks() const { return m_rollbacks; }
 
+    // What the state holds: the model, then its companions.
+    std::vector<torch::nn::Module*> modules() const;
+    // False on the ranks of a data-parallel run but rank 0: they keep the manifest in memory in
+    // step with rank 0's and write nothing.
+    bool writes_workspace() const { return m_writes; }
+
     std::filesystem::path folder() const;
     std::filesystem::path state_path() const;
     std::filesystem::path checkpoint_path(std::int64_t step) const;
@@ -66,6 +72,7 @@ private:
     FusedAdam& m_optimizer;
     const TrainingControl& m_control;
     torch::Device m_device;
+    bool m_writes = true;
     int m_rollbacks = 0;
     double m_learning_rate_scale = 1.0;
     struct Companion {
