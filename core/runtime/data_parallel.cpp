@@ -56,8 +56,7 @@ BatchShare share_of_batch(DataParallelGroup& group, std::int64_t global_batch) {
                         std::to_string(world) + " ranks; choose a batch size that " + std::to_string(world) +
                         " divides (each rank trains on an equal share of every batch).");
     }
-    const std::int64_t count = global_batch / world;
-    return {count * group.rank(), count, global_batch, &group};
+    return {&group};
 }
 
 namespace {
@@ -100,21 +99,31 @@ torch::Tensor mean_over_shares(const torch::Tensor& local) {
     return sum / t_share->group->world_size();
 }
 
+namespace {
+
+// The whole batch's shape for a tensor of this rank's rows, and this rank's rows of such a tensor.
+std::vector<std::int64_t> whole_batch_shape(const torch::Tensor& local) {
+    return with_rows(local, local.size(0) * t_share->group->world_size());
+}
+
+torch::Tensor own_rows(const torch::Tensor& whole, const torch::Tensor& local) {
+    return whole.narrow(0, local.size(0) * t_share->group->rank(), local.size(0));
+}
+
+}  // namespace
+
 torch::Tensor shared_randn_like(const torch::Tensor& local) {
     if (!t_share) return torch::randn_like(local);
-    const std::int64_t rows = local.size(0) * t_share->group->world_size();
-    const torch::Tensor whole = torch::randn(with_rows(local, rows), local.options());
-    return whole.narrow(0, local.size(0) * t_share->group->rank(), local.size(0));
+    return own_rows(torch::randn(whole_batch_shape(local), local.options()), local);
 }
 
 torch::Tensor shared_dropout(const torch::Tensor& x, double probability, bool training) {
     if (!t_share || !training || probability == 0.0) return torch::dropout(x, probability, training);
     // torch's own dropout on the CPU: a Bernoulli(1 - p) mask scaled by 1 / (1 - p); drawn for the
     // whole batch, so each rank's rows get the mask one process would give them.
-    const std::int64_t rows = x.size(0) * t_share->group->world_size();
-    torch::Tensor mask = torch::empty(with_rows(x, rows), x.options()).bernoulli_(1.0 - probability);
+    torch::Tensor mask = torch::empty(whole_batch_shape(x), x.options()).bernoulli_(1.0 - probability);
     mask.div_(1.0 - probability);
-    return x * mask.narrow(0, x.size(0) * t_share->group->rank(), x.size(0));
+    return x * own_rows(mask, x);
 }
 
 namespace {

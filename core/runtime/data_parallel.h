@@ -65,10 +65,9 @@ public:
 // BatchShareScope; the data and the random draws that depend on the batch consult it, so every
 // rank draws the whole batch's randomness and keeps its own rows, and the result does not depend
 // on the number of ranks.
+// A rank's rows follow from its rank and the world size: rows [rank * n / world, (rank + 1) * n / world)
+// of any batch-sized tensor of n rows.
 struct BatchShare {
-    std::int64_t begin = 0;
-    std::int64_t count = 0;
-    std::int64_t global = 0;
     DataParallelGroup* group = nullptr;
 };
 
