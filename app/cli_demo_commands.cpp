@@ -2,7 +2,7 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
-#include "core/runtime/distributed_launch.h"
+#include "app/training_process.h"
 #include "core/runtime/errors.h"
 #include "core/training/colour_blind_companion.h"
 #include "core/workspace/demo_measures.h"
@@ -30,8 +30,10 @@ using Builder = std::function<DemoResult(const std::filesystem::path&, const std
                                          const TrainingControl&, const std::function<void(const DemoStage&)>&)>;
 
 // Runs a demo builder with a progress bar per stage; `what` names the result for the terminal.
-void run_builder(const PrepareOptions& options, const GlobalOptions& global, const Builder& build, std::size_t stage_count,
-                 const std::string& what, const std::filesystem::path& made) {
+// On several ranks (see TrainingProcess) every rank runs the builder on its share of each batch and
+// only rank 0 shows progress and the result.
+void run_builder(const PrepareOptions& options, const GlobalOptions& global, const TrainingProcess& process, const Builder& build,
+                 std::size_t stage_count, const std::string& what, const std::filesystem::path& made) {
     install_stop_signal_handlers();
     const DemoPlan plan = demo_plan(parse_demo_budget(options.budget));
     std::unique_ptr<TerminalProgress> bar;
@@ -41,24 +43,30 @@ void run_builder(const PrepareOptions& options, const GlobalOptions& global, con
     TrainingControl control;
     control.device = global.compute_device();
     control.stop_requested = [] { return stop_signal_received(); };
-    control.on_progress = [&](const TrainingProgress& p) {
-        if (!p.message.empty()) {
-            std::fprintf(lines, "%s: %s\n", p.model.c_str(), p.message.c_str());
-            std::fflush(lines);
-        }
-        if (bar) bar->update(p.step);
-    };
+    control.data_parallel = process.group();
+    if (process.speaks()) {
+        control.on_progress = [&](const TrainingProgress& p) {
+            if (!p.message.empty()) {
+                std::fprintf(lines, "%s: %s\n", p.model.c_str(), p.message.c_str());
+                std::fflush(lines);
+            }
+            if (bar) bar->update(p.step);
+        };
+    }
     const auto on_stage = [&](const DemoStage& stage) {
+        if (!process.speaks()) return;
         if (bar) bar->finish();
         ++stage_index;
         bar = std::make_unique<TerminalProgress>(
-            "[" + std::to_string(stage_index) + "/" + std::to_string(stage_count) + "] " + stage.name, stage.steps);
+            "[" + std::to_string(stage_index) + "/" + std::to_string(stage_count) + "] " + stage.name + process.ranks_note(),
+            stage.steps);
     };
 
     const auto start = std::chrono::steady_clock::now();
     const DemoResult result = build(options.workspace, global.data_root, plan, control, on_stage);
     if (bar && result.completed) bar->finish();
     bar.reset();
+    if (!process.speaks()) return;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (global.json) {
         const nlohmann::json report{{"workspace", made.string()},
@@ -124,15 +132,11 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::IsMember(demo_budget_names()))
         ->capture_default_str();
     prepare->callback([options, &global] {
-        if (launch_from_environment().distributed()) {
-            throw UserError(
-                "demo prepare runs as one process; on several ranks, run its stages one by one (workspace create, "
-                "then train classifier, autoencoder, cinn and factors under the same launcher), as the README shows.");
-        }
-        std::filesystem::create_directories(options->workspace);
-        const WorkspaceLock lock =
-            WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);
-        run_builder(*options, global, prepare_demo, demo_stages(demo_plan(parse_demo_budget(options->budget))).size(),
+        const TrainingProcess process(global, [&]() -> std::optional<WorkspaceLock> {
+            std::filesystem::create_directories(options->workspace);
+            return WorkspaceLock::acquire(options->workspace, "invariances-cli demo prepare --budget " + options->budget);
+        });
+        run_builder(*options, global, process, prepare_demo, demo_stages(demo_plan(parse_demo_budget(options->budget))).size(),
                     "demo workspace", options->workspace);
     });
 
@@ -166,11 +170,11 @@ void add_demo_commands(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     blind->callback([companion, &global] {
         // Without a prepared demo the builder says how to make one; there is nothing to lock yet.
-        std::optional<WorkspaceLock> lock;
-        if (std::filesystem::exists(companion->workspace / kManifestFileName)) {
-            lock = lock_existing_workspace(companion->workspace, "invariances-cli demo colour-blind");
-        }
-        run_builder(*companion, global, prepare_colour_blind,
+        const TrainingProcess process(global, [&]() -> std::optional<WorkspaceLock> {
+            if (!std::filesystem::exists(companion->workspace / kManifestFileName)) return std::nullopt;
+            return lock_existing_workspace(companion->workspace, "invariances-cli demo colour-blind");
+        });
+        run_builder(*companion, global, process, prepare_colour_blind,
                     1 + colour_blind_layers(parse_demo_budget(companion->budget)).size(), "colour-blind companion",
                     colour_blind_folder(companion->workspace));
     });

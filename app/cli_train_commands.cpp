@@ -2,11 +2,11 @@
 #include "app/cli_commands.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
+#include "app/training_process.h"
 #include "core/data/dataset_catalog.h"
 #include "core/data/workspace_data.h"
 #include "core/models/classifier_config.h"
 #include "core/models/scripted_layers.h"
-#include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
 #include "core/training/autoencoder_trainer.h"
@@ -15,7 +15,6 @@
 #include "core/training/factor_trainer.h"
 #include "core/training/inversion_trainer.h"
 #include "core/workspace/workspace.h"
-#include "core/workspace/workspace_lock.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -74,30 +73,6 @@ struct TrainOutcome {
     std::int64_t steps = 0;
 };
 
-// This process's place in a training run: one process, or a rank of a data-parallel run that the
-// launcher's environment describes (torchrun, srun, or the variables set by hand). Rank 0 holds
-// the workspace's writer lock and speaks; the other ranks train their shares and stay quiet.
-struct TrainingProcess {
-    DistributedLaunch launch;
-    std::shared_ptr<DataParallelGroup> group;
-    std::optional<WorkspaceLock> lock;
-
-    TrainingProcess(const std::filesystem::path& workspace, const std::string& command, const GlobalOptions& global)
-        : launch(launch_from_environment()) {
-        if (launch.distributed() && global.compute_device() != ComputeDevice::Cpu) {
-            throw UserError("data-parallel training runs on the CPU (Gloo) in this build; drop --device " + global.device +
-                            " or run one process.");
-        }
-        group = join_data_parallel(launch);
-        if (launch.writes_workspace()) lock.emplace(lock_existing_workspace(workspace, command));
-    }
-
-    bool speaks() const { return launch.writes_workspace(); }
-    std::string ranks_note() const {
-        return launch.distributed() ? " on " + std::to_string(launch.world_size) + " ranks (" + launch.launcher + ")" : "";
-    }
-};
-
 // Runs one trainer with a progress bar (a line for every checkpoint and roll-back), then reports
 // the outcome with the measures stored in the workspace.
 nlohmann::json run_with_progress(Workspace& workspace, const TrainingProcess& process, const std::string& label,
@@ -108,7 +83,7 @@ nlohmann::json run_with_progress(Workspace& workspace, const TrainingProcess& pr
     TrainingControl control;
     control.device = global.compute_device();
     control.stop_requested = [] { return stop_signal_received(); };
-    control.data_parallel = process.group.get();
+    control.data_parallel = process.group();
     if (process.speaks()) {
         bar.emplace(label + process.ranks_note(), steps);
         control.on_progress = [&bar, lines](const TrainingProgress& p) {

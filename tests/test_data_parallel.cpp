@@ -3,11 +3,13 @@
 #include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/workspace/workspace_models.h"
+#include "tests/tiny_demo.h"
 #include "tests/tiny_workspace.h"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -177,6 +179,29 @@ TEST_CASE("a run resumes with another number of ranks") {
     Classifier process_first = load_classifier(Workspace::open(workspaces.two)).model;
     CHECK(relative_difference(*reference, *ranks_first) < 0.015);
     CHECK(relative_difference(*reference, *process_first) < 0.015);
+}
+
+TEST_CASE("demo prepare on 2 ranks builds the demo workspace one process builds") {
+    test::TempDir dir;
+    const std::filesystem::path folder = dir / "demo";
+    const test::CommandResult ranks = run_ranks(2, " demo prepare --budget tiny --workspace " + folder.string(), dir.path());
+    INFO(ranks.output);
+    REQUIRE(ranks.exit_code == 0);
+    CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
+    CHECK(ranks.output.find("demo workspace ready") != std::string::npos);
+    // Rank 1 trains its shares without a word.
+    std::ifstream quiet(dir / "rank-1.log");
+    const std::string rank_one((std::istreambuf_iterator<char>(quiet)), std::istreambuf_iterator<char>());
+    CHECK(rank_one.empty());
+
+    const Workspace two = Workspace::open(folder);
+    for (const DemoStage& stage : demo_stages(demo_plan(DemoBudget::Tiny))) {
+        INFO(stage.name);
+        CHECK(two.manifest().models.count(stage.name) == 1);
+    }
+    Classifier one = load_classifier(test::tiny_demo().workspace()).model;
+    Classifier both = load_classifier(two).model;
+    CHECK(relative_difference(*one, *both) < 0.015);
 }
 
 TEST_CASE("a killed rank stops the other within the timeout and names it") {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -29,6 +30,27 @@ namespace inv {
 std::shared_ptr<DataParallelGroup> join_data_parallel(const DistributedLaunch& launch) {
     if (!launch.distributed()) return nullptr;
     return std::make_shared<DataParallelGroup>(launch);
+}
+
+void on_writer_rank(DataParallelGroup* group, const std::string& what, const std::function<void()>& write) {
+    if (!group) {
+        write();
+        return;
+    }
+    std::exception_ptr failure;
+    if (group->writes_workspace()) {
+        try {
+            write();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    torch::Tensor failed = torch::full({1}, failure ? 1.0 : 0.0, torch::kDouble);
+    group->all_reduce_sum(failed, what);
+    if (failure) std::rethrow_exception(failure);
+    if (failed.item<double>() > 0.0) {
+        throw UserError("rank 0 could not finish " + what + "; its own output says why.");
+    }
 }
 
 // ------------------------------------------------------------------------------ the batch share

@@ -38,6 +38,12 @@ class DataParallelGroup;  // core/runtime/data_parallel.h
 // passes: UserError); null for a single process.
 std::shared_ptr<DataParallelGroup> join_data_parallel(const DistributedLaunch& launch);
 
+// Runs `write` on the rank that writes the workspace (every rank when `group` is null), then
+// every rank learns whether it succeeded before going on: the writer rethrows its own error, the
+// others throw UserError saying rank 0 could not finish `what` and where its message is. For
+// steps that create or change files the other ranks read next.
+void on_writer_rank(DataParallelGroup* group, const std::string& what, const std::function<void()>& write);
+
 // The first host of a Slurm node list: "node[03-05,9],gpu1" -> "node03".
 std::string first_slurm_host(const std::string& node_list);
 

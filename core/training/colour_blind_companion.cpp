@@ -2,6 +2,7 @@
 
 #include "core/data/dataset_catalog.h"
 #include "core/flow/flow_checkpoint.h"
+#include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
 #include "core/workspace/atomic_file.h"
@@ -56,11 +57,16 @@ DemoResult prepare_colour_blind(const std::filesystem::path& demo, const std::fi
         }
     }
     const std::filesystem::path folder = colour_blind_folder(demo);
-    Workspace companion = std::filesystem::exists(folder / kManifestFileName)
-                              ? Workspace::open(folder)
-                              : Workspace::create(folder, standard.manifest().dataset);
-    share_model(standard, companion, "autoencoder");
-    share_model(standard, companion, "factors");
+    // On several ranks rank 0 makes the companion and copies the demo's models into it before the
+    // others open it.
+    on_writer_rank(control.data_parallel, "setting up the colour-blind companion", [&] {
+        Workspace made = std::filesystem::exists(folder / kManifestFileName)
+                             ? Workspace::open(folder)
+                             : Workspace::create(folder, standard.manifest().dataset);
+        share_model(standard, made, "autoencoder");
+        share_model(standard, made, "factors");
+    });
+    Workspace companion = Workspace::open(folder);
 
     const DatasetEntry& entry = standard.manifest().dataset;
     const SourceImages source = load_source_images(*parse_dataset_kind(entry.kind), data_root);

@@ -1,6 +1,7 @@
 #include "core/workspace/demo_pipeline.h"
 
 #include "core/data/dataset_catalog.h"
+#include "core/runtime/distributed_launch.h"
 #include "core/runtime/errors.h"
 #include "core/runtime/thread_settings.h"
 
@@ -164,6 +165,8 @@ std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
 
 DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesystem::path& data_root, const DemoPlan& plan,
                         const TrainingControl& control, const std::function<void(const DemoStage&)>& on_stage) {
+    // On several ranks rank 0 creates the folder (or refuses it) before the others open it.
+    on_writer_rank(control.data_parallel, "opening the demo workspace", [&] { open_or_create(folder, plan.budget); });
     Workspace workspace = open_or_create(folder, plan.budget);
     const SourceImages source = load_source_images(DatasetKind::ColorMnist, data_root);
     const auto train = make_color_dataset(source, Split::Train, kDemoColourSeed);
