@@ -1,6 +1,7 @@
 // `invariances-cli compare` and `analyze domain-shift`: two models on the same images, one model on
 // images of another domain.
 #include "app/cli_commands.h"
+#include "app/command_helpers.h"
 #include "core/analysis/domain_shift.h"
 #include "core/analysis/model_comparison.h"
 #include "core/data/dataset_catalog.h"

@@ -1,6 +1,7 @@
 // `invariances-cli edit`, `mix` and `attack`: change an image or its representation and look at
 // what each layer makes of it.
 #include "app/cli_commands.h"
+#include "app/command_helpers.h"
 #include "core/analysis/epsilon_units.h"
 #include "core/analysis/image_mixing.h"
 #include "core/analysis/layer_attack.h"

@@ -1,5 +1,6 @@
 // `invariances-cli train …` and `invariances-cli layers`: train the models of a workspace.
 #include "app/cli_commands.h"
+#include "app/command_helpers.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
 #include "app/training_process.h"

@@ -1,5 +1,6 @@
 // `invariances-cli video` and `demo clip`: invariances driven by a video.
 #include "app/cli_commands.h"
+#include "app/command_helpers.h"
 #include "app/stop_signal.h"
 #include "app/terminal_progress.h"
 #include "core/analysis/video_invariances.h"
