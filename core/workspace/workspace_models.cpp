@@ -12,6 +12,8 @@
 #include "core/training/inversion_trainer.h"
 #include "core/workspace/atomic_file.h"
 
+#include <algorithm>
+
 namespace inv {
 namespace {
 
@@ -116,14 +118,19 @@ LoadedFactorFlow load_factor_network(const Workspace& workspace, const torch::De
 }
 
 double test_accuracy(Classifier& model, const ImageDataset& test, const torch::Device& device) {
-    constexpr std::size_t kEvaluationBatch = 500;
+    // 500 images of 32 x 32 pixels at once, and as many pixels in all for larger images: the
+    // activations of one batch, not the count, set the evaluation's memory (a batch of 500
+    // images of 64 pixels dominated a streamed folder's peak). Accuracy does not depend on it.
+    constexpr std::size_t kEvaluationPixels = 500 * 32 * 32;
+    const std::size_t pixels = static_cast<std::size_t>(test.shape().width) * static_cast<std::size_t>(test.shape().height);
+    const std::size_t evaluation_batch = std::clamp<std::size_t>(kEvaluationPixels / std::max<std::size_t>(pixels, 1), 1, 500);
     torch::NoGradGuard no_grad;
     const bool was_training = model->is_training();
     model->eval();
     std::int64_t correct = 0;
     std::int64_t labelled = 0;  // a user's folder may hold images without a class
-    for (std::size_t start = 0; start < test.size(); start += kEvaluationBatch) {
-        const ImageBatch batch = dataset_range(test, start, start + kEvaluationBatch).to(device);
+    for (std::size_t start = 0; start < test.size(); start += evaluation_batch) {
+        const ImageBatch batch = dataset_range(test, start, start + evaluation_batch).to(device);
         const torch::Tensor known = batch.labels >= 0;
         correct += ((model->forward(batch.images).argmax(1) == batch.labels) & known).sum().item<std::int64_t>();
         labelled += known.sum().item<std::int64_t>();
