@@ -18,23 +18,42 @@ torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t kernel, s
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
-// torch's BatchNorm2d, except in a data-parallel step: there the statistics are the whole batch's,
-// gathered over the ranks (as SyncBatchNorm), so that the ranks train what one process would. The
-// parameters and buffers keep their names, so files load either way.
-class ShareAwareBatchNorm2dImpl : public torch::nn::BatchNorm2dImpl {
+// torch's BatchNorm2d (affine, running statistics, momentum 0.1), except in a data-parallel step:
+// there the statistics are the whole batch's, gathered over the ranks (as SyncBatchNorm), so that
+// the ranks train what one process would. The parameters and buffers carry BatchNorm2d's names, so
+// files load either way. A module of its own rather than a subclass of torch::nn::BatchNorm2dImpl:
+// LibTorch does not export that class's printer, which a subclass's construction vtables name (a
+// sanitizer build keeps them and fails to link).
+class ShareAwareBatchNorm2dImpl : public torch::nn::Module {
 public:
-    using torch::nn::BatchNorm2dImpl::BatchNorm2dImpl;
+    explicit ShareAwareBatchNorm2dImpl(std::int64_t features)
+        : weight(register_parameter("weight", torch::ones({features}))),
+          bias(register_parameter("bias", torch::zeros({features}))),
+          running_mean(register_buffer("running_mean", torch::zeros({features}))),
+          running_var(register_buffer("running_var", torch::ones({features}))),
+          num_batches_tracked(register_buffer("num_batches_tracked", torch::zeros({}, torch::kLong))) {}
 
     torch::Tensor forward(const torch::Tensor& x) {
-        if (!is_training() || !current_batch_share()) return torch::nn::BatchNorm2dImpl::forward(x);
-        const double momentum = options.momentum().value_or(1.0 / (num_batches_tracked.item<double>() + 1.0));
-        return batch_norm_over_shares(x, weight, bias, running_mean, running_var, num_batches_tracked, momentum, options.eps());
+        if (is_training() && current_batch_share()) {
+            return batch_norm_over_shares(x, weight, bias, running_mean, running_var, num_batches_tracked, kMomentum, kEps);
+        }
+        if (is_training()) {
+            torch::NoGradGuard no_grad;
+            num_batches_tracked.add_(1);
+        }
+        return torch::batch_norm(x, weight, bias, running_mean, running_var, is_training(), kMomentum, kEps,
+                                 at::globalContext().userEnabledCuDNN());
     }
 
-    // LibTorch does not export the base's printer for derived classes to link against.
     void pretty_print(std::ostream& stream) const override {
-        stream << "ShareAwareBatchNorm2d(" << options.num_features() << ", eps=" << options.eps() << ")";
+        stream << "ShareAwareBatchNorm2d(" << weight.size(0) << ", eps=" << kEps << ", momentum=" << kMomentum << ")";
     }
+
+    torch::Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+private:
+    static constexpr double kMomentum = 0.1;  // torch's defaults
+    static constexpr double kEps = 1e-5;
 };
 TORCH_MODULE(ShareAwareBatchNorm2d);
 
