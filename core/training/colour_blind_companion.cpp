@@ -8,6 +8,9 @@
 #include "core/workspace/atomic_file.h"
 #include "core/workspace/workspace_models.h"
 
+#include <optional>
+#include <utility>
+
 namespace inv {
 namespace {
 
@@ -59,14 +62,15 @@ DemoResult prepare_colour_blind(const std::filesystem::path& demo, const std::fi
     const std::filesystem::path folder = colour_blind_folder(demo);
     // On several ranks rank 0 makes the companion and copies the demo's models into it before the
     // others open it.
+    std::optional<Workspace> made;
     on_writer_rank(control.data_parallel, "setting up the colour-blind companion", [&] {
-        Workspace made = std::filesystem::exists(folder / kManifestFileName)
-                             ? Workspace::open(folder)
-                             : Workspace::create(folder, standard.manifest().dataset);
-        share_model(standard, made, "autoencoder");
-        share_model(standard, made, "factors");
+        made.emplace(std::filesystem::exists(folder / kManifestFileName)
+                         ? Workspace::open(folder)
+                         : Workspace::create(folder, standard.manifest().dataset));
+        share_model(standard, *made, "autoencoder");
+        share_model(standard, *made, "factors");
     });
-    Workspace companion = Workspace::open(folder);
+    Workspace companion = made ? std::move(*made) : Workspace::open(folder);
 
     const DatasetEntry& entry = standard.manifest().dataset;
     const SourceImages source = load_source_images(*parse_dataset_kind(entry.kind), data_root);

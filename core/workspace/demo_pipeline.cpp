@@ -6,6 +6,8 @@
 #include "core/runtime/thread_settings.h"
 
 #include <iterator>
+#include <optional>
+#include <utility>
 
 namespace inv {
 namespace {
@@ -166,8 +168,10 @@ std::vector<DemoStage> demo_stages(const DemoPlan& plan) {
 DemoResult prepare_demo(const std::filesystem::path& folder, const std::filesystem::path& data_root, const DemoPlan& plan,
                         const TrainingControl& control, const std::function<void(const DemoStage&)>& on_stage) {
     // On several ranks rank 0 creates the folder (or refuses it) before the others open it.
-    on_writer_rank(control.data_parallel, "opening the demo workspace", [&] { open_or_create(folder, plan.budget); });
-    Workspace workspace = open_or_create(folder, plan.budget);
+    std::optional<Workspace> made;
+    on_writer_rank(control.data_parallel, "opening the demo workspace",
+                   [&] { made.emplace(open_or_create(folder, plan.budget)); });
+    Workspace workspace = made ? std::move(*made) : Workspace::open(folder);
     const SourceImages source = load_source_images(DatasetKind::ColorMnist, data_root);
     const auto train = make_color_dataset(source, Split::Train, kDemoColourSeed);
     const auto test = make_color_dataset(source, Split::Test, kDemoColourSeed);
