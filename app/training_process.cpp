@@ -9,11 +9,13 @@ TrainingProcess::TrainingProcess(const std::filesystem::path& workspace, const s
 
 TrainingProcess::TrainingProcess(const GlobalOptions& global, const std::function<std::optional<WorkspaceLock>()>& lock_workspace)
     : m_launch(launch_from_environment()) {
-    if (m_launch.distributed() && global.compute_device() != ComputeDevice::Cpu) {
-        throw UserError("data-parallel training runs on the CPU (Gloo) in this build; drop --device " + global.device +
-                        " or run one process.");
+    const ComputeDevice device = global.compute_device();
+    if (m_launch.distributed() && device == ComputeDevice::Cuda && !data_parallel_on_cuda()) {
+        throw UserError(
+            "data-parallel training on CUDA needs a CUDA LibTorch whose c10d has NCCL; this build trains "
+            "ranks on the CPU (Gloo) only. Train on the CPU (--device cpu), or run one process.");
     }
-    m_group = join_data_parallel(m_launch);
+    m_group = join_data_parallel(m_launch, device);
     if (m_launch.writes_workspace()) m_lock = lock_workspace();
 }
 

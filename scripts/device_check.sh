@@ -54,6 +54,9 @@ timed configure 120 cmake -S . -B /tmp/build-gpu $generator -DCMAKE_BUILD_TYPE=R
   -DINVARIANCES_BUILD_BENCH=ON -DINVARIANCES_PRECOMPILE_TORCH=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
   -DCMAKE_PREFIX_PATH="$torch_prefix;$deps/prefix" -DOpenCV_DIR="$deps/opencv/lib/cmake/opencv4" \
   -DZLIB_ROOT="$deps/prefix" || { tail -30 "$logs/configure.log"; finish; exit 1; }
+# Whether this LibTorch's c10d built with core/runtime/process_group.cpp (Gloo; NCCL for CUDA).
+grep "Data-parallel training" "$logs/configure.log" | tail -1 | tee -a "$OUT/summary.txt"
+[ -f /tmp/build-gpu/c10d-probe.log ] && cp /tmp/build-gpu/c10d-probe.log "$logs/"
 build_limit=$(($(left) - 240))
 [ "$build_limit" -gt 300 ] && build_limit=300
 timed build "$build_limit" cmake --build /tmp/build-gpu -j "$(nproc)" -- $keep_going
@@ -65,7 +68,8 @@ tests="$b/invariances-tests"
 # The CUDA test cases, each in a process of its own: a crash names its case (with a native stack
 # from the test binary's handler) and cannot hide the cases after it.
 if [ -x "$tests" ]; then
-  { "$tests" -ltc -ts=cuda --no-skip; "$tests" -ltc --no-skip -tc="*device*,*CUDA*,*inverts its forward pass*"; } 2>/dev/null |
+  # The NCCL case needs two GPUs and runs with the data-parallel cases below, skipped on one.
+  { "$tests" -ltc -ts=cuda --no-skip -tce="*NCCL*"; "$tests" -ltc --no-skip -tc="*device*,*CUDA*,*inverts its forward pass*" -tce="*NCCL*"; } 2>/dev/null |
     grep -v -E '^\[doctest\]|^=+$' | sort -u > "$logs/cuda-cases.txt"
   case_number=0
   while IFS= read -r name; do
@@ -76,6 +80,13 @@ if [ -x "$tests" ]; then
     echo "$name" > "$logs/test-$case_number.name"
     grep -E "test cases:|ERROR|CRASHED|FAILED" "$logs/test-$case_number.log" | sed "s|^|  $name: |" | tee -a "$OUT/summary.txt"
   done < "$logs/cuda-cases.txt"
+fi
+
+# Data-parallel training on this LibTorch: the 2-rank cases (Gloo on the CPU, loopback), and NCCL
+# where the machine has two GPUs (the NCCL case skips itself on one).
+if [ -x "$tests" ] && [ "$(left)" -gt 260 ]; then
+  timed data-parallel 150 "$tests" -tc="*rank*"
+  grep -E "test cases:|ERROR|CRASHED|FAILED" "$logs/data-parallel.log" | sed "s|^|  data-parallel: |" | tee -a "$OUT/summary.txt"
 fi
 
 # t's step and sampling: CUDA, then the CPU at 1, 4 and all cores (the thread profiles follow

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs what the GPU check (scripts/device_check.sh) needs and a bare CUDA machine lacks into
 # .devdeps/deps.tar.xz: a static OpenCV (core, imgproc, imgcodecs with PNG only) built here from
-# Debian's source package, the header-only libraries with their CMake configs, static zlib, and the
+# Debian's source package, the header-only libraries with their CMake configs, Gloo's headers (pip's
+# PyTorch ships c10d's but not Gloo's, which c10d's Gloo group includes), static zlib, and the
 # offline data sets. Run on the Debian 12 development machine after scripts/setup.sh; takes about
 # 6 minutes the first time (OpenCV), seconds after. .devdeps/ is not committed.
 set -euo pipefail
@@ -42,7 +43,8 @@ rm -rf "$pack/opencv/share/opencv4" "$pack/opencv/bin"
 # The static OpenCV names Debian's static zlib and libpng by absolute path: ship them beside it.
 cp /usr/lib/x86_64-linux-gnu/libz.a /usr/lib/x86_64-linux-gnu/libpng16.a "$pack/opencv/lib/"
 sed -i 's|/usr/lib/x86_64-linux-gnu/|${_IMPORT_PREFIX}/lib/|g' "$pack/opencv/lib/cmake/opencv4/OpenCVModules.cmake"
-cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/doctest /usr/include/zlib.h /usr/include/zconf.h "$pack/prefix/include/"
+cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/doctest /usr/include/gloo /usr/include/zlib.h /usr/include/zconf.h \
+  "$pack/prefix/include/"
 cp -r /usr/share/cmake/nlohmann_json /usr/share/cmake/CLI11 "$pack/prefix/share/cmake/"
 cp -r /usr/lib/cmake/doctest "$pack/prefix/lib/cmake/"
 cp /usr/lib/x86_64-linux-gnu/libz.a "$pack/prefix/lib/"

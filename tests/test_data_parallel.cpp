@@ -82,6 +82,9 @@ struct TwoWorkspaces {
 
 constexpr const char* kClassifierTraining = " train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
 
+// NCCL needs a GPU per rank: two ranks cannot share one.
+const bool kNoTwoGpusWithNccl = !data_parallel_on_cuda() || cuda_device_count() < 2;
+
 }  // namespace
 
 TEST_CASE("the launch is read from the variables of torchrun and Slurm") {
@@ -142,6 +145,20 @@ TEST_CASE("2 ranks train the classifier one process would train") {
     Classifier one = load_classifier(Workspace::open(workspaces.one)).model;
     Classifier two = load_classifier(Workspace::open(workspaces.two)).model;
     // Measured 0.4 %; one process on half the batch (as if the gradients were not averaged) gives 4.3 %.
+    CHECK(relative_difference(*one, *two) < 0.015);
+}
+
+TEST_CASE("2 ranks on 2 GPUs with NCCL train the classifier one process trains on a GPU" * doctest::test_suite("cuda") *
+          doctest::skip(kNoTwoGpusWithNccl)) {
+    TwoWorkspaces workspaces(false);
+    const std::string training = std::string(" --device cuda") + kClassifierTraining;
+    REQUIRE(test::run_command(kCli + training + workspaces.one.string()).exit_code == 0);
+    const test::CommandResult ranks = run_ranks(2, training + workspaces.two.string(), workspaces.tiny.dir.path());
+    INFO(ranks.output);
+    REQUIRE(ranks.exit_code == 0);
+    CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
+    Classifier one = load_classifier(Workspace::open(workspaces.one)).model;
+    Classifier two = load_classifier(Workspace::open(workspaces.two)).model;
     CHECK(relative_difference(*one, *two) < 0.015);
 }
 

@@ -4,7 +4,13 @@
 
 #include <torch/cuda.h>
 
+#include <atomic>
+
 namespace inv {
+
+namespace {
+std::atomic<int> g_cuda_device_index{-1};
+}  // namespace
 
 std::string device_name(ComputeDevice device) {
     return device == ComputeDevice::Cuda ? "cuda" : "cpu";
@@ -31,8 +37,22 @@ ComputeDevice parse_compute_device(const std::string& text) {
 
 std::string describe_device(ComputeDevice device) {
     if (device == ComputeDevice::Cpu) return "cpu";
-    const auto gpus = torch::cuda::device_count();
-    return "cuda (" + std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs") + " visible, using the first)";
+    const int gpus = cuda_device_count();
+    const int index = cuda_device_index();
+    return "cuda (" + std::to_string(gpus) + (gpus == 1 ? " GPU" : " GPUs") + " visible, using " +
+           (index < 0 ? std::string("the first") : "GPU " + std::to_string(index)) + ")";
+}
+
+int cuda_device_count() {
+    return static_cast<int>(torch::cuda::device_count());
+}
+
+void use_cuda_device_index(int index) {
+    g_cuda_device_index = index;
+}
+
+int cuda_device_index() {
+    return g_cuda_device_index;
 }
 
 }  // namespace inv

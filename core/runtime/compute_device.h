@@ -20,7 +20,15 @@ bool cuda_available();
 // valid names.
 ComputeDevice parse_compute_device(const std::string& text);
 
-// One line for logs and provenance, e.g. "cuda (NVIDIA H100 80GB HBM3)" or "cpu".
+// One line for logs and provenance, e.g. "cuda (2 GPUs visible, using GPU 1)" or "cpu".
 std::string describe_device(ComputeDevice device);
+
+// The GPUs this LibTorch sees (0 without CUDA).
+int cuda_device_count();
+
+// Which GPU "cuda" means in this process: -1, the default, is the current one (the first unless
+// changed); a data-parallel rank sets the one its LOCAL_RANK picks before any tensor is made.
+void use_cuda_device_index(int index);
+int cuda_device_index();
 
 }  // namespace inv

@@ -16,12 +16,15 @@ class GradientAveraging;
 // The processes of one data-parallel run, joined through c10d: a TCPStore on rank 0's machine for
 // the rendezvous and a Gloo process group for the collectives (a second one carries the batch
 // statistics that the forward and backward passes share, so their order never interleaves with
-// the gradient buckets'). Every collective that fails or outlasts the launch's timeout becomes a
-// UserError that names the ranks that stopped answering.
+// the gradient buckets'). Ranks that train on CUDA add a pair of NCCL groups, which take every
+// collective of a CUDA tensor; Gloo keeps the CPU's (barriers, the writer's verdict). Every
+// collective that fails or outlasts the launch's timeout becomes a UserError that names the ranks
+// that stopped answering.
 class DataParallelGroup {
 public:
-    // Blocks until every rank has joined, or throws UserError after the timeout.
-    explicit DataParallelGroup(const DistributedLaunch& launch);
+    // Blocks until every rank has joined, or throws UserError after the timeout. On CUDA the
+    // process first takes the GPU of its LOCAL_RANK.
+    DataParallelGroup(const DistributedLaunch& launch, ComputeDevice device);
     ~DataParallelGroup();
     DataParallelGroup(const DataParallelGroup&) = delete;
     DataParallelGroup& operator=(const DataParallelGroup&) = delete;
@@ -33,7 +36,7 @@ public:
 
     // Every rank waits here until all arrive. `what` names the moment in errors.
     void barrier(const std::string& what);
-    // Sums a CPU tensor over the ranks, in place; every rank gets the result.
+    // Sums a tensor over the ranks, in place; every rank gets the result.
     void all_reduce_sum(torch::Tensor& tensor, const std::string& what);
     // The sum over ranks as part of the autograd graph: the gradient of each rank's input is the
     // sum of the ranks' output gradients.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/runtime/compute_device.h"
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -35,8 +37,13 @@ DistributedLaunch launch_from_environment();
 class DataParallelGroup;  // core/runtime/data_parallel.h
 
 // Joins the other ranks of `launch` through c10d, blocking until all have joined (or the timeout
-// passes: UserError); null for a single process.
-std::shared_ptr<DataParallelGroup> join_data_parallel(const DistributedLaunch& launch);
+// passes: UserError); null for a single process. On CUDA each rank takes the GPU of its
+// LOCAL_RANK and the tensors' collectives run on NCCL (see data_parallel_on_cuda); Gloo carries
+// the rest.
+std::shared_ptr<DataParallelGroup> join_data_parallel(const DistributedLaunch& launch, ComputeDevice device = ComputeDevice::Cpu);
+
+// Whether this build's data-parallel ranks can train on GPUs: a CUDA LibTorch whose c10d has NCCL.
+bool data_parallel_on_cuda();
 
 // Runs `write` on the rank that writes the workspace (every rank when `group` is null), then
 // every rank learns whether it succeeded before going on: the writer rethrows its own error, the

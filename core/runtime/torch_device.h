@@ -8,7 +8,9 @@
 namespace inv {
 
 inline torch::Device to_torch_device(ComputeDevice device) {
-    return device == ComputeDevice::Cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    if (device == ComputeDevice::Cpu) return torch::Device(torch::kCPU);
+    // Index -1 leaves the choice to the current device, as torch::Device(torch::kCUDA) does.
+    return torch::Device(torch::kCUDA, static_cast<torch::DeviceIndex>(cuda_device_index()));
 }
 
 }  // namespace inv
