@@ -80,7 +80,9 @@ struct TwoWorkspaces {
     }
 };
 
-constexpr const char* kClassifierTraining = " train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
+// On the CPU whatever the machine has (the default, auto, would take a GPU where there is one).
+constexpr const char* kClassifierTraining =
+    " --device cpu train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
 
 // NCCL needs a GPU per rank: two ranks cannot share one.
 const bool kNoTwoGpusWithNccl = !data_parallel_on_cuda() || cuda_device_count() < 2;
@@ -151,7 +153,7 @@ TEST_CASE("2 ranks train the classifier one process would train") {
 TEST_CASE("2 ranks on 2 GPUs with NCCL train the classifier one process trains on a GPU" * doctest::test_suite("cuda") *
           doctest::skip(kNoTwoGpusWithNccl)) {
     TwoWorkspaces workspaces(false);
-    const std::string training = std::string(" --device cuda") + kClassifierTraining;
+    const std::string training = " --device cuda train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
     REQUIRE(test::run_command(kCli + training + workspaces.one.string()).exit_code == 0);
     const test::CommandResult ranks = run_ranks(2, training + workspaces.two.string(), workspaces.tiny.dir.path());
     INFO(ranks.output);
@@ -164,7 +166,7 @@ TEST_CASE("2 ranks on 2 GPUs with NCCL train the classifier one process trains o
 
 TEST_CASE("2 ranks train the t one process would train") {
     TwoWorkspaces workspaces(true);
-    const std::string training = " train cinn --layer fire7 --steps 20 --batch-size 16 --blocks 2 --workspace ";
+    const std::string training = " --device cpu train cinn --layer fire7 --steps 20 --batch-size 16 --blocks 2 --workspace ";
     REQUIRE(test::run_command(kCli + training + workspaces.one.string()).exit_code == 0);
     const test::CommandResult ranks = run_ranks(2, training + workspaces.two.string(), workspaces.tiny.dir.path());
     INFO(ranks.output);
@@ -177,7 +179,7 @@ TEST_CASE("2 ranks train the t one process would train") {
 
 TEST_CASE("a run resumes with another number of ranks") {
     TwoWorkspaces workspaces(false);
-    const std::string ten = " train classifier --steps 10 --batch-size 16 --width 0.125 --workspace ";
+    const std::string ten = " --device cpu train classifier --steps 10 --batch-size 16 --width 0.125 --workspace ";
     const std::string straight = (workspaces.tiny.dir / "straight").string();
     std::filesystem::copy(workspaces.one, straight, std::filesystem::copy_options::recursive);
     REQUIRE(test::run_command(kCli + kClassifierTraining + straight).exit_code == 0);
@@ -201,7 +203,8 @@ TEST_CASE("a run resumes with another number of ranks") {
 TEST_CASE("demo prepare on 2 ranks builds the demo workspace one process builds") {
     test::TempDir dir;
     const std::filesystem::path folder = dir / "demo";
-    const test::CommandResult ranks = run_ranks(2, " demo prepare --budget tiny --workspace " + folder.string(), dir.path());
+    const test::CommandResult ranks =
+        run_ranks(2, " --device cpu demo prepare --budget tiny --workspace " + folder.string(), dir.path());
     INFO(ranks.output);
     REQUIRE(ranks.exit_code == 0);
     CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
@@ -226,8 +229,9 @@ TEST_CASE("a killed rank stops the other within the timeout and names it") {
     const std::filesystem::path logs = workspaces.tiny.dir.path();
     const std::string common = "MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(free_port()) +
                                " WORLD_SIZE=2 LOCAL_WORLD_SIZE=2 INVARIANCES_DIST_TIMEOUT=20 ";
-    const std::string training =
-        kCli + " train classifier --steps 1000000 --batch-size 16 --width 0.125 --workspace " + workspaces.one.string();
+    const std::string training = kCli +
+                                 " --device cpu train classifier --steps 1000000 --batch-size 16 --width 0.125 --workspace " +
+                                 workspaces.one.string();
     // Rank 1 is killed once rank 0 has saved a state past step 0 (every 100 steps).
     const std::string script = common + "RANK=1 " + training + " > " + (logs / "rank-1.log").string() + " 2>&1 & victim=$!; " +
                                common + "RANK=0 " + training + " > " + (logs / "rank-0.log").string() +
