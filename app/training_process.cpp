@@ -1,7 +1,5 @@
 #include "app/training_process.h"
 
-#include "core/runtime/errors.h"
-
 namespace inv {
 
 TrainingProcess::TrainingProcess(const std::filesystem::path& workspace, const std::string& command, const GlobalOptions& global)
@@ -9,13 +7,8 @@ TrainingProcess::TrainingProcess(const std::filesystem::path& workspace, const s
 
 TrainingProcess::TrainingProcess(const GlobalOptions& global, const std::function<std::optional<WorkspaceLock>()>& lock_workspace)
     : m_launch(launch_from_environment()) {
-    const ComputeDevice device = global.compute_device();
-    if (m_launch.distributed() && device == ComputeDevice::Cuda && !data_parallel_on_cuda()) {
-        throw UserError(
-            "data-parallel training on CUDA needs a CUDA LibTorch whose c10d has NCCL; this build trains "
-            "ranks on the CPU (Gloo) only. Train on the CPU (--device cpu), or run one process.");
-    }
-    m_group = join_data_parallel(m_launch, device);
+    // The group refuses CUDA ranks where this build has no NCCL, saying so.
+    m_group = join_data_parallel(m_launch, global.compute_device());
     if (m_launch.writes_workspace()) m_lock = lock_workspace();
 }
 

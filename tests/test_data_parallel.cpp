@@ -80,9 +80,29 @@ struct TwoWorkspaces {
     }
 };
 
-// On the CPU whatever the machine has (the default, auto, would take a GPU where there is one).
-constexpr const char* kClassifierTraining =
-    " --device cpu train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
+// The tests' classifier training, `steps` steps on `device`, for a workspace folder to follow. The
+// CPU tests name the CPU whatever the machine has (the default, auto, would take a GPU where there
+// is one).
+std::string classifier_training(const std::string& device, int steps = 20) {
+    return " --device " + device + " train classifier --steps " + std::to_string(steps) +
+           " --batch-size 16 --width 0.125 --workspace ";
+}
+const std::string kClassifierTraining = classifier_training("cpu");
+
+// Trains the classifier for 20 steps on `device` ("cpu" or "cuda") in one process and on 2 ranks,
+// from the same start; returns how far the ranks' weights lie from the process's.
+double classifier_on_ranks_against_one_process(const std::string& device) {
+    TwoWorkspaces workspaces(false);
+    const std::string training = classifier_training(device);
+    REQUIRE(test::run_command(kCli + training + workspaces.one.string()).exit_code == 0);
+    const test::CommandResult ranks = run_ranks(2, training + workspaces.two.string(), workspaces.tiny.dir.path());
+    INFO(ranks.output);
+    REQUIRE(ranks.exit_code == 0);
+    CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
+    Classifier one = load_classifier(Workspace::open(workspaces.one)).model;
+    Classifier two = load_classifier(Workspace::open(workspaces.two)).model;
+    return relative_difference(*one, *two);
+}
 
 // NCCL needs a GPU per rank: two ranks cannot share one.
 const bool kNoTwoGpusWithNccl = !data_parallel_on_cuda() || cuda_device_count() < 2;
@@ -138,30 +158,13 @@ TEST_CASE("a malformed or inconsistent launch is refused with the variable named
 }
 
 TEST_CASE("2 ranks train the classifier one process would train") {
-    TwoWorkspaces workspaces(false);
-    REQUIRE(test::run_command(kCli + kClassifierTraining + workspaces.one.string()).exit_code == 0);
-    const test::CommandResult ranks = run_ranks(2, kClassifierTraining + workspaces.two.string(), workspaces.tiny.dir.path());
-    INFO(ranks.output);
-    REQUIRE(ranks.exit_code == 0);
-    CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
-    Classifier one = load_classifier(Workspace::open(workspaces.one)).model;
-    Classifier two = load_classifier(Workspace::open(workspaces.two)).model;
     // Measured 0.4 %; one process on half the batch (as if the gradients were not averaged) gives 4.3 %.
-    CHECK(relative_difference(*one, *two) < 0.015);
+    CHECK(classifier_on_ranks_against_one_process("cpu") < 0.015);
 }
 
 TEST_CASE("2 ranks on 2 GPUs with NCCL train the classifier one process trains on a GPU" * doctest::test_suite("cuda") *
           doctest::skip(kNoTwoGpusWithNccl)) {
-    TwoWorkspaces workspaces(false);
-    const std::string training = " --device cuda train classifier --steps 20 --batch-size 16 --width 0.125 --workspace ";
-    REQUIRE(test::run_command(kCli + training + workspaces.one.string()).exit_code == 0);
-    const test::CommandResult ranks = run_ranks(2, training + workspaces.two.string(), workspaces.tiny.dir.path());
-    INFO(ranks.output);
-    REQUIRE(ranks.exit_code == 0);
-    CHECK(ranks.output.find("on 2 ranks") != std::string::npos);
-    Classifier one = load_classifier(Workspace::open(workspaces.one)).model;
-    Classifier two = load_classifier(Workspace::open(workspaces.two)).model;
-    CHECK(relative_difference(*one, *two) < 0.015);
+    CHECK(classifier_on_ranks_against_one_process("cuda") < 0.015);
 }
 
 TEST_CASE("2 ranks train the t one process would train") {
@@ -179,7 +182,7 @@ TEST_CASE("2 ranks train the t one process would train") {
 
 TEST_CASE("a run resumes with another number of ranks") {
     TwoWorkspaces workspaces(false);
-    const std::string ten = " --device cpu train classifier --steps 10 --batch-size 16 --width 0.125 --workspace ";
+    const std::string ten = classifier_training("cpu", 10);
     const std::string straight = (workspaces.tiny.dir / "straight").string();
     std::filesystem::copy(workspaces.one, straight, std::filesystem::copy_options::recursive);
     REQUIRE(test::run_command(kCli + kClassifierTraining + straight).exit_code == 0);
@@ -229,9 +232,7 @@ TEST_CASE("a killed rank stops the other within the timeout and names it") {
     const std::filesystem::path logs = workspaces.tiny.dir.path();
     const std::string common = "MASTER_ADDR=127.0.0.1 MASTER_PORT=" + std::to_string(free_port()) +
                                " WORLD_SIZE=2 LOCAL_WORLD_SIZE=2 INVARIANCES_DIST_TIMEOUT=20 ";
-    const std::string training = kCli +
-                                 " --device cpu train classifier --steps 1000000 --batch-size 16 --width 0.125 --workspace " +
-                                 workspaces.one.string();
+    const std::string training = kCli + classifier_training("cpu", 1000000) + workspaces.one.string();
     // Rank 1 is killed once rank 0 has saved a state past step 0 (every 100 steps).
     const std::string script = common + "RANK=1 " + training + " > " + (logs / "rank-1.log").string() + " 2>&1 & victim=$!; " +
                                common + "RANK=0 " + training + " > " + (logs / "rank-0.log").string() +
